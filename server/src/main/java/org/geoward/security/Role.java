@@ -1,0 +1,13 @@
+package org.geoward.security;
+
+/** What a user account may do. */
+public enum Role {
+    /** Manages fences, subjects, devices and accounts; sees everything. */
+    ADMIN,
+    /** Sees every alert and assigns officers. */
+    DISPATCHER,
+    /** Sees the alerts of their unit and their own assignments. */
+    OFFICER,
+    /** Sees only the wards they guard. */
+    FAMILY
+}
