@@ -61,8 +61,12 @@ public final class Gt06MessageDecoder {
             throw new DecodeException(describe(frame) + " has " + length + " content bytes; a status needs 2 or more");
         }
         if (length == 16) { // long status variant (Traccar: info, satellites, alarm, language, battery %, ...)
+            int percent = frame.unsigned(5);
             return new Gt06Message.Status(
-                    frame.protocol(), frame.serial(), battery(frame.unsigned(5)), Gt06Alarm.of(0, frame.unsigned(3)));
+                    frame.protocol(),
+                    frame.serial(),
+                    percent <= 100 ? (double) percent : null,
+                    Gt06Alarm.of(0, frame.unsigned(3)));
         }
         int alarmCode = length >= 4 ? frame.unsigned(3) : 0;
         return new Gt06Message.Status(
@@ -120,14 +124,19 @@ public final class Gt06MessageDecoder {
     /**
      * Where the status block (terminal info, battery, GSM signal, alarm, language) starts in an alarm frame. It
      * follows the LBS block, whose first byte is its length; but some devices write a 4-byte cell id and still
-     * declare 9, so content within a byte of the standard 32 is read from the end.
+     * declare 9, so content within a byte of the standard 32 is read from the end; and a block length of 0 (no
+     * cell) comes with zero padding of varying size, so the status is read from the end then too.
      */
     private static int statusOffset(Gt06Frame frame) {
         int length = frame.contentLength();
-        if (Math.abs(length - STANDARD_ALARM_CONTENT) <= 1) {
+        if (length <= GPS_BLOCK) {
+            return -1;
+        }
+        int lbsLength = frame.unsigned(GPS_BLOCK);
+        if (Math.abs(length - STANDARD_ALARM_CONTENT) <= 1 || lbsLength == 0) {
             return length - 5;
         }
-        return length > GPS_BLOCK ? GPS_BLOCK + Math.max(frame.unsigned(GPS_BLOCK), 1) : -1;
+        return GPS_BLOCK + lbsLength;
     }
 
     private static Instant time(Gt06Frame frame) throws DecodeException {
