@@ -1,0 +1,127 @@
+package org.geoward.device;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One GT06 connection's session: learns the IMEI at login, refuses positions before it, acknowledges frames and
+ * hands positions to the sink. Remembers the last battery level from status frames for positions that carry none.
+ * One instance per channel; all calls happen on the channel's event loop.
+ */
+final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gt06SessionHandler.class);
+
+    private final PositionSink sink;
+    private final Gt06MessageDecoder decoder = new Gt06MessageDecoder();
+    private String imei;
+    private Double lastBattery;
+
+    Gt06SessionHandler(PositionSink sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Gt06Frame frame) {
+        Gt06Message message;
+        try {
+            message = decoder.decode(frame);
+        } catch (DecodeException e) {
+            LOG.warn("GT06 device {} at {}: {}", imei, ctx.channel().remoteAddress(), e.getMessage());
+            return;
+        }
+        if (message instanceof Gt06Message.Login login) {
+            login(ctx, frame, login);
+            return;
+        }
+        if (imei == null) {
+            LOG.warn(
+                    "closing GT06 connection from {}: {} before login",
+                    ctx.channel().remoteAddress(),
+                    frame);
+            ctx.close();
+            return;
+        }
+        if (message instanceof Gt06Message.Location location) {
+            deliver(ctx, frame, location);
+            return;
+        }
+        if (message instanceof Gt06Message.Status status) {
+            if (status.batteryPercent() != null) {
+                lastBattery = status.batteryPercent();
+            }
+            if (status.alarm() == Gt06Alarm.SOS) {
+                LOG.warn("GT06 device {} reports SOS in a status frame, which carries no position", imei);
+            }
+        } else if (message instanceof Gt06Message.Ignored ignored) {
+            LOG.debug("GT06 device {}: {}", imei, ignored.reason());
+        }
+        acknowledge(ctx, frame);
+    }
+
+    private void login(ChannelHandlerContext ctx, Gt06Frame frame, Gt06Message.Login login) {
+        if (!sink.isKnown(login.imei())) {
+            LOG.warn(
+                    "closing GT06 connection from {}: unknown device IMEI {}",
+                    ctx.channel().remoteAddress(),
+                    login.imei());
+            ctx.close();
+            return;
+        }
+        imei = login.imei();
+        acknowledge(ctx, frame);
+    }
+
+    private void deliver(ChannelHandlerContext ctx, Gt06Frame frame, Gt06Message.Location location) {
+        if (!location.valid() && location.alarm() != Gt06Alarm.SOS) {
+            LOG.debug("GT06 device {}: no GPS fix in {}", imei, frame);
+            acknowledge(ctx, frame);
+            return;
+        }
+        SinkResult result = sink.accept(location.toPosition(imei, lastBattery));
+        switch (result.outcome()) {
+            case ACCEPTED -> acknowledge(ctx, frame);
+            case REJECTED -> {
+                LOG.warn("GT06 device {}: position rejected: {}", imei, result.reason());
+                acknowledge(ctx, frame); // resending would be rejected again
+            }
+            case UNKNOWN_DEVICE -> {
+                LOG.warn("closing GT06 connection of unknown device {}: {}", imei, result.reason());
+                ctx.close();
+            }
+        }
+    }
+
+    private static void acknowledge(ChannelHandlerContext ctx, Gt06Frame frame) {
+        if (!frame.extended()) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(Gt06Acks.ack(frame.protocol(), frame.serial())));
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            LOG.info(
+                    "closing idle GT06 connection of device {} from {}",
+                    imei,
+                    ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn(
+                "closing GT06 connection of device {} from {}: {}",
+                imei,
+                ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,98 @@
+package org.geoward.device;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decodes OwnTracks HTTP-mode messages (https://owntracks.org/booklet/tech/json/). Only {@code _type: location}
+ * yields a position; transitions, waypoints, cards and the rest are recognised and ignored. The device id is the
+ * {@code topic} with '/' replaced by '-' when present, else the tracker id {@code tid}, as in Traccar's
+ * OwnTracksProtocolDecoder (Apache-2.0). Thread-safe.
+ */
+public final class OwnTracksDecoder {
+
+    private static final String PROTOCOL = "OwnTracks";
+    private static final Set<String> KNOWN =
+            Set.of("_type", "lat", "lon", "tst", "acc", "batt", "vel", "cog", "alt", "topic");
+
+    /** The reply OwnTracks expects: HTTP 200 with an empty JSON array (no messages for the phone). */
+    public static HttpReply reply() {
+        return new HttpReply(200, "application/json", "[]");
+    }
+
+    /**
+     * Decodes one message.
+     *
+     * @return the position for a location message, empty for any other {@code _type}
+     * @throws DecodeException when the body is not a JSON object with a {@code _type}, or a location message lacks
+     *     its id, {@code lat}, {@code lon} or {@code tst}, or they are malformed
+     */
+    public Optional<DevicePosition> decode(String body) throws DecodeException {
+        if (!(JsonTree.parse(body, PROTOCOL) instanceof Map<?, ?> root)) {
+            throw new DecodeException(PROTOCOL + " body must be a JSON object with '_type'");
+        }
+        Object type = root.get("_type");
+        if (type == null) {
+            throw new DecodeException(PROTOCOL + " message has no '_type' (fields " + root.keySet() + ")");
+        }
+        if (!"location".equals(type)) {
+            return Optional.empty();
+        }
+        String id = uniqueId(root);
+        String where = PROTOCOL + " location from '" + id + "'";
+        Double lat = ReportFields.number(root.get("lat"), "lat", where);
+        Double lon = ReportFields.number(root.get("lon"), "lon", where);
+        if (lat == null || lon == null) {
+            throw new DecodeException(where + " lacks 'lat' or 'lon'");
+        }
+        Coordinates.check(lat, lon, where);
+        return Optional.of(new DevicePosition(
+                id,
+                time(root.get("tst"), where),
+                lat,
+                lon,
+                ReportFields.nonNegative(ReportFields.number(root.get("acc"), "acc", where)),
+                ReportFields.nonNegative(ReportFields.number(root.get("vel"), "vel", where)),
+                ReportFields.nonNegative(ReportFields.number(root.get("cog"), "cog", where)),
+                ReportFields.finite(ReportFields.number(root.get("alt"), "alt", where)),
+                ReportFields.nonNegative(ReportFields.number(root.get("batt"), "batt", where)),
+                false,
+                extras(root)));
+    }
+
+    private static String uniqueId(Map<?, ?> root) throws DecodeException {
+        Object topic = root.get("topic");
+        Object tid = root.get("tid");
+        String id = topic != null ? JsonTree.text(topic).replace('/', '-') : tid != null ? JsonTree.text(tid) : null;
+        if (id == null || id.isBlank()) {
+            throw new DecodeException(PROTOCOL + " location has no device id: expected 'topic' or 'tid'");
+        }
+        return id;
+    }
+
+    private static Instant time(Object tst, String where) throws DecodeException {
+        if (!(tst instanceof BigDecimal seconds)) {
+            throw new DecodeException(where + " needs 'tst' as integer epoch seconds but has "
+                    + (tst == null ? "none" : "'" + JsonTree.text(tst) + "'"));
+        }
+        try {
+            return Instant.ofEpochSecond(seconds.longValueExact());
+        } catch (ArithmeticException e) {
+            throw new DecodeException(where + " has 'tst' " + seconds + ", not integer epoch seconds");
+        }
+    }
+
+    private static Map<String, String> extras(Map<?, ?> root) {
+        Map<String, String> extras = new HashMap<>();
+        root.forEach((name, value) -> {
+            if (!KNOWN.contains(String.valueOf(name)) && value != null && !(value instanceof Map<?, ?>)) {
+                extras.put(name.equals("t") ? "trigger" : String.valueOf(name), JsonTree.text(value));
+            }
+        });
+        return extras;
+    }
+}

@@ -1,0 +1,81 @@
+package org.geoward.device;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Reads numbers and times out of text and JSON report fields, with errors that name the field and the report. */
+final class ReportFields {
+
+    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private ReportFields() {}
+
+    /** Parses a decimal number; {@code null} in, {@code null} out. */
+    static Double parseNumber(String value, String field, String where) throws DecodeException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new DecodeException("field '" + field + "' is not a number: '" + value + "' in " + where);
+        }
+    }
+
+    /** Reads a JSON number (or a numeric string); {@code null} in, {@code null} out. */
+    static Double number(Object value, String field, String where) throws DecodeException {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal number) {
+            return number.doubleValue();
+        }
+        if (value instanceof String text) {
+            return parseNumber(text, field, where);
+        }
+        throw new DecodeException(
+                "field '" + field + "' should be a number but is " + JsonTree.text(value) + " in " + where);
+    }
+
+    /** Returns the value if it is finite and not negative, else {@code null} (devices send -1 for "unknown"). */
+    static Double nonNegative(Double value) {
+        return value == null || !Double.isFinite(value) || value < 0 ? null : value;
+    }
+
+    /** Returns the value if it is finite, else {@code null}. */
+    static Double finite(Double value) {
+        return value == null || !Double.isFinite(value) ? null : value;
+    }
+
+    /**
+     * Reads a report time: an integer is epoch seconds below 2^31 and epoch milliseconds above (as Traccar does);
+     * text with a 'T' is ISO-8601 (UTC when it has no offset); otherwise {@code yyyy-MM-dd HH:mm:ss} in UTC.
+     */
+    static Instant parseTime(String value, String field, String where) throws DecodeException {
+        String text = value.trim();
+        try {
+            long number = Long.parseLong(text);
+            return number < Integer.MAX_VALUE ? Instant.ofEpochSecond(number) : Instant.ofEpochMilli(number);
+        } catch (NumberFormatException notAnInteger) {
+            // fall through to the date formats
+        }
+        try {
+            if (text.contains("T")) {
+                try {
+                    return OffsetDateTime.parse(text).toInstant();
+                } catch (DateTimeParseException noOffset) {
+                    return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+                }
+            }
+            return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new DecodeException("field '" + field + "' is not a time: '" + value + "' in " + where
+                    + "; expected epoch seconds, epoch milliseconds, ISO-8601 or 'yyyy-MM-dd HH:mm:ss'");
+        }
+    }
+}
