@@ -1,0 +1,354 @@
+package org.geoward.evaluate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns one fix and the subject's state into alert transitions, in this order: order and duplicate check, OFFLINE
+ * resolution, SOS, then (if the fix is accurate enough) every fence the fix is near, every SAFE fence of the
+ * subject and every fence the state remembers, and finally DANGER crossings between the previous fix and this one.
+ *
+ * <p>Thread-safe; the state passed in is updated in place (see {@link SubjectState}).
+ */
+public final class Evaluator {
+
+    /**
+     * Configures the evaluator.
+     *
+     * @param companionMeters how close a guardian's latest fix must be to count as with the ward (default 50)
+     * @param companionTime how recent, either way, a guardian's latest fix must be (default 2 minutes)
+     * @param maxAccuracyMeters fixes with worse accuracy decide nothing about fences (default 500)
+     */
+    public record Config(double companionMeters, Duration companionTime, double maxAccuracyMeters) {
+        public static Config defaults() {
+            return new Config(50, Duration.ofMinutes(2), 500);
+        }
+    }
+
+    /**
+     * The outcome of one evaluation.
+     *
+     * @param outOfOrder the fix is older than the last evaluated one and changed no fence state
+     * @param duplicate the fix has the same event time as the last evaluated one and changed nothing
+     */
+    public record Result(SubjectState state, List<Transition> transitions, boolean outOfOrder, boolean duplicate) {}
+
+    /** Decides what a fix says about one fence. */
+    enum Decision {
+        ENTERED,
+        LEFT,
+        UNDECIDED
+    }
+
+    private final Config config;
+
+    public Evaluator(Config config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public Evaluator() {
+        this(Config.defaults());
+    }
+
+    /** Evaluates one fix of a subject; a null state means a subject never seen before. */
+    public Result evaluate(
+            Fix fix, SubjectState state, FenceIndex fences, Set<Long> guardianIds, GuardianLocator guardians) {
+        SubjectState s = state == null ? new SubjectState() : state;
+        Instant last = s.lastFixTime;
+        List<Transition> out = new ArrayList<>(0);
+        if (last != null && !fix.time().isAfter(last)) {
+            boolean older = fix.time().isBefore(last);
+            if (older) {
+                raiseSos(fix, s, out);
+            }
+            return new Result(s, out, older, !older);
+        }
+        s.lastFixTime = fix.time();
+        resolveOffline(fix, s, out);
+        raiseSos(fix, s, out);
+        if (fix.accuracyMeters() > config.maxAccuracyMeters()) {
+            return new Result(s, out, false, false);
+        }
+        FixPass pass =
+                new FixPass(fix, s, fences, guardianIds == null ? Set.of() : guardianIds, guardians, config, out);
+        pass.run();
+        s.lastLon = fix.lon();
+        s.lastLat = fix.lat();
+        s.lastAccuracy = fix.accuracyMeters();
+        return new Result(s, out, false, false);
+    }
+
+    /**
+     * Opens OFFLINE once when {@code now} is at least {@code offlineMinutes} after the last fix; the next fix
+     * resolves it. Updates the state in place.
+     */
+    public List<Transition> checkOffline(long subjectId, SubjectState state, Instant now, int offlineMinutes) {
+        if (state.lastFixTime == null
+                || state.isOpen(AlertType.OFFLINE, null)
+                || Duration.between(state.lastFixTime, now).compareTo(Duration.ofMinutes(offlineMinutes)) < 0) {
+            return List.of();
+        }
+        state.open.put(new SubjectState.AlertKey(AlertType.OFFLINE, null), now);
+        String detail = "no fix since " + state.lastFixTime;
+        return List.of(new Transition(
+                Transition.Kind.OPEN,
+                AlertType.OFFLINE,
+                subjectId,
+                null,
+                now,
+                state.lastLon,
+                state.lastLat,
+                null,
+                detail));
+    }
+
+    private static void resolveOffline(Fix fix, SubjectState s, List<Transition> out) {
+        if (s.open.remove(new SubjectState.AlertKey(AlertType.OFFLINE, null)) != null) {
+            out.add(transition(Transition.Kind.RESOLVE, AlertType.OFFLINE, fix, null, "REPORTED", "fix received"));
+        }
+    }
+
+    private static void raiseSos(Fix fix, SubjectState s, List<Transition> out) {
+        if (fix.sos() && s.open.putIfAbsent(new SubjectState.AlertKey(AlertType.SOS, null), fix.time()) == null) {
+            out.add(transition(Transition.Kind.OPEN, AlertType.SOS, fix, null, null, "SOS pressed"));
+        }
+    }
+
+    static Transition transition(
+            Transition.Kind kind, AlertType type, Fix fix, Long fenceId, String outcome, String detail) {
+        return new Transition(kind, type, fix.subjectId(), fenceId, fix.time(), fix.lon(), fix.lat(), outcome, detail);
+    }
+
+    /** Holds one fix's evaluation against the fences. */
+    private static final class FixPass {
+        private final Fix fix;
+        private final SubjectState s;
+        private final FenceIndex index;
+        private final Set<Long> guardianIds;
+        private final GuardianLocator guardians;
+        private final Config config;
+        private final List<Transition> out;
+        private final List<FenceIndex.Candidate> near;
+        private final List<Long> done = new ArrayList<>(4);
+        private Boolean accompanied;
+
+        FixPass(
+                Fix fix,
+                SubjectState s,
+                FenceIndex index,
+                Set<Long> guardianIds,
+                GuardianLocator guardians,
+                Config config,
+                List<Transition> out) {
+            this.fix = fix;
+            this.s = s;
+            this.index = index;
+            this.guardianIds = guardianIds;
+            this.guardians = guardians == null ? GuardianLocator.none() : guardians;
+            this.config = config;
+            this.out = out;
+            this.near = index.candidates(fix.lon(), fix.lat(), fix.accuracyMeters());
+        }
+
+        void run() {
+            for (FenceIndex.Candidate c : near) {
+                decide(c.fence(), decision(c.fence(), c.depthMeters()));
+            }
+            for (Fence f : index.safeFencesOf(fix.subjectId())) {
+                if (!done.contains(f.id())) {
+                    decide(f, Decision.LEFT);
+                }
+            }
+            if (!s.fences.isEmpty()) {
+                revisitRemembered();
+            }
+            if (s.hasLastPosition() && (s.lastLon != fix.lon() || s.lastLat != fix.lat())) {
+                checkCrossings();
+            }
+        }
+
+        private void revisitRemembered() {
+            for (Iterator<Map.Entry<Long, SubjectState.FenceState>> it =
+                            s.fences.entrySet().iterator();
+                    it.hasNext(); ) {
+                long id = it.next().getKey();
+                if (done.contains(id)) {
+                    continue;
+                }
+                Fence f = index.fence(id);
+                if (f == null || !f.appliesTo(fix.subjectId(), fix.subjectKind())) {
+                    it.remove();
+                }
+            }
+            for (Long id : new ArrayList<>(s.fences.keySet())) {
+                if (!done.contains(id)) {
+                    decide(index.fence(id), Decision.LEFT);
+                }
+            }
+        }
+
+        private Decision decision(Fence f, double depth) {
+            double band = f.hysteresisMeters() + fix.accuracyMeters();
+            return depth > band ? Decision.ENTERED : depth < -band ? Decision.LEFT : Decision.UNDECIDED;
+        }
+
+        private void decide(Fence f, Decision d) {
+            done.add(f.id());
+            if (!f.appliesTo(fix.subjectId(), fix.subjectKind()) || !f.window().isActiveAt(fix.time())) {
+                return;
+            }
+            switch (f.kind()) {
+                case SAFE -> decideSafe(f, d);
+                case DANGER -> decideDanger(f, d);
+                case BAN -> decideBan(f, d);
+            }
+        }
+
+        private void decideSafe(Fence f, Decision d) {
+            SubjectState.FenceState fs = s.fences.get(f.id());
+            if (fs == null) {
+                if (d == Decision.UNDECIDED) {
+                    return;
+                }
+                fs = new SubjectState.FenceState();
+                s.fences.put(f.id(), fs);
+            }
+            if (d == Decision.ENTERED) {
+                fs.moveTo(SubjectState.Side.INSIDE, fix.time());
+                fs.wanderPending = false;
+                if (s.open.remove(new SubjectState.AlertKey(AlertType.WANDER, f.id())) != null) {
+                    out.add(transition(
+                            Transition.Kind.RESOLVE, AlertType.WANDER, fix, f.id(), "RETURNED", "back in " + f.name()));
+                }
+            } else if (d == Decision.LEFT) {
+                fs.moveTo(SubjectState.Side.OUTSIDE, fix.time());
+            }
+            if (fs.side == SubjectState.Side.OUTSIDE && !s.isOpen(AlertType.WANDER, f.id())) {
+                if (isAccompanied()) {
+                    fs.wanderPending = true;
+                } else {
+                    String detail = (fs.wanderPending ? "alone outside " : "left ") + f.name();
+                    fs.wanderPending = false;
+                    open(AlertType.WANDER, f, detail);
+                }
+            }
+        }
+
+        private void decideDanger(Fence f, Decision d) {
+            if (d == Decision.LEFT) {
+                s.fences.remove(f.id());
+            } else if (d == Decision.ENTERED) {
+                SubjectState.FenceState fs = s.fences.computeIfAbsent(f.id(), k -> new SubjectState.FenceState());
+                if (fs.side != SubjectState.Side.INSIDE) {
+                    fs.moveTo(SubjectState.Side.INSIDE, fix.time());
+                    if (!s.isOpen(AlertType.DANGER, f.id())) {
+                        open(AlertType.DANGER, f, "entered " + f.name());
+                    }
+                }
+            }
+        }
+
+        private void decideBan(Fence f, Decision d) {
+            SubjectState.FenceState fs = s.fences.get(f.id());
+            if (d == Decision.LEFT) {
+                s.fences.remove(f.id());
+                return;
+            }
+            if (fs != null && fs.episodeStart != null && fs.lastInside != null) {
+                Duration silence = Duration.between(fs.lastInside, fix.time());
+                if (silence.compareTo(Duration.ofMinutes(f.maxGapMinutes())) > 0) {
+                    fs.episodeStart = null;
+                    fs.loiterRaised = false;
+                }
+            }
+            if (d == Decision.ENTERED && fs == null) {
+                fs = new SubjectState.FenceState();
+                s.fences.put(f.id(), fs);
+            }
+            if (fs == null || (d == Decision.UNDECIDED && fs.side != SubjectState.Side.INSIDE)) {
+                return;
+            }
+            fs.moveTo(SubjectState.Side.INSIDE, fix.time());
+            if (fs.episodeStart == null) {
+                fs.episodeStart = fix.time();
+            }
+            fs.lastInside = fix.time();
+            Duration dwell = Duration.between(fs.episodeStart, fix.time());
+            if (!fs.loiterRaised && dwell.compareTo(Duration.ofMinutes(f.dwellMinutes())) >= 0) {
+                fs.loiterRaised = true;
+                if (!s.isOpen(AlertType.LOITER, f.id())) {
+                    open(AlertType.LOITER, f, "in " + f.name() + " since " + fs.episodeStart);
+                }
+            }
+        }
+
+        private void checkCrossings() {
+            List<Fence> crossed = index.fencesCrossedBy(
+                    s.lastLon,
+                    s.lastLat,
+                    fix.lon(),
+                    fix.lat(),
+                    f -> f.kind() == FenceKind.DANGER
+                            && f.appliesTo(fix.subjectId(), fix.subjectKind())
+                            && !s.isOpen(AlertType.DANGER, f.id())
+                            && !s.fences.containsKey(f.id())
+                            && f.window().isActiveAt(fix.time()));
+            for (Fence f : crossed) {
+                if (isClearlyOutsideNow(f) && isClearlyOutsideBefore(f)) {
+                    open(AlertType.DANGER, f, "crossed " + f.name() + " between fixes");
+                }
+            }
+        }
+
+        private boolean isClearlyOutsideNow(Fence f) {
+            for (FenceIndex.Candidate c : near) {
+                if (c.fence().id() == f.id()) {
+                    return decision(f, c.depthMeters()) == Decision.LEFT;
+                }
+            }
+            return true;
+        }
+
+        private boolean isClearlyOutsideBefore(Fence f) {
+            double accuracy = Double.isNaN(s.lastAccuracy) ? 0 : s.lastAccuracy;
+            return index.depthMeters(f.id(), s.lastLon, s.lastLat) < -(f.hysteresisMeters() + accuracy);
+        }
+
+        private void open(AlertType type, Fence f, String detail) {
+            if (s.open.putIfAbsent(new SubjectState.AlertKey(type, f.id()), fix.time()) == null) {
+                out.add(transition(Transition.Kind.OPEN, type, fix, f.id(), null, detail));
+            }
+        }
+
+        private boolean isAccompanied() {
+            if (accompanied == null) {
+                accompanied = findCompanion();
+            }
+            return accompanied;
+        }
+
+        private boolean findCompanion() {
+            for (Long g : guardianIds) {
+                if (fix.companions().contains(g)) {
+                    return true;
+                }
+            }
+            for (Long g : guardianIds) {
+                Fix gf = guardians.latestFix(g).orElse(null);
+                if (gf != null
+                        && Duration.between(gf.time(), fix.time()).abs().compareTo(config.companionTime()) <= 0
+                        && Geodesy.distanceMeters(gf.lon(), gf.lat(), fix.lon(), fix.lat())
+                                <= config.companionMeters()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
