@@ -1,0 +1,2 @@
+/** Named areas: safe zones, danger corridors and ban zones, with their schedules. */
+package org.geoward.fence;
