@@ -1,0 +1,2 @@
+/** The demo city: Fuling on the Yangtze, loaded by {@code ./geoward demo}. */
+package org.geoward.demo;
