@@ -98,8 +98,12 @@ class ServerProcessSpec extends Specification {
         builder.environment().remove("GEOWARD_DB_URL")
         builder.redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile())
         def process = builder.start()
-        assert waitFor(120) { health() == 200 || !process.alive }: "server did not start:\n" + dataDir.resolve("server.log").toFile().text
-        assert process.alive: "server exited:\n" + dataDir.resolve("server.log").toFile().text
+        boolean up = waitFor(120) { health() == 200 || !process.alive }
+        if (!up || !process.alive) {
+            process.destroyForcibly()
+            throw new AssertionError("the server did not start (up=$up, alive=${process.alive}):\n"
+                    + dataDir.resolve("server.log").toFile().text)
+        }
         return process
     }
 
