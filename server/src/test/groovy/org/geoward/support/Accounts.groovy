@@ -25,8 +25,10 @@ class Accounts {
     /** Creates a user with {@code role} (and optionally their own subject) and returns its bearer token. */
     String tokenFor(Role role, Long subjectId = null) {
         String username = "${role.name().toLowerCase()}-${UUID.randomUUID()}"
-        users.save(new User(null, username, hasher.hash("pw-$username"), role, subjectId))
-        def login = http.toBlocking().retrieve(HttpRequest.POST("/login", [username: username, password: "pw-$username"]), Map)
+        String password = "pw-" + username
+        users.save(new User(null, username, hasher.hash(password), role, subjectId))
+        // plain Strings: Micronaut serialization cannot write Groovy GStrings
+        def login = http.toBlocking().retrieve(HttpRequest.POST("/login", [username: username, password: password]), Map)
         return login.access_token
     }
 }
