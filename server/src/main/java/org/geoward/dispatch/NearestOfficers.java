@@ -76,8 +76,8 @@ final class NearestOfficers {
         });
     }
 
-    /** Seconds to cover {@code metres} in {@code mode}, rounded up. */
+    /** Seconds to cover {@code metres} in {@code mode}, to the nearest second. */
     long etaSeconds(double metres, TravelMode mode) {
-        return (long) Math.ceil(metres / (settings.speedKmh(mode) / 3.6));
+        return Math.round(metres * 3.6 / settings.speedKmh(mode));
     }
 }
