@@ -1,0 +1,165 @@
+package org.geoward.dispatch;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.geoward.evaluate.AlertType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes back assignments of automatically dispatched alert types that their officer has not accepted within {@code
+ * geoward.dispatch.accept-timeout}, and offers each alert to the next nearest available officer who has not let it
+ * time out before. Both steps go on the timeline in one transaction: {@code UNASSIGNED} (the officer, AVAILABLE
+ * again) and {@code REASSIGNED} (the next officer), or only the first when nobody is left, which puts the alert back
+ * to OPEN or ACKNOWLEDGED for a dispatcher. Safe on many nodes at once: each take-back re-checks the locked row.
+ */
+@Singleton
+final class AcceptTimeouts {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptTimeouts.class);
+
+    private final JdbcOperations jdbc;
+    private final AssignmentService assignments;
+    private final Booking booking;
+    private final Timeline timeline;
+    private final DispatchSettings settings;
+    private final Clock clock = Clock.systemUTC();
+
+    AcceptTimeouts(
+            JdbcOperations jdbc,
+            AssignmentService assignments,
+            Booking booking,
+            Timeline timeline,
+            DispatchSettings settings) {
+        this.jdbc = jdbc;
+        this.assignments = assignments;
+        this.booking = booking;
+        this.timeline = timeline;
+        this.settings = settings;
+    }
+
+    /** Runs every {@code geoward.dispatch.sweep-interval} (default 10 s). */
+    @Scheduled(
+            fixedDelay = "${geoward.dispatch.sweep-interval:10s}",
+            initialDelay = "${geoward.dispatch.sweep-interval:10s}")
+    void sweep() {
+        if (settings.automaticTypes().isEmpty()) {
+            return;
+        }
+        Instant cutoff = clock.instant().minus(settings.acceptTimeout());
+        for (long alertId : expired(cutoff)) {
+            try {
+                takeBack(alertId, cutoff);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not take back alert {}: {}", alertId, e.getMessage());
+            }
+        }
+    }
+
+    private List<Long> expired(Instant cutoff) {
+        String[] types = settings.automaticTypes().stream().map(AlertType::name).toArray(String[]::new);
+        return assignments.read(() -> jdbc.prepareStatement(
+                """
+                SELECT id FROM alert
+                WHERE status = 'DISPATCHED' AND accepted_at IS NULL AND arrived_at IS NULL AND assigned_at < ?
+                  AND type = ANY (?)
+                ORDER BY assigned_at""",
+                ps -> {
+                    ps.setTimestamp(1, Timestamp.from(cutoff));
+                    ps.setArray(2, ps.getConnection().createArrayOf("text", types));
+                    List<Long> ids = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                    return ids;
+                }));
+    }
+
+    private void takeBack(long alertId, Instant cutoff) {
+        assignments.write(alertId, events -> {
+            Target target = Target.load(jdbc, alertId, true);
+            Long officerId = target.assignedOfficerId();
+            if (!target.isDispatched() || target.isAccepted() || target.hasArrived() || officerId == null) {
+                return null;
+            }
+            Instant now = clock.instant();
+            String before = statusBeforeDispatch(alertId);
+            int released = jdbc.prepareStatement(
+                    """
+                    UPDATE alert SET status = ?, assigned_officer_id = NULL, assigned_at = NULL, updated_at = ?
+                    WHERE id = ? AND assigned_at < ?""",
+                    ps -> {
+                        ps.setString(1, before);
+                        ps.setTimestamp(2, Timestamp.from(now));
+                        ps.setLong(3, alertId);
+                        ps.setTimestamp(4, Timestamp.from(cutoff));
+                        return ps.executeUpdate();
+                    });
+            if (released != 1) {
+                return null;
+            }
+            jdbc.prepareStatement("UPDATE subject SET status = 'AVAILABLE' WHERE id = ? AND status = 'BUSY'", ps -> {
+                ps.setLong(1, officerId);
+                return ps.executeUpdate();
+            });
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("officerId", Long.toString(officerId));
+            detail.put("reason", "not accepted within " + settings.acceptTimeout());
+            events.add(timeline.record(alertId, now, Caller.SYSTEM, "UNASSIGNED", before, detail));
+            Target released2 = Target.load(jdbc, alertId, false);
+            Optional<Booking.Booked> next = booking.bookNearest(
+                    released2,
+                    timedOutOfficers(alertId),
+                    Caller.SYSTEM,
+                    "REASSIGNED",
+                    now,
+                    Map.of("previousOfficerId", Long.toString(officerId)));
+            next.ifPresent(booked -> events.add(booked.eventId()));
+            LOG.info(
+                    "Alert {} taken back from officer {}, offered to {}",
+                    alertId,
+                    officerId,
+                    next.map(b -> b.assignment().officerId()).orElse("nobody"));
+            return null;
+        });
+    }
+
+    /** OPEN, or ACKNOWLEDGED when somebody acknowledged the alert before it was dispatched. */
+    private String statusBeforeDispatch(long alertId) {
+        return jdbc.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM alert_event WHERE alert_id = ? AND action = 'ACKNOWLEDGED')", ps -> {
+                    ps.setLong(1, alertId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getBoolean(1) ? "ACKNOWLEDGED" : "OPEN";
+                    }
+                });
+    }
+
+    /** The officers who let alert {@code alertId} time out before: not offered it again. */
+    private List<Long> timedOutOfficers(long alertId) {
+        return jdbc.prepareStatement(
+                "SELECT DISTINCT (detail->>'officerId')::bigint FROM alert_event WHERE alert_id = ? AND action = 'UNASSIGNED'",
+                ps -> {
+                    ps.setLong(1, alertId);
+                    List<Long> ids = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                    return ids;
+                });
+    }
+}

@@ -1,0 +1,60 @@
+package org.geoward.dispatch;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.geoward.problem.ProblemException;
+
+/**
+ * {@code GET /api/reports/response-times?from=&to=&unit=}: JSON by default, CSV for {@code Accept: text/csv}.
+ * {@code from} and {@code to} are ISO-8601 instants; without them, the last 30 days.
+ */
+@Controller("/api/reports")
+@Secured({"ADMIN", "DISPATCHER"})
+final class ReportController {
+    static final String CSV = "text/csv";
+
+    private final ResponseTimeReport report;
+
+    ReportController(ResponseTimeReport report) {
+        this.report = report;
+    }
+
+    @Get("/response-times")
+    @Produces({MediaType.APPLICATION_JSON, CSV})
+    HttpResponse<?> responseTimes(
+            @Nullable @QueryValue String from,
+            @Nullable @QueryValue String to,
+            @Nullable @QueryValue String unit,
+            @Nullable @Header(HttpHeaders.ACCEPT) String accept) {
+        Instant until = to == null ? Instant.now() : instant("to", to);
+        Instant since = from == null ? until.minus(Duration.ofDays(30)) : instant("from", from);
+        if (!since.isBefore(until)) {
+            throw ProblemException.badRequest("from", "from must be before to");
+        }
+        ResponseTimes times = report.compute(since, until, unit == null || unit.isBlank() ? null : unit);
+        if (accept != null && accept.contains(CSV)) {
+            return HttpResponse.ok(ResponseTimeReport.csv(times)).contentType(CSV + "; charset=utf-8");
+        }
+        return HttpResponse.ok(times).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static Instant instant(String field, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest(
+                    field, field + " must be an ISO-8601 instant such as 2026-11-22T08:00:00Z");
+        }
+    }
+}
