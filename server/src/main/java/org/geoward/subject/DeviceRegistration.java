@@ -1,0 +1,13 @@
+package org.geoward.subject;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * The answer to registering a device: the only time its token is shown. Geoward keeps just a bcrypt hash.
+ *
+ * @param token the secret an HTTP device presents with its reports; null for GT06
+ */
+@Serdeable
+public record DeviceRegistration(
+        String id, String uniqueId, DeviceProtocol protocol, String subjectId, @Nullable String token) {}
