@@ -1,5 +1,6 @@
 package org.geoward.subject;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -9,5 +10,6 @@ import io.micronaut.serde.annotation.Serdeable;
  * @param token the secret an HTTP device presents with its reports; null for GT06
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeviceRegistration(
         String id, String uniqueId, DeviceProtocol protocol, String subjectId, @Nullable String token) {}

@@ -91,6 +91,7 @@ class DeviceSpec extends Specification {
 
         then:
         registered.status == 201
+        registered.body.containsKey("token")
         registered.body.token == null
         tokenHashOf(registered.body.id) == null
     }
