@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.geoward.evaluate.Fence;
 import org.geoward.evaluate.FenceKind;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.JsonFields;
@@ -81,7 +82,7 @@ final class FeatureReader {
                 buffer,
                 hysteresis,
                 dwell,
-                gap == null ? 15 : gap,
+                gap == null ? Fence.DEFAULT_MAX_GAP_MINUTES : gap,
                 subjects == null ? Set.of() : subjects,
                 window.from,
                 window.until,
@@ -132,7 +133,7 @@ final class FeatureReader {
     private static double hysteresis(JsonNode props) {
         JsonNode value = props.get("hysteresisMeters");
         if (value == null || value.isNull()) {
-            return 20;
+            return Fence.DEFAULT_HYSTERESIS_METERS;
         }
         if (!value.isNumber() || !(value.getDoubleValue() >= 0) || value.getDoubleValue() > MAX_HYSTERESIS_METERS) {
             throw ProblemException.badRequest(

@@ -78,12 +78,12 @@ class FenceService {
     /** Replaces fence {@code id} with the Feature; applies from the next fix, re-evaluates nothing. */
     @Transactional
     public StoredFence replace(long id, JsonNode feature) {
-        FenceDraft draft = checked(feature);
         StoredFence stored = find(id);
         if (stored.retiredAt() != null) {
             throw ProblemException.conflict("Fence " + id + " was retired at " + stored.retiredAt()
                     + " and cannot change; create a new fence instead");
         }
+        FenceDraft draft = checked(feature);
         String assignments = Arrays.stream(COLUMNS.split(","))
                 .map(c -> c.trim() + " = ?")
                 .reduce((a, b) -> a + ", " + b)

@@ -1,6 +1,7 @@
 package org.geoward.subject;
 
 import io.micronaut.json.tree.JsonNode;
+import java.util.List;
 import java.util.Set;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.problem.ProblemException;
@@ -33,10 +34,8 @@ record SubjectDraft(
                 && JsonFields.optionalEnum(body, "kind", "kind", SubjectKind.class) != base.kind()) {
             throw ProblemException.badRequest("kind", "kind cannot change; register a new subject instead");
         }
-        String name = has(body, "name") ? JsonFields.requiredText(body, "name", "name") : base.name();
-        if (name == null) {
-            name = JsonFields.requiredText(body, "name", "name");
-        }
+        String name =
+                has(body, "name") || base.name() == null ? JsonFields.requiredText(body, "name", "name") : base.name();
         String phone = has(body, "phone")
                 ? PhoneNumbers.normalize(JsonFields.optionalText(body, "phone", "phone"), "phone")
                 : base.phone();
@@ -76,8 +75,7 @@ record SubjectDraft(
             return this;
         }
         if (unit == null) {
-            throw ProblemException.badRequest(
-                    "unit", "An OFFICER needs a unit: one of " + java.util.List.of(Unit.values()));
+            throw ProblemException.badRequest("unit", "An OFFICER needs a unit: one of " + List.of(Unit.values()));
         }
         return status == null
                 ? new SubjectDraft(

@@ -11,8 +11,10 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.problem.ProblemException;
 
@@ -148,8 +150,8 @@ class SubjectService {
                 s.name(),
                 s.phone(),
                 s.guardians() == null
-                        ? java.util.Set.of()
-                        : new java.util.LinkedHashSet<>(
+                        ? Set.of()
+                        : new LinkedHashSet<>(
                                 s.guardians().stream().map(Long::valueOf).toList()),
                 s.offlineMinutes(),
                 s.unit(),

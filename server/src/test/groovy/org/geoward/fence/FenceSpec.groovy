@@ -293,6 +293,8 @@ class FenceSpec extends Specification {
         expect:
         admin.get("/api/fences/999999999").status == 404
         admin.delete("/api/fences/999999999").status == 404
+        admin.put("/api/fences/999999999", feature(square(107.3, 29.6), [name: "x", kind: "BAN"])).status == 404
+        admin.get("/api/fences/abc").status == 404
         admin.get("/api/fences/999999999/occupants").status == 404
     }
 
