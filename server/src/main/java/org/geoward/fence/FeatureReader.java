@@ -1,0 +1,231 @@
+package org.geoward.fence;
+
+import io.micronaut.json.tree.JsonNode;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.geoward.evaluate.Fence;
+import org.geoward.evaluate.FenceKind;
+import org.geoward.problem.ProblemException;
+import org.geoward.subject.JsonFields;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Lineal;
+import org.locationtech.jts.geom.Point;
+
+/**
+ * Reads a fence from a GeoJSON Feature and refuses what is wrong with the path at fault. Defaults: {@code
+ * hysteresisMeters} 20, {@code maxGapMinutes} 15, {@code dwellMinutes} 30 for a BAN fence that names none (the
+ * reference deployment's rule), {@code active.zone} Asia/Shanghai. The existence of {@code subjects} is checked by
+ * the caller, which has the database. Stateless.
+ */
+final class FeatureReader {
+    static final int DEFAULT_BAN_DWELL_MINUTES = 30;
+    static final double MAX_REACH_METERS = 100_000;
+    static final double MAX_HYSTERESIS_METERS = 1_000;
+    static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+
+    /** Properties Geoward reads itself or writes on output; every other property is kept as given. */
+    private static final Set<String> OWN = Set.of(
+            "id",
+            "name",
+            "kind",
+            "dwellMinutes",
+            "hysteresisMeters",
+            "maxGapMinutes",
+            "subjects",
+            "radiusMeters",
+            "bufferMeters",
+            "active",
+            "createdAt",
+            "updatedAt",
+            "retiredAt");
+
+    private FeatureReader() {}
+
+    /** Reads and checks a Feature; throws a 400 naming the member at fault. */
+    static FenceDraft read(JsonNode feature) {
+        checkFeature(feature);
+        Geometry geometry = GeoJsonGeometryReader.read(feature.get("geometry"));
+        JsonNode props = feature.get("properties");
+        if (props == null || !props.isObject()) {
+            throw ProblemException.badRequest(
+                    "properties", "The Feature needs properties with at least name and kind (SAFE, DANGER or BAN)");
+        }
+        String name = JsonFields.requiredText(props, "name", "properties.name");
+        FenceKind kind = JsonFields.requiredEnum(props, "kind", "properties.kind", FenceKind.class);
+        Double radius = reach(props, "radiusMeters", geometry instanceof Point, "a Point (circle)");
+        Double buffer = reach(props, "bufferMeters", geometry instanceof Lineal, "a LineString (corridor)");
+        double hysteresis = hysteresis(props);
+        Integer dwell = JsonFields.optionalPositiveInt(props, "dwellMinutes", "properties.dwellMinutes");
+        if (dwell == null && kind == FenceKind.BAN) {
+            dwell = DEFAULT_BAN_DWELL_MINUTES;
+        }
+        Integer gap = JsonFields.optionalPositiveInt(props, "maxGapMinutes", "properties.maxGapMinutes");
+        Set<Long> subjects = JsonFields.optionalIds(props, "subjects", "properties.subjects");
+        Map<String, JsonNode> extra = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : props.entries()) {
+            if (!OWN.contains(e.getKey())) {
+                extra.put(e.getKey(), e.getValue());
+            }
+        }
+        Window window = window(props.get("active"));
+        return new FenceDraft(
+                name,
+                kind,
+                geometry,
+                radius,
+                buffer,
+                hysteresis,
+                dwell,
+                gap == null ? Fence.DEFAULT_MAX_GAP_MINUTES : gap,
+                subjects == null ? Set.of() : subjects,
+                window.from,
+                window.until,
+                window.dailyFrom,
+                window.dailyUntil,
+                window.zone,
+                extra);
+    }
+
+    private static void checkFeature(JsonNode feature) {
+        if (feature == null || !feature.isObject()) {
+            throw ProblemException.badRequest(null, "The body must be a GeoJSON Feature object");
+        }
+        JsonNode type = feature.get("type");
+        String given = type != null && type.isString() ? type.getStringValue() : null;
+        if ("Feature".equals(given)) {
+            return;
+        }
+        String hint = "FeatureCollection".equals(given)
+                ? "; send one Feature per request"
+                : given != null && !given.isEmpty() && feature.get("coordinates") != null
+                        ? "; wrap the geometry in {\"type\": \"Feature\", \"geometry\": ..., \"properties\": {...}}"
+                        : "";
+        throw ProblemException.badRequest(
+                "type", "The body must be a GeoJSON Feature (\"type\": \"Feature\"), not " + given + hint);
+    }
+
+    private static Double reach(JsonNode props, String member, boolean needed, String shape) {
+        String field = "properties." + member;
+        JsonNode value = props.get(member);
+        boolean given = value != null && !value.isNull();
+        if (!needed) {
+            if (given) {
+                throw ProblemException.badRequest(field, member + " applies only to " + shape + "; leave it out");
+            }
+            return null;
+        }
+        if (!given) {
+            throw ProblemException.badRequest(field, shape + " needs " + member + " > 0 (metres)");
+        }
+        if (!value.isNumber() || !(value.getDoubleValue() > 0) || value.getDoubleValue() > MAX_REACH_METERS) {
+            throw ProblemException.badRequest(
+                    field, member + " must be a number of metres above 0 and at most 100000, not " + value.getValue());
+        }
+        return value.getDoubleValue();
+    }
+
+    private static double hysteresis(JsonNode props) {
+        JsonNode value = props.get("hysteresisMeters");
+        if (value == null || value.isNull()) {
+            return Fence.DEFAULT_HYSTERESIS_METERS;
+        }
+        if (!value.isNumber() || !(value.getDoubleValue() >= 0) || value.getDoubleValue() > MAX_HYSTERESIS_METERS) {
+            throw ProblemException.badRequest(
+                    "properties.hysteresisMeters",
+                    "hysteresisMeters must be a number of metres from 0 to 1000, not " + value.getValue());
+        }
+        return value.getDoubleValue();
+    }
+
+    private record Window(LocalDate from, LocalDate until, LocalTime dailyFrom, LocalTime dailyUntil, ZoneId zone) {}
+
+    private static Window window(JsonNode active) {
+        if (active == null || active.isNull()) {
+            return new Window(null, null, null, null, DEFAULT_ZONE);
+        }
+        if (!active.isObject()) {
+            throw ProblemException.badRequest(
+                    "properties.active", "active must be an object {from, until, daily, zone} or null");
+        }
+        LocalDate from = date(active, "from");
+        LocalDate until = date(active, "until");
+        if (from != null && until != null && until.isBefore(from)) {
+            throw ProblemException.badRequest(
+                    "properties.active.until", "active.until " + until + " is before active.from " + from);
+        }
+        LocalTime[] daily = daily(active.get("daily"));
+        String zoneText = JsonFields.optionalText(active, "zone", "properties.active.zone");
+        ZoneId zone = DEFAULT_ZONE;
+        if (zoneText != null && !zoneText.isEmpty()) {
+            try {
+                zone = ZoneId.of(zoneText);
+            } catch (DateTimeException e) {
+                throw ProblemException.badRequest(
+                        "properties.active.zone",
+                        "active.zone '" + zoneText + "' is not a time zone; use an IANA name such as Asia/Shanghai");
+            }
+        }
+        return new Window(from, until, daily[0], daily[1], zone);
+    }
+
+    private static LocalDate date(JsonNode active, String member) {
+        String field = "properties.active." + member;
+        String text = JsonFields.optionalText(active, member, field);
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeException e) {
+            throw ProblemException.badRequest(
+                    field, "active." + member + " '" + text + "' is not a date; write it as YYYY-MM-DD");
+        }
+    }
+
+    /** Reads {@code "22:00-06:00"} or {@code {"from": "22:00", "until": "06:00"}} into [from, until]. */
+    private static LocalTime[] daily(JsonNode daily) {
+        String field = "properties.active.daily";
+        if (daily == null || daily.isNull()) {
+            return new LocalTime[2];
+        }
+        LocalTime from;
+        LocalTime until;
+        if (daily.isString()) {
+            List<String> parts = List.of(daily.getStringValue().split("-", -1));
+            if (parts.size() != 2) {
+                throw ProblemException.badRequest(
+                        field, "active.daily '" + daily.getStringValue() + "' must look like \"22:00-06:00\"");
+            }
+            from = time(parts.get(0).trim(), field);
+            until = time(parts.get(1).trim(), field);
+        } else if (daily.isObject()) {
+            from = time(JsonFields.requiredText(daily, "from", field + ".from"), field + ".from");
+            until = time(JsonFields.requiredText(daily, "until", field + ".until"), field + ".until");
+        } else {
+            throw ProblemException.badRequest(
+                    field, "active.daily must be \"HH:MM-HH:MM\" or {\"from\": \"HH:MM\", \"until\": \"HH:MM\"}");
+        }
+        if (from.equals(until)) {
+            throw ProblemException.badRequest(
+                    field, "active.daily starts and ends at " + from + ": the window would be empty");
+        }
+        return new LocalTime[] {from, until};
+    }
+
+    private static LocalTime time(String text, String field) {
+        try {
+            if (!text.matches("\\d{2}:\\d{2}(:\\d{2})?")) {
+                throw new DateTimeException(text);
+            }
+            return LocalTime.parse(text);
+        } catch (DateTimeException e) {
+            throw ProblemException.badRequest(field, "'" + text + "' is not a time of day; write it as HH:MM (24 h)");
+        }
+    }
+}

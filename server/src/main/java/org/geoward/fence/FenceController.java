@@ -1,0 +1,96 @@
+package org.geoward.fence;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.List;
+import org.geoward.problem.ProblemException;
+
+/**
+ * Fences as GeoJSON Features. Every committed write invalidates the {@link FenceCatalog}, so the evaluator uses the
+ * change from its next fix on. Writes are for ADMIN and DISPATCHER.
+ */
+@Controller("/api/fences")
+@Secured({"ADMIN", "DISPATCHER", "OFFICER"})
+@Tag(name = "fences", description = "Safe zones, danger corridors and ban zones as GeoJSON Features")
+final class FenceController {
+    private final FenceService fences;
+    private final FenceCatalog catalog;
+
+    FenceController(FenceService fences, FenceCatalog catalog) {
+        this.fences = fences;
+        this.catalog = catalog;
+    }
+
+    @Post
+    @Secured({"ADMIN", "DISPATCHER"})
+    @Operation(
+            summary = "Create a fence from a GeoJSON Feature (Polygon, MultiPolygon, Point + radiusMeters,"
+                    + " LineString + bufferMeters)")
+    HttpResponse<JsonNode> create(@Body JsonNode feature) {
+        StoredFence fence = fences.create(feature);
+        catalog.invalidate();
+        return HttpResponse.created(FeatureWriter.feature(fence), URI.create("/api/fences/" + fence.id()));
+    }
+
+    @Get
+    @Operation(summary = "The active fences whose area meets bbox=west,south,east,north, as a FeatureCollection")
+    JsonNode list(@Nullable @QueryValue String bbox) {
+        Bbox box = bbox == null || bbox.isBlank() ? null : Bbox.parse(bbox);
+        return FeatureWriter.collection(fences.list(box));
+    }
+
+    @Get("/{id}")
+    @Operation(summary = "One fence as a Feature; a retired fence has properties.retiredAt")
+    JsonNode find(@PathVariable String id) {
+        return FeatureWriter.feature(fences.find(parseId(id)));
+    }
+
+    @Put("/{id}")
+    @Secured({"ADMIN", "DISPATCHER"})
+    @Operation(summary = "Replace a fence; applies from the next fix, nothing is re-evaluated")
+    JsonNode replace(@PathVariable String id, @Body JsonNode feature) {
+        StoredFence fence = fences.replace(parseId(id), feature);
+        catalog.invalidate();
+        return FeatureWriter.feature(fence);
+    }
+
+    @Delete("/{id}")
+    @Secured({"ADMIN", "DISPATCHER"})
+    @Operation(summary = "Retire a fence: it stops applying, its alerts stay")
+    HttpResponse<Void> retire(@PathVariable String id) {
+        fences.retire(parseId(id));
+        catalog.invalidate();
+        return HttpResponse.noContent();
+    }
+
+    @Get("/{id}/occupants")
+    @Operation(summary = "Who is inside the fence now, by each subject's latest position")
+    List<Occupant> occupants(@PathVariable String id) {
+        return fences.occupants(parseId(id));
+    }
+
+    private static long parseId(String id) {
+        try {
+            long value = Long.parseLong(id);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // not found below
+        }
+        throw ProblemException.notFound("fence", id);
+    }
+}

@@ -1,0 +1,28 @@
+package org.geoward.subject;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import org.geoward.evaluate.SubjectKind;
+
+/**
+ * A subject as the API shows it. Ids are strings; {@code guardians} is present for wards; {@code unit},
+ * {@code status} and {@code travelMode} for officers; null members are left out.
+ *
+ * @param offlineMinutes silence after which a ward is reported OFFLINE (null: the default, 30)
+ * @param createdAt ISO-8601 instant
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Subject(
+        String id,
+        SubjectKind kind,
+        String name,
+        @Nullable String phone,
+        @Nullable List<String> guardians,
+        @Nullable Integer offlineMinutes,
+        @Nullable Unit unit,
+        @Nullable OfficerStatus status,
+        @Nullable TravelMode travelMode,
+        String createdAt) {}

@@ -1,0 +1,79 @@
+package org.geoward.subject;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.List;
+import org.geoward.evaluate.SubjectKind;
+import org.geoward.problem.ProblemException;
+
+/** Registers and reads subjects: wards, guardians, officers and visitors. Writes are for ADMIN. */
+@Controller("/api/subjects")
+@Secured({"ADMIN", "DISPATCHER", "OFFICER"})
+@Tag(name = "subjects", description = "The people Geoward watches over")
+final class SubjectController {
+    private final SubjectService subjects;
+
+    SubjectController(SubjectService subjects) {
+        this.subjects = subjects;
+    }
+
+    @Post
+    @Secured("ADMIN")
+    @Operation(summary = "Register a subject (WARD with guardians, GUARDIAN, OFFICER with unit, VISITOR)")
+    HttpResponse<Subject> create(@Body JsonNode body) {
+        Subject subject = subjects.create(body);
+        return HttpResponse.created(subject, URI.create("/api/subjects/" + subject.id()));
+    }
+
+    @Get("/{id}")
+    @Operation(summary = "Read one subject")
+    Subject find(@PathVariable String id) {
+        return subjects.find(parseId(id));
+    }
+
+    @Get
+    @Operation(summary = "List subjects, optionally of one kind")
+    List<Subject> list(@Nullable @QueryValue String kind) {
+        if (kind == null || kind.isBlank()) {
+            return subjects.list(null);
+        }
+        try {
+            return subjects.list(SubjectKind.valueOf(kind.trim().toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(
+                    "kind", "kind '" + kind + "' is not one of " + List.of(SubjectKind.values()));
+        }
+    }
+
+    @Put("/{id}")
+    @Secured("ADMIN")
+    @Operation(summary = "Change a subject: name, phone, guardians, offlineMinutes, unit, status, travelMode")
+    Subject update(@PathVariable String id, @Body JsonNode body) {
+        return subjects.update(parseId(id), body);
+    }
+
+    /** A path id; anything but a positive number names no subject. */
+    static long parseId(String id) {
+        try {
+            long value = Long.parseLong(id);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // not found below
+        }
+        throw ProblemException.notFound("subject", id);
+    }
+}

@@ -1,0 +1,201 @@
+package org.geoward.subject;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.geoward.evaluate.SubjectKind;
+import org.geoward.problem.ProblemException;
+
+/** Registers, changes and lists subjects. Each public method is one transaction. */
+@Singleton
+class SubjectService {
+    private static final String SELECT =
+            """
+            SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes, s.unit, s.status, s.travel_mode, s.created_at,
+                   ARRAY(SELECT g.guardian_id FROM ward_guardian g WHERE g.ward_id = s.id ORDER BY g.guardian_id)
+                       AS guardians
+            FROM subject s""";
+
+    private final JdbcOperations jdbc;
+    private final SubjectDirectory directory;
+
+    SubjectService(JdbcOperations jdbc, SubjectDirectory directory) {
+        this.jdbc = jdbc;
+        this.directory = directory;
+    }
+
+    /** Registers the subject {@code body} describes. */
+    @Transactional
+    public Subject create(JsonNode body) {
+        SubjectDraft draft = SubjectDraft.read(body, SubjectDraft.EMPTY);
+        checkGuardians(draft.guardians());
+        long id = jdbc.prepareStatement(
+                """
+                INSERT INTO subject (kind, name, phone, offline_minutes, unit, status, travel_mode)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                ps -> {
+                    bind(ps, draft, 2);
+                    ps.setString(1, draft.kind().name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+        replaceGuardians(id, draft.guardians());
+        return find(id);
+    }
+
+    /** Changes the subject {@code id}: members present in {@code body} replace, absent ones are kept. */
+    @Transactional
+    public Subject update(long id, JsonNode body) {
+        Subject stored = find(id);
+        SubjectDraft draft = SubjectDraft.read(body, draftOf(stored));
+        checkGuardians(draft.guardians());
+        jdbc.prepareStatement(
+                """
+                UPDATE subject SET name = ?, phone = ?, offline_minutes = ?, unit = ?, status = ?, travel_mode = ?
+                WHERE id = ?""",
+                ps -> {
+                    bind(ps, draft, 1);
+                    ps.setLong(7, id);
+                    return ps.executeUpdate();
+                });
+        replaceGuardians(id, draft.guardians());
+        return find(id);
+    }
+
+    /** The subject {@code id}; a 404 when there is none. */
+    @Transactional
+    public Subject find(long id) {
+        List<Subject> found = query(SELECT + " WHERE s.id = ?", ps -> ps.setLong(1, id));
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("subject", id);
+        }
+        return found.get(0);
+    }
+
+    /** Every subject, or every subject of {@code kind} when it is not null, oldest first. */
+    @Transactional
+    public List<Subject> list(SubjectKind kind) {
+        if (kind == null) {
+            return query(SELECT + " ORDER BY s.id", ps -> {});
+        }
+        return query(SELECT + " WHERE s.kind = ? ORDER BY s.id", ps -> ps.setString(1, kind.name()));
+    }
+
+    private void checkGuardians(Collection<Long> guardians) {
+        Map<Long, SubjectInfo> found = directory.findAll(guardians);
+        int index = 0;
+        for (long id : guardians) {
+            SubjectInfo guardian = found.get(id);
+            String field = "guardians[" + index++ + "]";
+            if (guardian == null) {
+                throw ProblemException.badRequest(field, "guardian " + id + " does not exist");
+            }
+            if (guardian.kind() != SubjectKind.GUARDIAN) {
+                throw ProblemException.badRequest(
+                        field,
+                        "subject " + id + " is a " + guardian.kind() + ", not a GUARDIAN; register the guardian"
+                                + " with kind GUARDIAN first");
+            }
+        }
+    }
+
+    private void replaceGuardians(long wardId, Collection<Long> guardians) {
+        jdbc.prepareStatement("DELETE FROM ward_guardian WHERE ward_id = ?", ps -> {
+            ps.setLong(1, wardId);
+            return ps.executeUpdate();
+        });
+        if (guardians.isEmpty()) {
+            return;
+        }
+        jdbc.prepareStatement("INSERT INTO ward_guardian (ward_id, guardian_id) SELECT ?, unnest(?::bigint[])", ps -> {
+            ps.setLong(1, wardId);
+            ps.setArray(2, ps.getConnection().createArrayOf("bigint", guardians.toArray()));
+            return ps.executeUpdate();
+        });
+    }
+
+    /** Binds name, phone, offline minutes, unit, status and travel mode from parameter {@code first} on. */
+    private static void bind(PreparedStatement ps, SubjectDraft draft, int first) throws SQLException {
+        ps.setString(first, draft.name());
+        ps.setString(first + 1, draft.phone());
+        if (draft.offlineMinutes() == null) {
+            ps.setNull(first + 2, Types.INTEGER);
+        } else {
+            ps.setInt(first + 2, draft.offlineMinutes());
+        }
+        ps.setString(first + 3, draft.unit() == null ? null : draft.unit().name());
+        ps.setString(first + 4, draft.status() == null ? null : draft.status().name());
+        ps.setString(
+                first + 5,
+                draft.travelMode() == null ? null : draft.travelMode().name());
+    }
+
+    private static SubjectDraft draftOf(Subject s) {
+        return new SubjectDraft(
+                s.kind(),
+                s.name(),
+                s.phone(),
+                s.guardians() == null
+                        ? Set.of()
+                        : new LinkedHashSet<>(
+                                s.guardians().stream().map(Long::valueOf).toList()),
+                s.offlineMinutes(),
+                s.unit(),
+                s.status(),
+                s.travelMode());
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<Subject> query(String sql, Binder binder) {
+        return jdbc.prepareStatement(sql, ps -> {
+            binder.bind(ps);
+            List<Subject> subjects = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    subjects.add(read(rs));
+                }
+            }
+            return subjects;
+        });
+    }
+
+    private static Subject read(ResultSet rs) throws SQLException {
+        SubjectKind kind = SubjectKind.valueOf(rs.getString("kind"));
+        int offlineValue = rs.getInt("offline_minutes");
+        Integer offline = rs.wasNull() ? null : offlineValue;
+        List<String> guardians = Arrays.stream((Long[]) rs.getArray("guardians").getArray())
+                .map(String::valueOf)
+                .toList();
+        String unit = rs.getString("unit");
+        String status = rs.getString("status");
+        String travel = rs.getString("travel_mode");
+        return new Subject(
+                String.valueOf(rs.getLong("id")),
+                kind,
+                rs.getString("name"),
+                rs.getString("phone"),
+                kind == SubjectKind.WARD ? guardians : null,
+                offline,
+                unit == null ? null : Unit.valueOf(unit),
+                status == null ? null : OfficerStatus.valueOf(status),
+                travel == null ? null : TravelMode.valueOf(travel),
+                rs.getTimestamp("created_at").toInstant().toString());
+    }
+}

@@ -1,0 +1,7 @@
+package org.geoward.subject;
+
+/** The service an officer belongs to. */
+public enum Unit {
+    POLICE,
+    FISHERIES
+}
