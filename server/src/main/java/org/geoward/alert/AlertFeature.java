@@ -68,6 +68,7 @@ public record AlertFeature(
 
     /** {@code GET /api/alerts}: a FeatureCollection. */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Collection(String type, List<AlertFeature> features) {
         static Collection of(List<AlertFeature> features) {
             return new Collection("FeatureCollection", features);

@@ -1,5 +1,6 @@
 package org.geoward.sighting;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import java.util.List;
  * in the batch.
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record RecordResult(int accepted, int duplicates, List<Rejection> rejected) {
 
     /** One refused item: its 0-based index in the batch and why. */
