@@ -1,0 +1,157 @@
+package org.geoward.sighting;
+
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.geoward.problem.ProblemException;
+import org.geoward.subject.DeviceBinding;
+import org.geoward.subject.SubjectDirectory;
+import org.geoward.subject.SubjectInfo;
+
+/**
+ * Records batches of sightings: checks each item on its own, resolves who was seen (subject id, registered device or
+ * camera track → VISITOR), drops repeats, stores the batch in one statement and commits, then hands the new
+ * sightings to the {@link FixConsumer} and returns once they are evaluated.
+ *
+ * <p>Evaluation is synchronous: {@link #record} returns (and the HTTP 202 goes out) only after the batch is stored
+ * and its alerts are committed. That gives back-pressure to the senders for free and lets a client that got its 202
+ * read the alerts it caused. Thread-safe.
+ */
+@Singleton
+public class SightingService {
+    /** The most sightings one call may carry. */
+    public static final int MAX_BATCH = 10_000;
+
+    private final SubjectDirectory directory;
+    private final SightingStore store;
+    private final FixConsumer evaluation;
+
+    SightingService(SubjectDirectory directory, SightingStore store, FixConsumer evaluation) {
+        this.directory = directory;
+        this.store = store;
+        this.evaluation = evaluation;
+    }
+
+    /**
+     * Validates, stores and evaluates {@code inputs}; rejections name the index in {@code inputs}. Throws a 413
+     * {@link ProblemException} for more than {@link #MAX_BATCH} items.
+     */
+    public RecordResult record(List<SightingInput> inputs) {
+        return record(inputs, Map.of());
+    }
+
+    /** As {@link #record(List)}, with items already refused while reading (their entries in inputs are ignored). */
+    RecordResult record(List<SightingInput> inputs, Map<Integer, String> refused) {
+        if (inputs.size() > MAX_BATCH) {
+            throw new ProblemException(
+                    HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "a batch holds at most " + MAX_BATCH + " sightings; this one has " + inputs.size() + ": split it");
+        }
+        Map<Integer, String> rejected = new TreeMap<>(refused);
+        Instant now = Instant.now();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!rejected.containsKey(i)) {
+                String error = SightingRules.check(inputs.get(i), now);
+                if (error != null) {
+                    rejected.put(i, error);
+                }
+            }
+        }
+        List<Sighting> resolved = resolve(inputs, rejected);
+        Map<SightingStore.Key, Sighting> unique = new LinkedHashMap<>();
+        for (Sighting s : resolved) {
+            unique.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
+        }
+        List<Sighting> fresh = store.store(new ArrayList<>(unique.values()));
+        if (!fresh.isEmpty()) {
+            List<Sighting> ordered = new ArrayList<>(fresh);
+            ordered.sort(Comparator.comparing(Sighting::time));
+            evaluation.accept(ordered);
+        }
+        List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());
+        rejected.forEach((index, error) -> list.add(new RecordResult.Rejection(index, error)));
+        return new RecordResult(fresh.size(), resolved.size() - fresh.size(), list);
+    }
+
+    /** Turns the valid inputs into sightings of known subjects; the unknown ones go to {@code rejected}. */
+    private List<Sighting> resolve(List<SightingInput> inputs, Map<Integer, String> rejected) {
+        Set<Long> subjectIds = new LinkedHashSet<>();
+        Set<String> deviceIds = new LinkedHashSet<>();
+        Set<String> trackIds = new LinkedHashSet<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!rejected.containsKey(i)) {
+                SightingInput in = inputs.get(i);
+                if (in.subjectId() != null) {
+                    subjectIds.add(in.subjectId());
+                } else if (!SightingRules.isBlank(in.deviceId())) {
+                    deviceIds.add(in.deviceId().trim());
+                } else {
+                    trackIds.add(in.trackId().trim());
+                }
+            }
+        }
+        Map<Long, SubjectInfo> subjects = directory.findAll(subjectIds);
+        Map<String, Optional<DeviceBinding>> devices = new HashMap<>();
+        deviceIds.forEach(d -> devices.put(d, directory.deviceByUniqueId(d)));
+        Map<String, Long> visitors = new HashMap<>();
+        trackIds.forEach(t -> visitors.put(t, directory.visitorForTrack(t)));
+
+        List<Sighting> out = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            if (rejected.containsKey(i)) {
+                continue;
+            }
+            SightingInput in = inputs.get(i);
+            Long subjectId;
+            Long deviceRow = null;
+            if (in.subjectId() != null) {
+                subjectId = subjects.containsKey(in.subjectId()) ? in.subjectId() : null;
+                if (subjectId == null) {
+                    rejected.put(i, "subject " + in.subjectId() + " does not exist");
+                    continue;
+                }
+            } else if (!SightingRules.isBlank(in.deviceId())) {
+                Optional<DeviceBinding> device = devices.get(in.deviceId().trim());
+                if (device.isEmpty()) {
+                    rejected.put(i, "device " + in.deviceId().trim() + " is not registered");
+                    continue;
+                }
+                subjectId = device.get().subjectId();
+                deviceRow = device.get().id();
+            } else {
+                subjectId = visitors.get(in.trackId().trim());
+            }
+            out.add(sighting(in, subjectId, deviceRow));
+        }
+        return out;
+    }
+
+    private static Sighting sighting(SightingInput in, long subjectId, Long deviceRow) {
+        return new Sighting(
+                subjectId,
+                in.time().truncatedTo(ChronoUnit.MICROS),
+                in.lon(),
+                in.lat(),
+                in.accuracy(),
+                in.source(),
+                in.speed(),
+                in.heading(),
+                in.battery(),
+                in.companions(),
+                in.sos(),
+                in.phone(),
+                in.evidenceUrl(),
+                deviceRow);
+    }
+}

@@ -1,0 +1,110 @@
+package org.geoward.alert
+
+import io.micronaut.http.HttpRequest
+import io.micronaut.http.HttpStatus
+import io.micronaut.http.client.exceptions.HttpClientResponseException
+import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import org.geoward.security.Role
+
+@MicronautTest(transactional = false)
+class LifecycleSpec extends AlertSpecBase {
+
+    Map act(String tok, String id, String step, Object body = [:]) {
+        http.toBlocking().retrieve(HttpRequest.POST("/api/alerts/$id/$step", body).bearerAuth(tok), Map)
+    }
+
+    String sosAlert(long ward, double minute = 0) {
+        scene.post(token, scene.fix(ward, minute, LON, LAT, [sos: true]))
+        alerts(ward).find { it.properties.status != 'RESOLVED' }.properties.id
+    }
+
+    def "an alert is acknowledged, then resolved, and its timeline says who did what"() {
+        given:
+        long ward = scene.subject('WARD')
+        String id = sosAlert(ward)
+        String officer = Logins.token(http, users, hasher, Role.OFFICER)
+        String officerName = scene.get(officer, "/api/me").username
+
+        when:
+        def acked = act(officer, id, 'ack')
+        def resolved = act(token, id, 'resolve', [outcome: 'FOUND', note: '在家门口找到'])
+        def read = scene.get(token, "/api/alerts/$id")
+
+        then:
+        acked.properties.status == 'ACKNOWLEDGED'
+        resolved.properties.status == 'RESOLVED'
+        resolved.properties.outcome == 'FOUND'
+        resolved.properties.note == '在家门口找到'
+        resolved.properties.resolvedAt != null
+        read.timeline*.action == ['OPENED', 'ACKNOWLEDGED', 'RESOLVED']
+        read.timeline*.status == ['OPEN', 'ACKNOWLEDGED', 'RESOLVED']
+        read.timeline*.actor == ['system', officerName, scene.get(token, "/api/me").username]
+        read.timeline[2].detail == [outcome: 'FOUND', note: '在家门口找到']
+        read.timeline.every { it.id instanceof String && it.at != null }
+        read.timeline[0].detail.fixTime == scene.at(0)
+    }
+
+    def "resolving twice is a 409, and acknowledging a resolved alert too"() {
+        given:
+        long ward = scene.subject('WARD')
+        String id = sosAlert(ward)
+        act(token, id, 'resolve', [outcome: 'FALSE_ALARM'])
+
+        when:
+        act(token, id, step, [:])
+
+        then:
+        def e = thrown(HttpClientResponseException)
+        e.status == HttpStatus.CONFLICT
+        e.response.getBody(Map).get().detail.contains(message)
+
+        where:
+        step      || message
+        'resolve' || 'already RESOLVED'
+        'ack'     || 'only an OPEN alert can be acknowledged'
+    }
+
+    def "after a resolved SOS the next SOS opens a new alert"() {
+        given:
+        long ward = scene.subject('WARD')
+        String first = sosAlert(ward, 0)
+        act(token, first, 'resolve', [outcome: 'FOUND'])
+
+        when:
+        String second = sosAlert(ward, 5)
+
+        then:
+        second != first
+        alerts(ward)*.properties*.status.sort() == ['OPEN', 'RESOLVED']
+    }
+
+    def "an unknown alert is 404 and a family account may neither act nor see other wards"() {
+        given:
+        long ward = scene.subject('WARD')
+        long otherWard = scene.subject('WARD')
+        String id = sosAlert(ward)
+        String otherId = sosAlert(otherWard)
+        String family = Logins.familyOf(http, users, hasher, scene, ward)
+
+        when:
+        scene.get(token, "/api/alerts/999999999")
+        then:
+        thrown(HttpClientResponseException)
+
+        expect:
+        scene.get(family, "/api/alerts/$id").properties.id == id
+        scene.get(family, "/api/alerts?type=SOS").features*.properties*.subjectId == ["$ward".toString()]
+
+        when:
+        scene.get(family, "/api/alerts/$otherId")
+        then:
+        def hidden = thrown(HttpClientResponseException)
+        hidden.status == HttpStatus.NOT_FOUND
+
+        when:
+        act(family, id, 'ack')
+        then:
+        def refused = thrown(HttpClientResponseException)
+        refused.status == HttpStatus.FORBIDDEN
+    }
+}
