@@ -25,6 +25,7 @@ import org.geoward.evaluate.Transition;
 import org.geoward.fence.FenceCatalog;
 import org.geoward.sighting.FixConsumer;
 import org.geoward.sighting.Sighting;
+import org.geoward.sighting.SubjectMoved;
 import org.geoward.subject.SubjectDirectory;
 import org.geoward.subject.SubjectInfo;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ public class EvaluationService implements FixConsumer {
     private final AlertEvents events;
     private final SubjectLocks locks;
     private final ApplicationEventPublisher<AlertChanged> publisher;
+    private final ApplicationEventPublisher<SubjectMoved> movements;
     private final ExecutorService pool;
 
     EvaluationService(
@@ -70,6 +72,7 @@ public class EvaluationService implements FixConsumer {
             AlertEvents events,
             SubjectLocks locks,
             ApplicationEventPublisher<AlertChanged> publisher,
+            ApplicationEventPublisher<SubjectMoved> movements,
             @Value("${geoward.evaluate.threads:0}") int threads) {
         this.fences = fences;
         this.directory = directory;
@@ -80,6 +83,7 @@ public class EvaluationService implements FixConsumer {
         this.events = events;
         this.locks = locks;
         this.publisher = publisher;
+        this.movements = movements;
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         AtomicInteger count = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(n, r -> {
@@ -114,6 +118,10 @@ public class EvaluationService implements FixConsumer {
         try {
             List<AlertChanged> changed = locks.withLock(subject.id(), () -> evaluate(subject, fixes, index));
             changed.forEach(publisher::publishEvent);
+            Sighting newest =
+                    fixes.stream().max(Comparator.comparing(Sighting::time)).orElseThrow();
+            movements.publishEvent(
+                    new SubjectMoved(subject.id(), subject.kind(), newest.lon(), newest.lat(), newest.time()));
         } catch (RuntimeException e) {
             LOG.error("evaluating {} fixes of subject {} failed; they stay stored", fixes.size(), subject.id(), e);
         }

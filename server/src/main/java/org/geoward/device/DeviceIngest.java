@@ -1,0 +1,150 @@
+package org.geoward.device;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.geoward.security.PasswordHasher;
+import org.geoward.sighting.RecordResult;
+import org.geoward.sighting.SightingInput;
+import org.geoward.sighting.SightingService;
+import org.geoward.sighting.Source;
+import org.geoward.subject.DeviceBinding;
+import org.geoward.subject.SubjectDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where every device protocol hands its positions: checks that the device is registered (and its token, where it
+ * has one), records unknown devices for an admin to claim, and sends the positions down the same path as
+ * {@code POST /api/sightings} (validation, dedupe, order, evaluation, alerts). Blocks on the database: call it
+ * off the network threads. Thread-safe.
+ */
+@Singleton
+public class DeviceIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceIngest.class);
+
+    private final SubjectDirectory directory;
+    private final SightingService sightings;
+    private final PasswordHasher hasher;
+    private final JdbcOperations jdbc;
+
+    DeviceIngest(SubjectDirectory directory, SightingService sightings, PasswordHasher hasher, JdbcOperations jdbc) {
+        this.directory = directory;
+        this.sightings = sightings;
+        this.hasher = hasher;
+        this.jdbc = jdbc;
+    }
+
+    /** How a device's credentials checked out. */
+    public enum Check {
+        OK,
+        UNKNOWN_DEVICE,
+        BAD_TOKEN
+    }
+
+    /**
+     * Checks a device: registered, and if it has a token, {@code token} matches it. Unknown devices are counted in
+     * {@code unknown_device} with the protocol and remote address.
+     *
+     * @param token the token the request carried, or null
+     */
+    public Check check(String uniqueId, String protocol, String token, String remote) {
+        Optional<DeviceBinding> device = directory.deviceByUniqueId(uniqueId);
+        if (device.isEmpty()) {
+            recordUnknown(uniqueId, protocol, remote);
+            return Check.UNKNOWN_DEVICE;
+        }
+        String hash = device.get().tokenHash();
+        if (hash != null && (token == null || !hasher.matches(token, hash))) {
+            return Check.BAD_TOKEN;
+        }
+        return Check.OK;
+    }
+
+    /** Whether a device with this unique id is registered (GT06 login); unknown ones are recorded. */
+    public boolean isKnown(String uniqueId, String protocol, String remote) {
+        return check(uniqueId, protocol, null, remote) != Check.UNKNOWN_DEVICE;
+    }
+
+    /** Records decoded positions of already checked devices; the result is as for {@code POST /api/sightings}. */
+    public RecordResult record(List<DevicePosition> positions) {
+        List<SightingInput> inputs = new ArrayList<>(positions.size());
+        for (DevicePosition p : positions) {
+            inputs.add(toSighting(p));
+        }
+        RecordResult result = sightings.record(inputs);
+        for (RecordResult.Rejection r : result.rejected()) {
+            LOG.info("Device {} position refused: {}", positions.get(r.index()).uniqueId(), r.error());
+        }
+        return result;
+    }
+
+    static SightingInput toSighting(DevicePosition p) {
+        return new SightingInput(
+                null,
+                p.uniqueId(),
+                null,
+                p.time(),
+                p.lon(),
+                p.lat(),
+                p.accuracyMeters(),
+                Source.GPS,
+                p.speedKmh(),
+                p.course(),
+                p.batteryPercent(),
+                null,
+                p.sos(),
+                null,
+                null);
+    }
+
+    @Transactional
+    void recordUnknown(String uniqueId, String protocol, String remote) {
+        jdbc.prepareStatement(
+                """
+                INSERT INTO unknown_device (unique_id, protocol, first_seen, last_seen, attempts, remote)
+                VALUES (?, ?, now(), now(), 1, ?)
+                ON CONFLICT (unique_id, protocol)
+                DO UPDATE SET last_seen = now(), attempts = unknown_device.attempts + 1, remote = EXCLUDED.remote""",
+                ps -> {
+                    ps.setString(1, uniqueId);
+                    ps.setString(2, protocol);
+                    ps.setString(3, remote);
+                    return ps.executeUpdate();
+                });
+        LOG.info("Unknown {} device {} from {}: listed for an admin to claim", protocol, uniqueId, remote);
+    }
+
+    /** Unknown devices that tried to report, newest first. */
+    @Transactional
+    public List<UnknownDevice> unknownDevices() {
+        return jdbc.prepareStatement(
+                "SELECT unique_id, protocol, first_seen, last_seen, attempts, remote FROM unknown_device"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM device d WHERE d.unique_id = unknown_device.unique_id)"
+                        + " ORDER BY last_seen DESC LIMIT 500",
+                ps -> {
+                    List<UnknownDevice> list = new ArrayList<>();
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            list.add(new UnknownDevice(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getTimestamp(3).toInstant(),
+                                    rs.getTimestamp(4).toInstant(),
+                                    rs.getInt(5),
+                                    rs.getString(6)));
+                        }
+                    }
+                    return list;
+                });
+    }
+
+    /** A device that reported without being registered. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record UnknownDevice(
+            String uniqueId, String protocol, Instant firstSeen, Instant lastSeen, int attempts, String remote) {}
+}

@@ -1,0 +1,101 @@
+package org.geoward.device;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.geoward.problem.ProblemException;
+
+/**
+ * OwnTracks in HTTP mode: the app POSTs its JSON messages here with HTTP Basic credentials, the device's unique id
+ * as user name and its token as password. Location messages become sightings; other message types are answered and
+ * ignored. The reply is the empty JSON array the app expects.
+ */
+@Controller("/ingest/owntracks")
+@Secured(SecurityRule.IS_ANONYMOUS)
+@Tag(name = "Devices")
+final class OwnTracksController {
+    private final DeviceIngest ingest;
+    private final OwnTracksDecoder decoder = new OwnTracksDecoder();
+
+    OwnTracksController(DeviceIngest ingest) {
+        this.ingest = ingest;
+    }
+
+    @Post(consumes = MediaType.ALL)
+    @Produces(MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Operation(summary = "Receive an OwnTracks message (HTTP mode, Basic device credentials)")
+    HttpResponse<String> receive(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body String body) {
+        String[] credentials = basic(authorization);
+        switch (ingest.check(credentials[0], "OWNTRACKS", credentials[1], "http")) {
+            case UNKNOWN_DEVICE -> throw new ProblemException(
+                    HttpStatus.UNAUTHORIZED, "device " + credentials[0] + " is not registered; ask an admin to add it");
+            case BAD_TOKEN -> throw new ProblemException(
+                    HttpStatus.UNAUTHORIZED, "wrong token for device " + credentials[0]);
+            default -> {}
+        }
+        try {
+            var position = decoder.decode(body);
+            if (position.isPresent()) {
+                DevicePosition p = position.get();
+                // the device is who the credentials say, whatever the message's tid
+                DevicePosition own = new DevicePosition(
+                        credentials[0],
+                        p.time(),
+                        p.lat(),
+                        p.lon(),
+                        p.accuracyMeters(),
+                        p.speedKmh(),
+                        p.course(),
+                        p.altitude(),
+                        p.batteryPercent(),
+                        p.sos(),
+                        p.extras());
+                var result = ingest.record(List.of(own));
+                if (!result.rejected().isEmpty()) {
+                    throw ProblemException.badRequest(
+                            null, result.rejected().get(0).error());
+                }
+            }
+        } catch (DecodeException e) {
+            throw ProblemException.badRequest(null, e.getMessage());
+        }
+        return HttpResponse.ok(OwnTracksDecoder.reply().body());
+    }
+
+    private static String[] basic(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw new ProblemException(
+                    HttpStatus.UNAUTHORIZED,
+                    "OwnTracks must send HTTP Basic credentials: the device's unique id and its token");
+        }
+        String decoded;
+        try {
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(HttpStatus.UNAUTHORIZED, "the Basic credentials are not valid Base64");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 1) {
+            throw new ProblemException(HttpStatus.UNAUTHORIZED, "the Basic credentials need 'uniqueId:token'");
+        }
+        return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+}
