@@ -70,7 +70,7 @@ final class CellCover {
         Frame fr = frameOf(shape);
         double reach;
         if (shape.form == FenceShape.Form.CIRCLE) {
-            reach = maxBand + fr.halfDiag + 1;
+            reach = shape.reach + maxBand + fr.halfDiag + 1;
         } else if (shape.form == FenceShape.Form.AREA) {
             reach = fr.candidateReach((maxBand + fr.halfDiag) / (1 - fr.relErr));
         } else {

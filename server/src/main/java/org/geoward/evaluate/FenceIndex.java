@@ -118,6 +118,11 @@ public final class FenceIndex {
         return entryFence.length;
     }
 
+    @Override
+    public String toString() {
+        return "FenceIndex[" + fences.length + " fences, " + entryFence.length + " cell entries]";
+    }
+
     /** Returns the fence with the id, or null. */
     public Fence fence(long id) {
         Integer i = byId.get(id);
