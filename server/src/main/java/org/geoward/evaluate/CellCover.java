@@ -20,7 +20,7 @@ final class CellCover {
     float[] lo = new float[1024];
     float[] hi = new float[1024];
     int[] candStart = new int[1024];
-    /** -1: measure against every segment; 0: none needed (circle or decided); n: n entries in {@link #pool}. */
+    /** -1: measure against every segment; 0: none needed (circle or decided); n: n runs (from, to) in {@link #pool}. */
     int[] candCount = new int[1024];
 
     int size;
@@ -69,12 +69,16 @@ final class CellCover {
     boolean cover(FenceShape shape, int fenceIndex, double maxBand) {
         Frame fr = frameOf(shape);
         double reach;
+        double decisiveReach;
         if (shape.form == FenceShape.Form.CIRCLE) {
-            reach = maxBand + fr.halfDiag + 1;
+            reach = shape.reach + maxBand + fr.halfDiag + 1;
+            decisiveReach = reach;
         } else if (shape.form == FenceShape.Form.AREA) {
-            reach = fr.candidateReach((maxBand + fr.halfDiag) / (1 - fr.relErr));
+            decisiveReach = (maxBand + fr.halfDiag) / (1 - fr.relErr) + 1;
+            reach = fr.candidateReach(decisiveReach);
         } else {
-            reach = fr.candidateReach((shape.reach + maxBand + fr.halfDiag) / (1 - fr.relErr));
+            decisiveReach = (shape.reach + maxBand + fr.halfDiag) / (1 - fr.relErr) + 1;
+            reach = Math.max(decisiveReach, fr.candidateReach(shape.reach + maxBand));
         }
         double maxAbsLat = Math.min(89, Math.max(Math.abs(shape.minLat), Math.abs(shape.maxLat)) + 0.05);
         double dLon = reach / Geodesy.metersPerDegreeLon(maxAbsLat);
@@ -91,7 +95,7 @@ final class CellCover {
         if (shape.form == FenceShape.Form.CIRCLE) {
             coverCircle(shape, fenceIndex, maxBand, fr, r);
         } else {
-            coverSegments(shape, fenceIndex, maxBand, fr, r, reach);
+            coverSegments(shape, fenceIndex, maxBand, fr, r, decisiveReach, reach);
         }
         return true;
     }
@@ -155,21 +159,25 @@ final class CellCover {
         }
     }
 
-    private void coverSegments(FenceShape s, int fenceIndex, double maxBand, Frame fr, Raster r, double reach) {
+    private void coverSegments(
+            FenceShape s, int fenceIndex, double maxBand, Frame fr, Raster r, double decisiveReach, double reach) {
         float[] dc = new float[r.nx * r.ny];
         Arrays.fill(dc, Float.POSITIVE_INFINITY);
-        forEachCellNearSegments(s, fr, r, reach, (cell, seg, d) -> {
-            if (d < dc[cell]) {
-                dc[cell] = (float) d;
+        forEachCellNearSegments(s, fr, r, decisiveReach, (cell, seg, d2) -> {
+            if (d2 < dc[cell]) {
+                dc[cell] = (float) d2;
             }
         });
+        for (int c = 0; c < dc.length; c++) {
+            dc[c] = (float) Math.sqrt(dc[c]);
+        }
         boolean area = s.form == FenceShape.Form.AREA;
         boolean[] inside = area ? insideCenters(s, r) : null;
         float[] lows = new float[dc.length];
         float[] highs = new float[dc.length];
         boolean[] ambiguous = new boolean[dc.length];
         for (int c = 0; c < dc.length; c++) {
-            double d = Math.min(dc[c], reach);
+            double d = Math.min(dc[c], decisiveReach);
             double low, high;
             if (area) {
                 double near = fr.lowD(d), far = fr.highD(d);
@@ -184,9 +192,8 @@ final class CellCover {
             highs[c] = (float) high;
             ambiguous[c] = high >= -maxBand && low <= maxBand;
         }
-        long[] pairs =
-                area && s.segmentCount() <= SMALL_AREA_SEGMENTS ? null : candidatePairs(s, fr, r, reach, dc, ambiguous);
-        int p = 0;
+        boolean allSegments = area && s.segmentCount() <= SMALL_AREA_SEGMENTS;
+        Runs runs = allSegments ? null : candidateRuns(s, fr, r, reach, dc, ambiguous, maxBand);
         for (int c = 0; c < dc.length; c++) {
             if (highs[c] < -maxBand) {
                 continue;
@@ -194,57 +201,105 @@ final class CellCover {
             long key = CellTable.key(r.ix0 + c % r.nx, r.iy0 + c / r.nx);
             if (!ambiguous[c]) {
                 add(key, fenceIndex, lows[c], highs[c], 0, 0);
-            } else if (pairs == null) {
+            } else if (runs == null) {
                 add(key, fenceIndex, lows[c], highs[c], 0, -1);
             } else {
-                while (p < pairs.length && (int) (pairs[p] >>> 32) < c) {
-                    p++;
-                }
                 int start = poolSize;
-                while (p < pairs.length && (int) (pairs[p] >>> 32) == c) {
-                    poolAdd((int) pairs[p++]);
+                for (int run = runs.head[c]; run >= 0; run = runs.next[run]) {
+                    poolAdd(runs.from[run]);
+                    poolAdd(runs.to[run]);
                 }
-                add(key, fenceIndex, lows[c], highs[c], start, poolSize - start);
+                add(key, fenceIndex, lows[c], highs[c], start, (poolSize - start) / 2);
             }
         }
     }
 
-    private long[] candidatePairs(FenceShape s, Frame fr, Raster r, double reach, float[] dc, boolean[] ambiguous) {
-        long[][] buf = {new long[256]};
-        int[] n = {0};
-        forEachCellNearSegments(s, fr, r, reach, (cell, seg, d) -> {
-            if (ambiguous[cell] && d <= fr.candidateReach(dc[cell])) {
-                if (n[0] == buf[0].length) {
-                    buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
+    /** Per cell, a linked list of runs of segment indices (both ends inclusive). */
+    private static final class Runs {
+        final int[] head;
+        final int[] tail;
+        int[] from = new int[256];
+        int[] to = new int[256];
+        int[] next = new int[256];
+        int size;
+
+        Runs(int cells) {
+            head = new int[cells];
+            tail = new int[cells];
+            Arrays.fill(head, -1);
+            Arrays.fill(tail, -1);
+        }
+
+        /** Adds a segment; segments arrive in increasing order per cell, and short gaps are bridged. */
+        void add(int cell, int segment) {
+            int t = tail[cell];
+            if (t >= 0 && segment - to[t] <= 4) {
+                to[t] = segment;
+                return;
+            }
+            if (size == from.length) {
+                from = Arrays.copyOf(from, size * 2);
+                to = Arrays.copyOf(to, size * 2);
+                next = Arrays.copyOf(next, size * 2);
+            }
+            from[size] = segment;
+            to[size] = segment;
+            next[size] = -1;
+            if (t < 0) {
+                head[cell] = size;
+            } else {
+                next[t] = size;
+            }
+            tail[cell] = size++;
+        }
+    }
+
+    /**
+     * Finds, for every ambiguous cell, the segments that can be nearest to a point of the cell. For corridors, only
+     * segments that can lie within buffer + band of such a point: a farther nearest segment means clearly outside.
+     */
+    private Runs candidateRuns(
+            FenceShape s, Frame fr, Raster r, double reach, float[] dc, boolean[] ambiguous, double maxBand) {
+        Runs runs = new Runs(dc.length);
+        double corridorCap =
+                s.form == FenceShape.Form.CORRIDOR ? fr.candidateReach(s.reach + maxBand) : Double.POSITIVE_INFINITY;
+        forEachCellNearSegments(s, fr, r, reach, (cell, seg, d2) -> {
+            if (ambiguous[cell]) {
+                double cap = Math.min(corridorCap, fr.candidateReach(dc[cell]));
+                if (d2 <= cap * cap) {
+                    runs.add(cell, seg);
                 }
-                buf[0][n[0]++] = ((long) cell << 32) | seg;
             }
         });
-        long[] pairs = Arrays.copyOf(buf[0], n[0]);
-        Arrays.sort(pairs);
-        return pairs;
+        return runs;
     }
 
     private interface CellVisitor {
-        void visit(int cell, int segment, double distanceMeters);
+        void visit(int cell, int segment, double squaredMeters);
     }
 
+    /** Visits every (cell, segment) pair whose cell centre lies within {@code reach} metres of the segment. */
     private static void forEachCellNearSegments(FenceShape s, Frame fr, Raster r, double reach, CellVisitor v) {
         double dLon = reach / fr.kx * (1 + fr.relErr), dLat = reach / fr.ky * (1 + fr.relErr);
+        double reach2 = reach * reach;
         for (int i = 0; i < s.segmentCount(); i++) {
             double ax = (s.x0[i] - fr.lon0) * fr.kx, ay = (s.y0[i] - fr.lat0) * fr.ky;
-            double bx = (s.x1[i] - fr.lon0) * fr.kx, by = (s.y1[i] - fr.lat0) * fr.ky;
+            double dx = (s.x1[i] - fr.lon0) * fr.kx - ax, dy = (s.y1[i] - fr.lat0) * fr.ky - ay;
+            double len2 = dx * dx + dy * dy;
+            double inv = len2 > 0 ? 1 / len2 : 0;
             int xa = clamp((int) Math.floor((Math.min(s.x0[i], s.x1[i]) - dLon) / CELL_DEGREES) - r.ix0, r.nx);
             int xb = clamp((int) Math.floor((Math.max(s.x0[i], s.x1[i]) + dLon) / CELL_DEGREES) - r.ix0, r.nx);
             int ya = clamp((int) Math.floor((Math.min(s.y0[i], s.y1[i]) - dLat) / CELL_DEGREES) - r.iy0, r.ny);
             int yb = clamp((int) Math.floor((Math.max(s.y0[i], s.y1[i]) + dLat) / CELL_DEGREES) - r.iy0, r.ny);
             for (int y = ya; y <= yb; y++) {
-                double py = (r.centerLat(y) - fr.lat0) * fr.ky;
+                double py = (r.centerLat(y) - fr.lat0) * fr.ky - ay;
                 for (int x = xa; x <= xb; x++) {
-                    double px = (r.centerLon(x) - fr.lon0) * fr.kx;
-                    double d = FenceShape.pointSegment(px, py, ax, ay, bx, by);
-                    if (d <= reach) {
-                        v.visit(y * r.nx + x, i, d);
+                    double px = (r.centerLon(x) - fr.lon0) * fr.kx - ax;
+                    double t = Math.max(0, Math.min(1, (px * dx + py * dy) * inv));
+                    double ex = px - t * dx, ey = py - t * dy;
+                    double d2 = ex * ex + ey * ey;
+                    if (d2 <= reach2) {
+                        v.visit(y * r.nx + x, i, d2);
                     }
                 }
             }

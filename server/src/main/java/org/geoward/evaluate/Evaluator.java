@@ -288,16 +288,28 @@ public final class Evaluator {
             }
         }
 
+        /**
+         * Opens DANGER for fences the straight segment from the previous fix passes through while both fixes are
+         * clearly outside. Both ends are outside by more than their bands, so a segment shorter than the two bands
+         * together cannot reach the fence: most fixes skip the geometry entirely.
+         */
         private void checkCrossings() {
+            double length = Geodesy.distanceMeters(s.lastLon, s.lastLat, fix.lon(), fix.lat());
+            double previousAccuracy = Double.isNaN(s.lastAccuracy) ? 0 : s.lastAccuracy;
+            double bands = fix.accuracyMeters() + previousAccuracy;
+            if (length < bands + 2 * index.minHysteresisMeters()) {
+                return;
+            }
             List<Fence> crossed = index.fencesCrossedBy(
                     s.lastLon,
                     s.lastLat,
                     fix.lon(),
                     fix.lat(),
                     f -> f.kind() == FenceKind.DANGER
+                            && length >= bands + 2 * f.hysteresisMeters()
                             && f.appliesTo(fix.subjectId(), fix.subjectKind())
-                            && !s.isOpen(AlertType.DANGER, f.id())
                             && !s.fences.containsKey(f.id())
+                            && !s.isOpen(AlertType.DANGER, f.id())
                             && f.window().isActiveAt(fix.time()));
             for (Fence f : crossed) {
                 if (isClearlyOutsideNow(f) && isClearlyOutsideBefore(f)) {

@@ -44,6 +44,7 @@ public final class FenceIndex {
     private final int[] large;
     private final STRtree tree = new STRtree();
     private final double maxHysteresis;
+    private final double minHysteresis;
 
     private FenceIndex(Collection<Fence> input) {
         fences = input.toArray(Fence[]::new);
@@ -51,6 +52,7 @@ public final class FenceIndex {
         CellCover cover = new CellCover();
         List<Integer> tooLarge = new ArrayList<>();
         double maxH = 0;
+        double minH = fences.length == 0 ? 0 : Double.MAX_VALUE;
         for (int i = 0; i < fences.length; i++) {
             Fence f = fences[i];
             if (byId.put(f.id(), i) != null) {
@@ -58,6 +60,7 @@ public final class FenceIndex {
             }
             shapes[i] = FenceShape.of(f);
             maxH = Math.max(maxH, f.hysteresisMeters());
+            minH = Math.min(minH, f.hysteresisMeters());
             if (!cover.cover(shapes[i], i, f.hysteresisMeters() + FAST_ACCURACY_METERS)) {
                 tooLarge.add(i);
             }
@@ -73,6 +76,7 @@ public final class FenceIndex {
         }
         tree.build();
         maxHysteresis = maxH;
+        minHysteresis = minH;
         large = tooLarge.stream().mapToInt(Integer::intValue).toArray();
         cells = new CellTable(Math.max(16, cover.size / 4));
         int[] cellOf = new int[cover.size];
@@ -116,6 +120,16 @@ public final class FenceIndex {
     /** Returns the number of (cell, fence) entries of the covering; for diagnostics. */
     public int cellEntries() {
         return entryFence.length;
+    }
+
+    @Override
+    public String toString() {
+        return "FenceIndex[" + fences.length + " fences, " + entryFence.length + " cell entries]";
+    }
+
+    /** Returns the smallest hysteresis margin of any fence, in metres. */
+    public double minHysteresisMeters() {
+        return minHysteresis;
     }
 
     /** Returns the fence with the id, or null. */
@@ -174,7 +188,7 @@ public final class FenceIndex {
     private double measure(int entry, int f, double lon, double lat) {
         FenceShape s = shapes[f];
         int count = entryCandCount[entry];
-        if (count < 0 || s.form == FenceShape.Form.CIRCLE) {
+        if (count <= 0 || s.form == FenceShape.Form.CIRCLE) {
             return s.depth(lon, lat);
         }
         return s.depth(lon, lat, pool, entryCandStart[entry], count);

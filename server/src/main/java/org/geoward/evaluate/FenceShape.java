@@ -36,6 +36,13 @@ final class FenceShape {
     final int[] next;
 
     final int[] prev;
+    /** Metres per degree at {@link #lat0}, and their change per degree of latitude (a local linear model). */
+    private final double lat0;
+
+    private final double kx0;
+    private final double ky0;
+    private final double dkx;
+    private final double dky;
     final double minLon;
     final double minLat;
     final double maxLon;
@@ -62,6 +69,24 @@ final class FenceShape {
         minLat = env[1];
         maxLon = env[2];
         maxLat = env[3];
+        lat0 = (minLat + maxLat) / 2;
+        kx0 = Geodesy.metersPerDegreeLon(lat0);
+        ky0 = Geodesy.metersPerDegreeLat(lat0);
+        dkx = (Geodesy.metersPerDegreeLon(lat0 + 0.01) - Geodesy.metersPerDegreeLon(lat0 - 0.01)) / 0.02;
+        dky = (Geodesy.metersPerDegreeLat(lat0 + 0.01) - Geodesy.metersPerDegreeLat(lat0 - 0.01)) / 0.02;
+    }
+
+    /** Returns metres per degree of longitude at the latitude, from the local model (exact where it matters). */
+    private double kxAt(double lat) {
+        double d = lat - lat0;
+        return d > -1 && d < 1
+                ? kx0 + dkx * d - 0.5 * kx0 * Math.toRadians(d) * Math.toRadians(d)
+                : Geodesy.metersPerDegreeLon(lat);
+    }
+
+    private double kyAt(double lat) {
+        double d = lat - lat0;
+        return d > -1 && d < 1 ? ky0 + dky * d : Geodesy.metersPerDegreeLat(lat);
     }
 
     private void fillSegments(List<double[]> rings) {
@@ -170,34 +195,40 @@ final class FenceShape {
 
     /** Returns the exact signed depth in metres at the point, looking at every segment. */
     double depth(double lon, double lat) {
-        return depth(lon, lat, null, 0, x0.length);
+        return depth(lon, lat, null, 0, 1);
     }
 
     /**
-     * Returns the exact signed depth in metres at the point, looking only at the listed segments (or, with a null
-     * list, at segments {@code start .. start+count-1}).
+     * Returns the exact signed depth in metres at the point, looking only at the segment runs {@code runs[2k] ..
+     * runs[2k+1]} for k in {@code start/2 .. start/2+count-1} (or, with null runs, at every segment). Callers pass
+     * runs that contain the nearest segment.
      */
-    double depth(double lon, double lat, int[] segments, int start, int count) {
-        double kx = Geodesy.metersPerDegreeLon(lat);
-        double ky = Geodesy.metersPerDegreeLat(lat);
+    double depth(double lon, double lat, int[] runs, int start, int count) {
         if (form == Form.CIRCLE) {
-            return reach - Geodesy.distanceMeters(lon, lat, centerLon, centerLat);
+            double mid = (lat + centerLat) / 2;
+            double dx = (lon - centerLon) * kxAt(mid), dy = (lat - centerLat) * kyAt(mid);
+            return reach - Math.sqrt(dx * dx + dy * dy);
         }
+        double kx = kxAt(lat);
+        double ky = kyAt(lat);
         int best = -1;
         double bestD2 = Double.MAX_VALUE;
         double bestT = 0;
-        for (int j = start; j < start + count; j++) {
-            int i = segments == null ? j : segments[j];
-            double ax = (x0[i] - lon) * kx, ay = (y0[i] - lat) * ky;
-            double dx = (x1[i] - x0[i]) * kx, dy = (y1[i] - y0[i]) * ky;
-            double len2 = dx * dx + dy * dy;
-            double t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
-            double px = ax + t * dx, py = ay + t * dy;
-            double d2 = px * px + py * py;
-            if (d2 < bestD2) {
-                bestD2 = d2;
-                best = i;
-                bestT = t;
+        for (int k = 0; k < count; k++) {
+            int from = runs == null ? 0 : runs[start + 2 * k];
+            int to = runs == null ? x0.length - 1 : runs[start + 2 * k + 1];
+            for (int i = from; i <= to; i++) {
+                double ax = (x0[i] - lon) * kx, ay = (y0[i] - lat) * ky;
+                double dx = (x1[i] - x0[i]) * kx, dy = (y1[i] - y0[i]) * ky;
+                double len2 = dx * dx + dy * dy;
+                double t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
+                double px = ax + t * dx, py = ay + t * dy;
+                double d2 = px * px + py * py;
+                if (d2 < bestD2) {
+                    bestD2 = d2;
+                    best = i;
+                    bestT = t;
+                }
             }
         }
         double d = Math.sqrt(bestD2);
@@ -246,10 +277,16 @@ final class FenceShape {
         if (form == Form.CIRCLE) {
             return pointSegment((centerLon - lonA) * kx, (centerLat - latA) * ky, 0, 0, bx, by) <= reach;
         }
-        if (form == Form.AREA && depth(lonA, latA) > 0) {
-            return true;
-        }
+        double padLon = reach / kx * 1.01 + 1e-9, padLat = reach / ky * 1.01 + 1e-9;
+        double minX = Math.min(lonA, lonB) - padLon, maxX = Math.max(lonA, lonB) + padLon;
+        double minY = Math.min(latA, latB) - padLat, maxY = Math.max(latA, latB) + padLat;
         for (int i = 0; i < x0.length; i++) {
+            if (Math.max(x0[i], x1[i]) < minX
+                    || Math.min(x0[i], x1[i]) > maxX
+                    || Math.max(y0[i], y1[i]) < minY
+                    || Math.min(y0[i], y1[i]) > maxY) {
+                continue;
+            }
             double px = (x0[i] - lonA) * kx, py = (y0[i] - latA) * ky;
             double qx = (x1[i] - lonA) * kx, qy = (y1[i] - latA) * ky;
             if (form == Form.AREA) {
@@ -260,7 +297,7 @@ final class FenceShape {
                 return true;
             }
         }
-        return false;
+        return form == Form.AREA && depth(lonA, latA) > 0;
     }
 
     static double pointSegment(double px, double py, double ax, double ay, double bx, double by) {
