@@ -27,6 +27,7 @@ export function projection(crs) {
 export function createMap(element, settings) {
     const map = L.map(element, { zoomControl: true, keyboard: true, attributionControl: true, preferCanvas: false });
     map.setView(settings.center, settings.zoom);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     L.control.scale({ metric: true, imperial: false, position: 'bottomleft' }).addTo(map);
     const proj = projection(settings.tileCrs);
     const basemap = L.layerGroup().addTo(map);

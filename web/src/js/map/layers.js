@@ -52,7 +52,7 @@ export function alertMarker(feature, proj) {
 }
 
 function symbolFor(type) {
-    return { WANDER: '!', DANGER: '⚠', LOITER: '⏱', OFFLINE: '?', SOS: 'SOS' }[type] || '!';
+    return { WANDER: '!', DANGER: '⚠', OFFLINE: '?', SOS: 'SOS' }[type] || '!';
 }
 
 /** A small marker for a subject's or officer's last position. */

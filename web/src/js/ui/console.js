@@ -23,7 +23,7 @@ export function mountConsole(shell, options) {
     const select = (id) => {
         queue.select(id);
         const f = store.get(id);
-        if (f && f.geometry) map.panTo(proj.toLatLng(f.geometry.coordinates));
+        if (f && f.geometry) map.setView(proj.toLatLng(f.geometry.coordinates), Math.max(map.getZoom(), 14));
         renderDetail(detailBox, id, {
             canAssign: options.canAssign,
             canAck: options.canAck,

@@ -49,7 +49,8 @@ export async function renderDetail(el, id, options) {
                 p.fenceName || p.fenceId ? [h('dt', {}, t('fence')), h('dd', {}, p.fenceName || `#${p.fenceId}`)] : null,
                 h('dt', {}, t('opened')),
                 h('dd', {}, formatTime(p.openedAt), ' (', ago(p.openedAt), ')'),
-                p.detail ? [h('dt', {}, '…'), h('dd', {}, p.detail)] : null,
+                p.assignedOfficerId ? [h('dt', {}, t('assignedOfficer')), h('dd', { id: 'detail-officer' }, `#${p.assignedOfficerId}`)] : null,
+                p.detail ? [h('dt', {}, t('detail')), h('dd', {}, p.detail)] : null,
             ),
             p.evidenceUrl ? h('figure', { class: 'evidence' }, h('img', { src: p.evidenceUrl, alt: t('evidence') }), h('figcaption', {}, t('evidence'))) : null,
             h('div', { class: 'actions' },
@@ -61,13 +62,13 @@ export async function renderDetail(el, id, options) {
                     h('button', { type: 'submit', id: 'resolve' }, t('resolve')))
                 : null,
             h('p', { class: 'action-error form-error', role: 'alert' }),
-            options.canAssign ? h('div', { class: 'officers', id: 'nearest-officers' }, h('h3', {}, t('nearestOfficers')), h('p', {}, '…')) : null,
+            options.canAssign && (p.status === 'OPEN' || p.status === 'ACKNOWLEDGED') ? h('div', { class: 'officers', id: 'nearest-officers' }, h('h3', {}, t('nearestOfficers')), h('p', {}, '…')) : null,
             h('h3', {}, t('timeline')),
             h('ol', { class: 'timeline', id: 'timeline' }, timeline.map((e) =>
                 h('li', {}, h('time', { datetime: e.at }, formatTime(e.at)), ' ', h('b', {}, e.action), ' · ', e.actor, e.status ? ` → ${t(`status.${e.status}`)}` : ''))),
         ),
     );
-    if (options.canAssign && p.status !== 'RESOLVED') renderOfficers(el.querySelector('#nearest-officers'), id, act);
+    if (options.canAssign && (p.status === 'OPEN' || p.status === 'ACKNOWLEDGED')) renderOfficers(el.querySelector('#nearest-officers'), id, act);
 }
 
 async function renderOfficers(box, id, act) {

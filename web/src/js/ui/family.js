@@ -36,7 +36,9 @@ export function mountFamily(shell) {
         wardIds = new Set(wards.map((w) => String(w.id)));
         replace(wardsBox, h('h2', {}, t('myWards')), h('ul', { class: 'ward-list' }, wards.map((w) => wardItem(w, map, proj))));
         renderReplay(shell.side, map, proj, wards);
-        map.fire('moveend');
+        const first = wards.map(lastSeenOf).find(Boolean);
+        if (first) map.setView(proj.toLatLng(first.lonLat), 15);
+        else map.fire('moveend');
         await store.load();
     };
     load().catch((e) => wardsBox.append(h('p', { class: 'form-error' }, e.message)));
@@ -49,7 +51,7 @@ export function mountFamily(shell) {
 function wardItem(ward, map, proj) {
     const last = lastSeenOf(ward);
     if (last) {
-        positionMarker(last.lonLat, proj, ward.name, 'ward-marker').addTo(map);
+        positionMarker(last.lonLat, proj, ward.name, 'ward-marker').unbindTooltip().bindTooltip(ward.name, { permanent: true, direction: 'top' }).addTo(map);
     }
     return h('li', { class: 'ward', dataset: { subjectId: String(ward.id) } },
         h('b', {}, ward.name),

