@@ -22,7 +22,7 @@ public record Subject(
         @Nullable String phone,
         @Nullable List<String> guardians,
         @Nullable Integer offlineMinutes,
-        @Nullable Unit unit,
+        @Nullable String unit,
         @Nullable OfficerStatus status,
         @Nullable TravelMode travelMode,
         String createdAt) {}

@@ -1,7 +1,6 @@
 package org.geoward.subject;
 
 import io.micronaut.json.tree.JsonNode;
-import java.util.List;
 import java.util.Set;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.problem.ProblemException;
@@ -16,7 +15,7 @@ record SubjectDraft(
         String phone,
         Set<Long> guardians,
         Integer offlineMinutes,
-        Unit unit,
+        String unit,
         OfficerStatus status,
         TravelMode travelMode) {
 
@@ -47,7 +46,7 @@ record SubjectDraft(
         Integer offline = has(body, "offlineMinutes")
                 ? JsonFields.optionalPositiveInt(body, "offlineMinutes", "offlineMinutes")
                 : base.offlineMinutes();
-        Unit unit = has(body, "unit") ? JsonFields.optionalEnum(body, "unit", "unit", Unit.class) : base.unit();
+        String unit = has(body, "unit") ? Unit.checked(JsonFields.optionalText(body, "unit", "unit")) : base.unit();
         OfficerStatus status = has(body, "status")
                 ? JsonFields.optionalEnum(body, "status", "status", OfficerStatus.class)
                 : base.status();
@@ -75,7 +74,8 @@ record SubjectDraft(
             return this;
         }
         if (unit == null) {
-            throw ProblemException.badRequest("unit", "An OFFICER needs a unit: one of " + List.of(Unit.values()));
+            throw ProblemException.badRequest(
+                    "unit", "An OFFICER needs a unit, e.g. " + Unit.POLICE + " or " + Unit.FISHERIES);
         }
         return status == null
                 ? new SubjectDraft(

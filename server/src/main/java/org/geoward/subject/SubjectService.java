@@ -31,15 +31,26 @@ class SubjectService {
     private final JdbcOperations jdbc;
     private final SubjectDirectory directory;
 
-    SubjectService(JdbcOperations jdbc, SubjectDirectory directory) {
+    SubjectService(
+            JdbcOperations jdbc,
+            SubjectDirectory directory,
+            @io.micronaut.context.annotation.Value("${geoward.units:POLICE,FISHERIES}") java.util.List<String> units) {
         this.jdbc = jdbc;
         this.directory = directory;
+        this.units = java.util.Set.copyOf(units);
+    }
+
+    private final java.util.Set<String> units;
+
+    private SubjectDraft checkedUnit(SubjectDraft draft) {
+        Unit.checked(draft.unit(), units);
+        return draft;
     }
 
     /** Registers the subject {@code body} describes. */
     @Transactional
     public Subject create(JsonNode body) {
-        SubjectDraft draft = SubjectDraft.read(body, SubjectDraft.EMPTY);
+        SubjectDraft draft = checkedUnit(SubjectDraft.read(body, SubjectDraft.EMPTY));
         checkGuardians(draft.guardians());
         long id = jdbc.prepareStatement(
                 """
@@ -61,7 +72,7 @@ class SubjectService {
     @Transactional
     public Subject update(long id, JsonNode body) {
         Subject stored = find(id);
-        SubjectDraft draft = SubjectDraft.read(body, draftOf(stored));
+        SubjectDraft draft = checkedUnit(SubjectDraft.read(body, draftOf(stored)));
         checkGuardians(draft.guardians());
         jdbc.prepareStatement(
                 """
@@ -137,7 +148,7 @@ class SubjectService {
         } else {
             ps.setInt(first + 2, draft.offlineMinutes());
         }
-        ps.setString(first + 3, draft.unit() == null ? null : draft.unit().name());
+        ps.setString(first + 3, draft.unit());
         ps.setString(first + 4, draft.status() == null ? null : draft.status().name());
         ps.setString(
                 first + 5,
@@ -193,7 +204,7 @@ class SubjectService {
                 rs.getString("phone"),
                 kind == SubjectKind.WARD ? guardians : null,
                 offline,
-                unit == null ? null : Unit.valueOf(unit),
+                unit,
                 status == null ? null : OfficerStatus.valueOf(status),
                 travel == null ? null : TravelMode.valueOf(travel),
                 rs.getTimestamp("created_at").toInstant().toString());

@@ -1,7 +1,41 @@
 package org.geoward.subject;
 
-/** The service an officer belongs to. */
-public enum Unit {
-    POLICE,
-    FISHERIES
+import java.util.regex.Pattern;
+import org.geoward.problem.ProblemException;
+
+/**
+ * The service an officer belongs to. POLICE and FISHERIES are the reference city's; a deployment may name others
+ * (the dispatch configuration maps alert types to units), so a unit is a name, not a closed list.
+ */
+public final class Unit {
+    /** The units of the reference deployment. */
+    public static final String POLICE = "POLICE";
+
+    public static final String FISHERIES = "FISHERIES";
+
+    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_-]{0,31}");
+
+    private Unit() {}
+
+    /** Checks a unit name from a request against the configured units ({@code geoward.units}). */
+    static String checked(String unit, java.util.Set<String> allowed) {
+        if (unit != null && !allowed.contains(unit)) {
+            throw ProblemException.badRequest(
+                    "unit",
+                    "unit '" + unit + "' is not one of this deployment's units " + new java.util.TreeSet<>(allowed)
+                            + " (geoward.units)");
+        }
+        return checked(unit);
+    }
+
+    /** Checks a unit name's form: upper-case letters, digits, '_' or '-', at most 32 characters. */
+    static String checked(String unit) {
+        if (unit != null && !NAME.matcher(unit).matches()) {
+            throw ProblemException.badRequest(
+                    "unit",
+                    "unit '" + unit + "' is not a unit name: use upper-case letters, digits, '_' or '-' (e.g. POLICE,"
+                            + " FISHERIES)");
+        }
+        return unit;
+    }
 }

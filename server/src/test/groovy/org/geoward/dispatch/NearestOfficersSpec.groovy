@@ -66,7 +66,10 @@ class NearestOfficersSpec extends Specification {
 
         then: 'the order and every distance agree with Vincenty on WGS 84'
         def expected = placed.collectEntries { id, p -> [id, Vincenty.metres(LON, LAT, p[0], p[1])] }
-        found*.officerId == expected.sort { it.value }*.key*.toString()
+        found*.officerId as Set == expected.keySet()*.toString() as Set
+        // east and west of a point are the same distance away, to the micrometre: ties may come in either order,
+        // so the ranking is checked as distances that never decrease by more than rounding
+        (0..<found.size() - 1).every { i -> expected[found[i].officerId as long] <= expected[found[i + 1].officerId as long] + 0.001 }
         found.each { o ->
             double truth = expected[o.officerId as long]
             assert Math.abs(o.distanceMeters - truth) < 1.0
