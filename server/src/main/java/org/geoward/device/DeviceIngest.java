@@ -3,10 +3,16 @@ package org.geoward.device;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.geoward.security.PasswordHasher;
 import org.geoward.sighting.RecordResult;
 import org.geoward.sighting.SightingInput;
@@ -31,6 +37,8 @@ public class DeviceIngest {
     private final SightingService sightings;
     private final PasswordHasher hasher;
     private final JdbcOperations jdbc;
+    private static final int MAX_VERIFIED_TOKENS = 100_000;
+    private final Map<String, String> verifiedTokens = new ConcurrentHashMap<>();
 
     DeviceIngest(SubjectDirectory directory, SightingService sightings, PasswordHasher hasher, JdbcOperations jdbc) {
         this.directory = directory;
@@ -59,10 +67,39 @@ public class DeviceIngest {
             return Check.UNKNOWN_DEVICE;
         }
         String hash = device.get().tokenHash();
-        if (hash != null && (token == null || !hasher.matches(token, hash))) {
+        if (hash != null && (token == null || !tokenMatches(uniqueId, token, hash))) {
             return Check.BAD_TOKEN;
         }
         return Check.OK;
+    }
+
+    /**
+     * Checks a device token against its bcrypt hash. A bcrypt check costs tens of milliseconds, and an app sends a
+     * fix every few seconds with the same token, so a token once verified is remembered (as a SHA-256 digest, never
+     * in clear) with the hash it matched: a new token or a re-registered device misses the cache.
+     */
+    private boolean tokenMatches(String uniqueId, String token, String hash) {
+        String key = hash + '\n' + sha256(token);
+        if (key.equals(verifiedTokens.get(uniqueId))) {
+            return true;
+        }
+        if (!hasher.matches(token, hash)) {
+            return false;
+        }
+        if (verifiedTokens.size() >= MAX_VERIFIED_TOKENS) {
+            verifiedTokens.clear();
+        }
+        verifiedTokens.put(uniqueId, key);
+        return true;
+    }
+
+    private static String sha256(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** Whether a device with this unique id is registered (GT06 login); unknown ones are recorded. */

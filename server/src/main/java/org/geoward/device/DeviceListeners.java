@@ -11,10 +11,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.geoward.sighting.RecordResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,24 +144,65 @@ public class DeviceListeners {
         return merged;
     }
 
-    /** GT06 positions arrive on Netty's threads: they are checked there and recorded on the blocking executor. */
+    /**
+     * GT06 positions arrive on Netty's threads. Logins are checked, and positions recorded, on the blocking executor.
+     * Each device's positions queue up and are recorded in arrival order by one task at a time, in batches of what
+     * has queued meanwhile: handing each position to the pool on its own let two fixes of one device race, and
+     * the later-stored older one was then never evaluated.
+     */
     private final class Gt06Sink implements PositionSink {
+        private final Map<String, DeviceQueue> queues = new ConcurrentHashMap<>();
+
         @Override
         public boolean isKnown(String uniqueId) {
             return ingest.isKnown(uniqueId, "GT06", "tcp");
         }
 
         @Override
+        public CompletionStage<Boolean> isKnownAsync(String uniqueId) {
+            return CompletableFuture.supplyAsync(() -> isKnown(uniqueId), executor);
+        }
+
+        @Override
         public SinkResult accept(DevicePosition position) {
-            executor.execute(() -> {
-                try {
-                    ingest.record(List.of(position));
-                } catch (RuntimeException e) {
-                    LOG.warn("GT06 position of {} not recorded", position.uniqueId(), e);
-                }
-            });
+            DeviceQueue queue = queues.computeIfAbsent(position.uniqueId(), k -> new DeviceQueue());
+            queue.positions.add(position);
+            if (queue.scheduled.compareAndSet(false, true)) {
+                executor.execute(() -> drain(queue));
+            }
             return SinkResult.accepted();
         }
+
+        private void drain(DeviceQueue queue) {
+            while (true) {
+                List<DevicePosition> batch = new ArrayList<>();
+                DevicePosition p;
+                while (batch.size() < 1_000 && (p = queue.positions.poll()) != null) {
+                    batch.add(p);
+                }
+                if (batch.isEmpty()) {
+                    queue.scheduled.set(false);
+                    if (queue.positions.isEmpty() || !queue.scheduled.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                try {
+                    ingest.record(batch);
+                } catch (RuntimeException e) {
+                    LOG.warn(
+                            "{} GT06 position(s) of {} not recorded",
+                            batch.size(),
+                            batch.get(0).uniqueId(),
+                            e);
+                }
+            }
+        }
+    }
+
+    private static final class DeviceQueue {
+        final Queue<DevicePosition> positions = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean scheduled = new AtomicBoolean();
     }
 
     static String utf8(byte[] bytes) {

@@ -4,6 +4,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,11 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
 
     private final PositionSink sink;
     private final Gt06MessageDecoder decoder = new Gt06MessageDecoder();
+    /** Frames that arrive while a login is being checked wait here (reading is paused meanwhile). */
+    private static final int MAX_WAITING = 32;
+
+    private final ArrayDeque<Gt06Frame> waiting = new ArrayDeque<>();
+    private boolean loggingIn;
     private String imei;
     private Double lastBattery;
 
@@ -27,6 +35,18 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Gt06Frame frame) {
+        if (loggingIn) {
+            if (waiting.size() >= MAX_WAITING) {
+                LOG.warn(
+                        "closing GT06 connection from {}: too many frames during login",
+                        ctx.channel().remoteAddress());
+                waiting.clear();
+                ctx.close();
+            } else {
+                waiting.add(frame);
+            }
+            return;
+        }
         Gt06Message message;
         try {
             message = decoder.decode(frame);
@@ -63,17 +83,50 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
         acknowledge(ctx, frame);
     }
 
+    /**
+     * Checks the IMEI off the event loop (the sink may ask the database): reading pauses, frames already decoded
+     * wait, and the check's answer continues on the channel's event loop.
+     */
     private void login(ChannelHandlerContext ctx, Gt06Frame frame, Gt06Message.Login login) {
-        if (!sink.isKnown(login.imei())) {
-            LOG.warn(
-                    "closing GT06 connection from {}: unknown device IMEI {}",
-                    ctx.channel().remoteAddress(),
-                    login.imei());
+        loggingIn = true;
+        ctx.channel().config().setAutoRead(false);
+        CompletionStage<Boolean> known;
+        try {
+            known = sink.isKnownAsync(login.imei());
+        } catch (RuntimeException e) {
+            known = CompletableFuture.failedFuture(e);
+        }
+        known.whenComplete((answer, error) -> ctx.executor().execute(() -> loggedIn(ctx, frame, login, answer, error)));
+    }
+
+    private void loggedIn(
+            ChannelHandlerContext ctx, Gt06Frame frame, Gt06Message.Login login, Boolean known, Throwable error) {
+        loggingIn = false;
+        if (error != null || !Boolean.TRUE.equals(known)) {
+            if (error != null) {
+                LOG.warn(
+                        "closing GT06 connection from {}: login of {} not checked",
+                        ctx.channel().remoteAddress(),
+                        login.imei(),
+                        error);
+            } else {
+                LOG.warn(
+                        "closing GT06 connection from {}: unknown device IMEI {}",
+                        ctx.channel().remoteAddress(),
+                        login.imei());
+            }
+            waiting.clear();
             ctx.close();
             return;
         }
         imei = login.imei();
         acknowledge(ctx, frame);
+        while (!loggingIn && !waiting.isEmpty() && ctx.channel().isActive()) {
+            channelRead0(ctx, waiting.poll());
+        }
+        if (!loggingIn) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     private void deliver(ChannelHandlerContext ctx, Gt06Frame frame, Gt06Message.Location location) {

@@ -1,5 +1,8 @@
 package org.geoward.device;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Receives the positions a device listener decoded. Called on the listener's I/O thread: implementations should
  * hand the position on rather than block.
@@ -16,5 +19,13 @@ public interface PositionSink {
      */
     default boolean isKnown(String uniqueId) {
         return true;
+    }
+
+    /**
+     * As {@link #isKnown}, for sinks that must look the device up somewhere slow: listeners call this one, on their
+     * I/O thread, and continue when it completes. The default answers {@link #isKnown} at once.
+     */
+    default CompletionStage<Boolean> isKnownAsync(String uniqueId) {
+        return CompletableFuture.completedFuture(isKnown(uniqueId));
     }
 }

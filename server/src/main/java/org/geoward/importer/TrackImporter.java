@@ -1,0 +1,125 @@
+package org.geoward.importer;
+
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.geoward.sighting.RecordResult;
+import org.geoward.sighting.SightingInput;
+import org.geoward.sighting.SightingService;
+import org.geoward.sighting.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a recorded track into one subject's sightings: reads the file point by point, and records every
+ * {@link #BATCH} points through {@link SightingService#record} (validation, dedupe, order, evaluation, alerts), so
+ * memory stays flat however big the file. Logs progress every {@link #PROGRESS_EVERY} points. Thread-safe.
+ */
+@Singleton
+public class TrackImporter {
+    static final int BATCH = 1_000;
+    static final int PROGRESS_EVERY = 10_000;
+    static final int MAX_LISTED = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(TrackImporter.class);
+
+    /** The formats an upload may be in. */
+    public enum Format {
+        GPX,
+        CSV
+    }
+
+    private final SightingService sightings;
+
+    TrackImporter(SightingService sightings) {
+        this.sightings = sightings;
+    }
+
+    /** Imports {@code in} (not closed here) as {@code format} for {@code subjectId}, which must exist. */
+    public ImportResult importTrack(long subjectId, Format format, InputStream in) throws IOException {
+        long started = System.nanoTime();
+        Counts counts = new Counts();
+        List<TrackPoint> batch = new ArrayList<>(BATCH);
+        try (TrackReader reader = format == Format.GPX ? new GpxReader(in) : new CsvReader(in)) {
+            Optional<TrackPoint> next;
+            while ((next = reader.next()).isPresent()) {
+                batch.add(next.get());
+                counts.read++;
+                if (batch.size() == BATCH) {
+                    flush(subjectId, batch, counts);
+                }
+                if (counts.read % PROGRESS_EVERY == 0) {
+                    LOG.info(
+                            "import for subject {}: {} points read, {} accepted, {} duplicates, {} rejected",
+                            subjectId,
+                            counts.read,
+                            counts.accepted,
+                            counts.duplicates,
+                            counts.rejectedCount);
+                }
+            }
+            flush(subjectId, batch, counts);
+        }
+        LOG.info(
+                "import for subject {} done in {} ms: {} points, {} accepted, {} duplicates, {} rejected",
+                subjectId,
+                (System.nanoTime() - started) / 1_000_000,
+                counts.read,
+                counts.accepted,
+                counts.duplicates,
+                counts.rejectedCount);
+        return new ImportResult(counts.accepted, counts.duplicates, counts.rejectedCount, counts.rejected);
+    }
+
+    private void flush(long subjectId, List<TrackPoint> batch, Counts counts) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<SightingInput> inputs = new ArrayList<>(batch.size());
+        List<TrackPoint> sent = new ArrayList<>(batch.size());
+        Map<Long, String> refused = new TreeMap<>(); // listed by line, whoever refused them
+        for (TrackPoint p : batch) {
+            if (p.error() != null) {
+                refused.put(p.line(), p.error());
+            } else {
+                inputs.add(input(subjectId, p.time(), p.lon(), p.lat(), p.accuracy()));
+                sent.add(p);
+            }
+        }
+        batch.clear();
+        if (!inputs.isEmpty()) {
+            RecordResult result = sightings.record(inputs);
+            counts.accepted += result.accepted();
+            counts.duplicates += result.duplicates();
+            for (RecordResult.Rejection r : result.rejected()) {
+                refused.put(sent.get(r.index()).line(), r.error());
+            }
+        }
+        refused.forEach(counts::reject);
+    }
+
+    private static SightingInput input(long subjectId, Instant time, double lon, double lat, Double accuracy) {
+        return new SightingInput(
+                subjectId, null, null, time, lon, lat, accuracy, Source.GPS, null, null, null, null, false, null, null);
+    }
+
+    private static final class Counts {
+        long read;
+        long accepted;
+        long duplicates;
+        long rejectedCount;
+        final List<ImportResult.Rejection> rejected = new ArrayList<>();
+
+        void reject(long line, String error) {
+            rejectedCount++;
+            if (rejected.size() < MAX_LISTED) {
+                rejected.add(new ImportResult.Rejection(line, error));
+            }
+        }
+    }
+}
