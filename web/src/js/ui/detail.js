@@ -1,7 +1,7 @@
 // One alert in detail: what, who, where, the timeline, the evidence photo, the nearest officers and the actions.
 
 import { ApiError, get, post, routes } from '../api.js';
-import { ago, formatDistance, formatTime, humanizeDuration, label, t } from '../i18n.js';
+import { ago, formatDistance, formatTime, humanizeDuration, label, language, t } from '../i18n.js';
 import { announce, h, replace } from './dom.js';
 
 const OUTCOMES = ['FOUND', 'RETURNED', 'WARNED', 'FINED', 'FALSE_ALARM'];
@@ -58,7 +58,8 @@ export async function renderDetail(el, id, options) {
                     officerStep && officerStep.detail.unit ? h('small', {}, ` ${label('unit', officerStep.detail.unit)}`) : null)] : null,
                 p.lastFixAt ? [h('dt', {}, t('lastFix')), h('dd', {}, formatTime(p.lastFixAt), ' (', ago(p.lastFixAt), ')')] : null,
                 p.outcome ? [h('dt', {}, t('outcome')), h('dd', {}, label('outcome', p.outcome))] : null,
-                p.detail ? [h('dt', {}, t('detail')), h('dd', {}, p.detail)] : null,
+                // the evaluator's detail is English free text ("left …", "in … since …"): shown only in English
+                p.detail && language() === 'en' ? [h('dt', {}, t('detail')), h('dd', {}, p.detail)] : null,
                 p.note ? [h('dt', {}, t('note')), h('dd', {}, p.note)] : null,
             ),
             p.evidenceUrl ? h('figure', { class: 'evidence' }, h('img', { src: p.evidenceUrl, alt: t('evidence') }), h('figcaption', {}, t('evidence'))) : null,

@@ -51,9 +51,19 @@ class ApiData {
         return id
     }
 
+    final List<String> fences = []
+
     /** A fence Feature; returns its id. */
     String fence(String name, String kind, Map geometry, Map properties = [:]) {
-        post('/api/fences', [type: 'Feature', geometry: geometry, properties: [name: name, kind: kind] + properties]).id as String
+        String id = post('/api/fences', [type: 'Feature', geometry: geometry, properties: [name: name, kind: kind] + properties]).id as String
+        fences << id
+        return id
+    }
+
+    /** Retires every fence made here (and any given), so a kept database does not carry them into the next run. */
+    void retireFences(List<String> more = []) {
+        (fences + more).each { http.toBlocking().exchange(HttpRequest.DELETE("/api/fences/$it").bearerAuth(token)) }
+        fences.clear()
     }
 
     String circle(String name, String kind, double lon, double lat, double radius, List<String> subjects = []) {

@@ -44,6 +44,7 @@ class ConsoleSpec extends Specification {
     }
 
     def cleanupSpec() {
+        data?.retireFences()
         browser?.close()
     }
 
@@ -275,7 +276,8 @@ class ConsoleSpec extends Specification {
         def row = browser.waitFor("button.queue-item[data-alert-id='$alert']")
 
         then: 'the dwell counts from the episode start, 40 minutes ago'
-        row.findElement(By.cssSelector('.dwell')).text =~ /停留时间: 40分钟/
+        row.displayed
+        browser.waitUntil { browser.find("button.queue-item[data-alert-id='$alert'] .dwell").text =~ /停留时间: 40分钟/ }
         browser.driver.findElements(By.cssSelector('#map path.fence-ban')).size() >= 1
         browser.driver.findElements(By.cssSelector('#map path.fence-safe')).isEmpty()
 
@@ -289,7 +291,8 @@ class ConsoleSpec extends Specification {
         browser.waitFor('#fence-editor')
         assert browser.find('.leaflet-draw-draw-circle').displayed
         assert browser.find('.leaflet-draw-draw-polyline').displayed
-        String name = unique('新建安全区')
+        String name = unique('新建危险区')
+        Map saved = null
 
         when: 'three clicks on the map and Finish'
         browser.find('.leaflet-draw-draw-polygon').click()
@@ -305,7 +308,7 @@ class ConsoleSpec extends Specification {
 
         then:
         browser.waitUntil { browser.find('#fence-message').text == '已保存' }
-        def saved = (data.get('/api/fences') as Map).features.find { it.properties.name == name }
+        (saved = (data.get('/api/fences') as Map).features.find { it.properties.name == name }) != null
         saved.geometry.type == 'Polygon'
         saved.geometry.coordinates[0].size() == 4
         saved.geometry.coordinates[0][0] == saved.geometry.coordinates[0][3]
@@ -315,5 +318,6 @@ class ConsoleSpec extends Specification {
 
         cleanup:
         browser.screenshot('10-admin-editor')
+        if (saved) data.retireFences([saved.properties.id as String])
     }
 }
