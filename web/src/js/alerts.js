@@ -47,25 +47,32 @@ export function createAlertStore(filter = () => true) {
     };
 }
 
-const EVENTS = ['opened', 'acknowledged', 'dispatched', 'accepted', 'arrived', 'resolved', 'updated', 'changed', 'message'];
+// The server names each event by its timeline action in lower case; EventSource has no wildcard, so all are listed.
+const EVENTS = ['opened', 'acknowledged', 'assigned', 'reassigned', 'unassigned', 'accepted', 'arrived', 'resolved', 'message'];
 
 /**
- * Follows GET /api/alerts/stream with EventSource, calling onAlert(feature) for each event and onState(true|false)
- * as the connection opens or drops. Reconnects with back-off after errors. Returns a function that stops it.
+ * Follows GET /api/alerts/stream with EventSource, calling onAlert(feature) for each event (the alert Feature with
+ * its top-level `step`) and onState('connecting' | true | false) as the connection starts, opens or drops. The
+ * server sends its response headers with the first event, so a quiet stream stays 'connecting' until something
+ * happens. Reconnects with back-off after errors, resuming after the last event seen. Returns a function that stops it.
  */
 export function followAlerts(onAlert, onState) {
     let source = null;
     let stopped = false;
     let delay = 1000;
     let timer = null;
+    let lastEventId = null;
     const connect = () => {
         if (stopped || !token()) return;
-        source = new EventSource(routes.stream(token()));
+        // a fresh EventSource after an error: resume after the last event seen, so nothing missed is lost
+        source = new EventSource(routes.stream(token(), lastEventId));
+        onState('connecting');
         source.onopen = () => {
             delay = 1000;
             onState(true);
         };
         const handle = (event) => {
+            if (event.lastEventId) lastEventId = event.lastEventId;
             try {
                 const data = JSON.parse(event.data);
                 if (data && data.properties) onAlert(data);

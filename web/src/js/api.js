@@ -36,11 +36,13 @@ export const routes = {
     resolve: (id) => `/api/alerts/${encodeURIComponent(id)}/resolve`,
     assign: (id) => `/api/alerts/${encodeURIComponent(id)}/assign`,
     nearestOfficers: (id, limit = 5) => `/api/alerts/${encodeURIComponent(id)}/nearest-officers?limit=${limit}`,
-    stream: (token) => `/api/alerts/stream?access_token=${encodeURIComponent(token)}`,
+    stream: (token, lastEventId) =>
+        `/api/alerts/stream?access_token=${encodeURIComponent(token)}${lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : ''}`,
     officers: () => '/api/officers',
-    subjects: () => '/api/subjects',
+    subjects: (kind) => (kind ? `/api/subjects?kind=${kind}` : '/api/subjects'),
+    alertsOf: (statuses, limit = 500) => `/api/alerts?status=${statuses.join(',')}&limit=${limit}`,
     track: (id, from, to) =>
-        `/api/subjects/${encodeURIComponent(id)}/track?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+        `/api/subjects/${encodeURIComponent(id)}/track?from=${encodeURIComponent(from)}${to ? `&to=${encodeURIComponent(to)}` : ''}`,
     config: () => '/config.json',
 };
 

@@ -36,6 +36,7 @@ const STRINGS = {
         eta: '预计到达',
         stale: '位置过期',
         live: '实时',
+        connecting: '实时通道待命',
         offline: '连接中断，正在重连…',
         myWards: '我的家人',
         lastSeen: '最后出现',
@@ -90,6 +91,25 @@ const STRINGS = {
         'outcome.WARNED': '已劝离',
         'outcome.FINED': '已处罚',
         'outcome.FALSE_ALARM': '误报',
+        'action.OPENED': '发出警报',
+        'action.ACKNOWLEDGED': '已确认',
+        'action.ASSIGNED': '派遣',
+        'action.REASSIGNED': '改派',
+        'action.UNASSIGNED': '超时未接，撤回',
+        'action.ACCEPTED': '已接警',
+        'action.ARRIVED': '已到场',
+        'action.RESOLVED': '已解决',
+        'unit.POLICE': '公安',
+        'unit.FISHERIES': '渔政',
+        'outcome.CLOSED': '已关闭',
+        system: '系统',
+        lastFix: '最后定位',
+        recentTrail: '近期轨迹',
+        wardsFromAlerts: '仅显示有警报记录的家人（服务器暂未开放家属的家人列表）。',
+        noWards: '暂无家人信息',
+        notices: '通知',
+        backHome: '已回到安全区',
+        safeZoneHidden: '安全区暂不可见',
         justNow: '刚刚',
         ago: '{0}前',
         seconds: '{0}秒',
@@ -134,6 +154,7 @@ const STRINGS = {
         eta: 'ETA',
         stale: 'stale fix',
         live: 'Live',
+        connecting: 'Live feed standing by',
         offline: 'Connection lost, reconnecting…',
         myWards: 'My wards',
         lastSeen: 'Last seen',
@@ -188,6 +209,25 @@ const STRINGS = {
         'outcome.WARNED': 'Warned',
         'outcome.FINED': 'Fined',
         'outcome.FALSE_ALARM': 'False alarm',
+        'action.OPENED': 'Alert raised',
+        'action.ACKNOWLEDGED': 'Acknowledged',
+        'action.ASSIGNED': 'Assigned',
+        'action.REASSIGNED': 'Reassigned',
+        'action.UNASSIGNED': 'Not accepted in time, withdrawn',
+        'action.ACCEPTED': 'Accepted',
+        'action.ARRIVED': 'Arrived',
+        'action.RESOLVED': 'Resolved',
+        'unit.POLICE': 'Police',
+        'unit.FISHERIES': 'Fisheries',
+        'outcome.CLOSED': 'Closed',
+        system: 'system',
+        lastFix: 'Last fix',
+        recentTrail: 'Recent trail',
+        wardsFromAlerts: 'Only wards with alerts are shown (the server does not yet list a family\'s wards).',
+        noWards: 'No wards yet',
+        notices: 'Notices',
+        backHome: 'Back in the safe zone',
+        safeZoneHidden: 'Safe zone not available',
         justNow: 'just now',
         ago: '{0} ago',
         seconds: '{0} s',
@@ -241,6 +281,13 @@ export function setTimeZone(zone) {
 export function t(key, ...args) {
     const text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
     return text.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+}
+
+/** The string for prefix.value, or value itself when there is none (a server value this console does not know). */
+export function label(prefix, value) {
+    if (value == null) return '';
+    const key = `${prefix}.${value}`;
+    return STRINGS[lang][key] ?? STRINGS.en[key] ?? String(value);
 }
 
 /** Sets the text of every element with data-i18n (and aria-label/placeholder/title variants) under root. */

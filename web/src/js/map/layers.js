@@ -35,7 +35,7 @@ export function fenceLayer(feature, proj) {
 export function alertMarker(feature, proj) {
     const p = feature.properties;
     const icon = L.divIcon({
-        className: `alert-marker alert-${p.type.toLowerCase()} status-${p.status.toLowerCase()}`,
+        className: `alert-marker alert-${p.type.toLowerCase()} status-${p.status.toLowerCase()} alert-id-${p.id}`,
         html: `<span class="pulse"></span><span class="dot" aria-hidden="true">${symbolFor(p.type)}</span>`,
         iconSize: [28, 28],
         iconAnchor: [14, 14],

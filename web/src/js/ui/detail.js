@@ -1,7 +1,7 @@
 // One alert in detail: what, who, where, the timeline, the evidence photo, the nearest officers and the actions.
 
 import { ApiError, get, post, routes } from '../api.js';
-import { ago, formatDistance, formatTime, humanizeDuration, t } from '../i18n.js';
+import { ago, formatDistance, formatTime, humanizeDuration, label, language, t } from '../i18n.js';
 import { announce, h, replace } from './dom.js';
 
 const OUTCOMES = ['FOUND', 'RETURNED', 'WARNED', 'FINED', 'FALSE_ALARM'];
@@ -20,11 +20,16 @@ export async function renderDetail(el, id, options) {
         return;
     }
     const p = alert.properties || alert;
-    const timeline = alert.timeline || p.timeline || [];
+    const timeline = alert.timeline || [];
+    // the timeline's newest dispatch step names the officer; the alert itself carries only the id
+    const officerStep = [...timeline].reverse().find((e) => e.detail && e.detail.officerId === p.assignedOfficerId);
+    const officerName = officerStep ? officerStep.detail.officerName : null;
+    if (options.onLoaded) options.onLoaded(alert);
     const act = async (path, body) => {
         try {
             await post(path, body);
             const fresh = await get(routes.alert(id));
+            if (options.onLoaded) options.onLoaded(fresh);
             options.onChange(fresh);
             renderDetail(el, id, options);
         } catch (e) {
@@ -49,8 +54,13 @@ export async function renderDetail(el, id, options) {
                 p.fenceName || p.fenceId ? [h('dt', {}, t('fence')), h('dd', {}, p.fenceName || `#${p.fenceId}`)] : null,
                 h('dt', {}, t('opened')),
                 h('dd', {}, formatTime(p.openedAt), ' (', ago(p.openedAt), ')'),
-                p.assignedOfficerId ? [h('dt', {}, t('assignedOfficer')), h('dd', { id: 'detail-officer' }, `#${p.assignedOfficerId}`)] : null,
-                p.detail ? [h('dt', {}, t('detail')), h('dd', {}, p.detail)] : null,
+                p.assignedOfficerId ? [h('dt', {}, t('assignedOfficer')), h('dd', { id: 'detail-officer' }, officerName || `#${p.assignedOfficerId}`,
+                    officerStep && officerStep.detail.unit ? h('small', {}, ` ${label('unit', officerStep.detail.unit)}`) : null)] : null,
+                p.lastFixAt ? [h('dt', {}, t('lastFix')), h('dd', {}, formatTime(p.lastFixAt), ' (', ago(p.lastFixAt), ')')] : null,
+                p.outcome ? [h('dt', {}, t('outcome')), h('dd', {}, label('outcome', p.outcome))] : null,
+                // the evaluator's detail is English free text ("left …", "in … since …"): shown only in English
+                p.detail && language() === 'en' ? [h('dt', {}, t('detail')), h('dd', {}, p.detail)] : null,
+                p.note ? [h('dt', {}, t('note')), h('dd', {}, p.note)] : null,
             ),
             p.evidenceUrl ? h('figure', { class: 'evidence' }, h('img', { src: p.evidenceUrl, alt: t('evidence') }), h('figcaption', {}, t('evidence'))) : null,
             h('div', { class: 'actions' },
@@ -65,7 +75,10 @@ export async function renderDetail(el, id, options) {
             options.canAssign && (p.status === 'OPEN' || p.status === 'ACKNOWLEDGED') ? h('div', { class: 'officers', id: 'nearest-officers' }, h('h3', {}, t('nearestOfficers')), h('p', {}, '…')) : null,
             h('h3', {}, t('timeline')),
             h('ol', { class: 'timeline', id: 'timeline' }, timeline.map((e) =>
-                h('li', {}, h('time', { datetime: e.at }, formatTime(e.at)), ' ', h('b', {}, e.action), ' · ', e.actor, e.status ? ` → ${t(`status.${e.status}`)}` : ''))),
+                h('li', { dataset: { action: e.action } }, h('time', { datetime: e.at }, formatTime(e.at)), ' ', h('b', {}, label('action', e.action)),
+                    ' · ', e.actor === 'system' ? t('system') : e.actor,
+                    e.detail && e.detail.officerName ? ` · ${e.detail.officerName}` : '',
+                    e.status ? ` → ${t(`status.${e.status}`)}` : ''))),
         ),
     );
     if (options.canAssign && (p.status === 'OPEN' || p.status === 'ACKNOWLEDGED')) renderOfficers(el.querySelector('#nearest-officers'), id, act);
@@ -88,7 +101,7 @@ async function renderOfficers(box, id, act) {
                 h('thead', {}, h('tr', {}, h('th', {}, t('name')), h('th', {}, t('distance')), h('th', {}, t('eta')), h('th', {}, ''))),
                 h('tbody', {}, officers.map((o) =>
                     h('tr', { class: o.stale ? 'stale' : '', dataset: { officerId: String(o.officerId) } },
-                        h('td', {}, o.name, o.unit ? h('small', {}, ` ${o.unit}`) : null, o.stale ? h('small', { class: 'stale-note' }, ` (${t('stale')})`) : null),
+                        h('td', {}, o.name, o.unit ? h('small', {}, ` ${label('unit', o.unit)}`) : null, o.stale ? h('small', { class: 'stale-note' }, ` (${t('stale')})`) : null),
                         h('td', {}, formatDistance(o.distanceMeters)),
                         h('td', {}, humanizeDuration(o.etaSeconds)),
                         h('td', {}, h('button', { type: 'button', class: 'assign primary', 'aria-label': `${t('assign')} ${o.name}`,

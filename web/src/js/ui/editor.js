@@ -73,6 +73,7 @@ export function renderEditor(el, map, proj, reload) {
         h('button', { type: 'submit', class: 'primary', id: 'fence-save' }, t('save')));
     form.addEventListener('submit', async (event) => {
         event.preventDefault();
+        message.classList.remove('ok');
         if (!pending) {
             message.textContent = t('drawHint');
             return;
@@ -88,6 +89,8 @@ export function renderEditor(el, map, proj, reload) {
             await post(routes.fences(), featureOf(pending, values, proj));
             drawn.clearLayers();
             pending = null;
+            form.querySelector('#fence-name').value = '';
+            message.classList.add('ok');
             message.textContent = t('saved');
             announce(t('saved'));
             reload();

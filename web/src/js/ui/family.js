@@ -1,9 +1,9 @@
-// The family view: only the wards the server returns for this user, where and when each was last seen, their
-// safe zones and alerts. Phone-sized first.
+// The family view: only the wards the server lets this user see, where and when each was last seen, their safe
+// zones, their alerts and "back home" notices. Phone-sized first.
 
-import { get, routes } from '../api.js';
-import { createAlertStore } from '../alerts.js';
-import { ago, formatTime, t } from '../i18n.js';
+import { ApiError, get, routes } from '../api.js';
+import { ACTIVE_STATUSES, createAlertStore } from '../alerts.js';
+import { ago, formatTime, label, t } from '../i18n.js';
 import { createMap } from '../map/basemap.js';
 import { alertOverlay, fenceOverlay } from '../map/overlays.js';
 import { positionMarker } from '../map/layers.js';
@@ -12,44 +12,88 @@ import { h, replace } from './dom.js';
 import { renderQueue } from './queue.js';
 import { renderReplay } from './replay.js';
 
-/** A ward's last position as {lonLat, time, battery}, from whichever shape the subject carries it in. */
-export function lastSeenOf(ward) {
-    const last = ward.lastSeen || ward.lastPosition || ward.position || null;
+const ALL_STATUSES = [...ACTIVE_STATUSES, 'RESOLVED'];
+
+/** A ward's last position as {lonLat, time, battery} from its track (a FeatureCollection of Points), or null. */
+export function lastSeenOf(track) {
+    const points = ((track && track.features) || []).filter((f) => f.geometry && f.geometry.type === 'Point');
+    const last = points[points.length - 1];
     if (!last) return null;
-    const lonLat = last.coordinates || (last.geometry && last.geometry.coordinates) || (last.lon != null ? [last.lon, last.lat] : null);
-    return lonLat ? { lonLat, time: last.time || ward.lastSeenAt || ward.fixAt, battery: last.battery ?? ward.battery } : null;
+    const p = last.properties || {};
+    return { lonLat: last.geometry.coordinates, time: p.time, battery: p.battery };
+}
+
+/**
+ * The wards this user may see: GET /api/subjects where the server allows it; for a FAMILY user it answers 403
+ * today, so the wards are read from the user's alerts instead (GET /api/alerts is scoped to their wards).
+ * Returns {wards: [{id, name}], fromAlerts}.
+ */
+async function loadWards(alerts) {
+    try {
+        const subjects = await get(routes.subjects('WARD'));
+        return { wards: subjects.filter((s) => !s.kind || s.kind === 'WARD'), fromAlerts: false };
+    } catch (e) {
+        if (!(e instanceof ApiError) || (e.status !== 403 && e.status !== 401)) throw e;
+    }
+    const byId = new Map();
+    alerts.forEach((f) => byId.set(String(f.properties.subjectId), { id: String(f.properties.subjectId), name: f.properties.subjectName }));
+    return { wards: [...byId.values()], fromAlerts: true };
 }
 
 /** Mounts the family view; returns its teardown. */
 export function mountFamily(shell) {
     const { map, proj } = createMap(shell.mapElement, settings());
-    const wardsBox = h('section', { class: 'panel wards', id: 'wards' }, h('h2', {}, t('myWards')));
+    const wardsBox = h('section', { class: 'panel wards', id: 'wards', 'aria-labelledby': 'wards-title' }, h('h2', { id: 'wards-title' }, t('myWards')), h('p', { class: 'loading' }, '…'));
     shell.side.append(wardsBox);
     let wardIds = new Set();
     const store = createAlertStore((f) => wardIds.has(String(f.properties.subjectId)));
     fenceOverlay(map, proj, (f) => f.properties.kind === 'SAFE' && (f.properties.subjects || []).some((id) => wardIds.has(String(id))));
     alertOverlay(map, proj, store, () => {});
     const queue = renderQueue(shell.side, store, () => {});
+    const noticesBox = h('section', { class: 'panel notices', id: 'notices' });
+    shell.side.append(noticesBox);
     const load = async () => {
-        const answer = await get(routes.subjects());
-        const wards = (Array.isArray(answer) ? answer : (answer.features || []).map((f) => ({ ...f.properties, position: f.geometry }))).filter((s) => !s.kind || s.kind === 'WARD');
+        const history = (await get(routes.alertsOf(ALL_STATUSES))).features || [];
+        const { wards, fromAlerts } = await loadWards(history);
         wardIds = new Set(wards.map((w) => String(w.id)));
-        replace(wardsBox, h('h2', {}, t('myWards')), h('ul', { class: 'ward-list' }, wards.map((w) => wardItem(w, map, proj))));
+        const since = new Date(Date.now() - 86400000).toISOString();
+        const seen = await Promise.all(
+            wards.map((w) =>
+                get(routes.track(w.id, since))
+                    .then(lastSeenOf)
+                    .catch(() => null)
+                    .then((last) => last || lastSeenFromAlerts(w, history)),
+            ),
+        );
+        replace(
+            wardsBox,
+            h('h2', { id: 'wards-title' }, t('myWards')),
+            wards.length === 0 ? h('p', { class: 'empty' }, t('noWards')) : h('ul', { class: 'ward-list' }, wards.map((w, i) => wardItem(w, seen[i], map, proj))),
+            fromAlerts ? h('p', { class: 'hint', id: 'wards-note' }, t('wardsFromAlerts')) : null,
+        );
+        renderNotices(noticesBox, history.filter((f) => wardIds.has(String(f.properties.subjectId))));
         renderReplay(shell.side, map, proj, wards);
-        const first = wards.map(lastSeenOf).find(Boolean);
+        const first = seen.find(Boolean);
         if (first) map.setView(proj.toLatLng(first.lonLat), 15);
         else map.fire('moveend');
         await store.load();
     };
-    load().catch((e) => wardsBox.append(h('p', { class: 'form-error' }, e.message)));
+    load().catch((e) => wardsBox.append(h('p', { class: 'form-error' }, `${t('error')}: ${e.message}`)));
     return () => {
         queue.stop();
         map.remove();
     };
 }
 
-function wardItem(ward, map, proj) {
-    const last = lastSeenOf(ward);
+/** Where the newest alert of ward put it, when its track has nothing recent. */
+function lastSeenFromAlerts(ward, alerts) {
+    const mine = alerts.filter((f) => String(f.properties.subjectId) === String(ward.id) && f.geometry);
+    mine.sort((a, b) => new Date(b.properties.lastFixAt || b.properties.updatedAt) - new Date(a.properties.lastFixAt || a.properties.updatedAt));
+    const f = mine[0];
+    return f ? { lonLat: f.geometry.coordinates, time: f.properties.lastFixAt || f.properties.updatedAt, battery: null } : null;
+}
+
+function wardItem(ward, last, map, proj) {
     if (last) {
         positionMarker(last.lonLat, proj, ward.name, 'ward-marker').unbindTooltip().bindTooltip(ward.name, { permanent: true, direction: 'top' }).addTo(map);
     }
@@ -58,4 +102,22 @@ function wardItem(ward, map, proj) {
         h('div', {}, `${t('lastSeen')}: `, last && last.time ? h('time', { datetime: last.time }, `${formatTime(last.time)} (${ago(last.time)})`) : t('never')),
         last && last.battery != null ? h('div', {}, `${t('battery')}: ${Math.round(last.battery)}%`) : null,
         last ? h('button', { type: 'button', onclick: () => map.setView(proj.toLatLng(last.lonLat), 16) }, t('map')) : null);
+}
+
+/** Resolved alerts of the user's wards, newest first: "back home" when a WANDER ended with the ward's return. */
+function renderNotices(el, alerts) {
+    const resolved = alerts.filter((f) => f.properties.status === 'RESOLVED').slice(0, 10);
+    replace(
+        el,
+        h('h2', {}, t('notices')),
+        resolved.length === 0
+            ? h('p', { class: 'empty' }, t('noAlerts'))
+            : h('ul', { class: 'notice-list' }, resolved.map((f) => {
+                const p = f.properties;
+                const back = p.outcome === 'RETURNED';
+                return h('li', { class: back ? 'notice back-home' : 'notice' },
+                    h('b', {}, p.subjectName), ' · ', back ? t('backHome') : `${t(`type.${p.type}`)} → ${label('outcome', p.outcome)}`,
+                    ' ', h('time', { datetime: p.resolvedAt }, formatTime(p.resolvedAt)));
+            })),
+    );
 }

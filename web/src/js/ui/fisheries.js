@@ -15,9 +15,11 @@ export function mountFisheries(shell) {
         canResolve: true,
         queueExtra: (f, fences) => dwellClock(f, fences),
     });
+    // the fences may load after the queue: the episode start is worked out again at every tick
     const timer = setInterval(() => {
-        document.querySelectorAll('.dwell[data-start]').forEach((el) => {
-            el.querySelector('.dwell-time').textContent = humanizeDuration((Date.now() - Number(el.dataset.start)) / 1000);
+        document.querySelectorAll('.dwell[data-opened-at]').forEach((el) => {
+            const start = dwellStart(el.dataset.openedAt, el.dataset.fenceId, shell.console.fences, Number(el.dataset.limit || 0));
+            el.querySelector('.dwell-time').textContent = humanizeDuration((Date.now() - start) / 1000);
         });
     }, 1000);
     return () => {
@@ -26,12 +28,18 @@ export function mountFisheries(shell) {
     };
 }
 
-/** "Dwell: 34 min 5 s" counting up from the episode start: the alert opened when dwell reached the fence's limit. */
+/** When the stay began: the alert opened when the dwell reached the fence's limit. */
+function dwellStart(openedAt, fenceId, fences, fallbackMinutes) {
+    const fence = fences.fences().find((f) => String(f.properties.id) === String(fenceId));
+    const limitMinutes = (fence && fence.properties.dwellMinutes) || fallbackMinutes || 0;
+    return new Date(openedAt).getTime() - limitMinutes * 60000;
+}
+
+/** "Dwell: 34 min 5 s" counting up from the episode start. */
 function dwellClock(feature, fences) {
     const p = feature.properties;
     if (p.type !== 'LOITER') return null;
-    const fence = fences.fences().find((f) => String(f.properties.id) === String(p.fenceId));
-    const limitMinutes = (fence && fence.properties.dwellMinutes) || p.dwellMinutes || 0;
-    const start = new Date(p.openedAt).getTime() - limitMinutes * 60000;
-    return h('span', { class: 'dwell', dataset: { start: String(start) } }, `${t('dwell')}: `, h('span', { class: 'dwell-time' }, humanizeDuration((Date.now() - start) / 1000)));
+    const start = dwellStart(p.openedAt, p.fenceId, fences, p.dwellMinutes);
+    return h('span', { class: 'dwell', dataset: { openedAt: p.openedAt, fenceId: String(p.fenceId), limit: String(p.dwellMinutes || 0) } },
+        `${t('dwell')}: `, h('span', { class: 'dwell-time' }, humanizeDuration((Date.now() - start) / 1000)));
 }

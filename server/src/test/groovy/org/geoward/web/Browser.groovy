@@ -3,6 +3,7 @@ package org.geoward.web
 import org.openqa.selenium.By
 import org.openqa.selenium.JavascriptExecutor
 import org.openqa.selenium.OutputType
+import org.openqa.selenium.StaleElementReferenceException
 import org.openqa.selenium.WebElement
 import org.openqa.selenium.chrome.ChromeDriver
 import org.openqa.selenium.chrome.ChromeDriverService
@@ -64,8 +65,9 @@ class Browser implements Closeable {
         new WebDriverWait(driver, Duration.ofSeconds(seconds)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)))
     }
 
+    /** Waits for condition; elements replaced by a re-render meanwhile (stale references) just mean try again. */
     void waitUntil(int seconds = 15, Closure<Boolean> condition) {
-        new WebDriverWait(driver, Duration.ofSeconds(seconds)).until { condition() }
+        new WebDriverWait(driver, Duration.ofSeconds(seconds)).ignoring(StaleElementReferenceException).until { condition() }
     }
 
     WebElement find(String css) {

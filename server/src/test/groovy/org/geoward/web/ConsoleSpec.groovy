@@ -1,6 +1,7 @@
 package org.geoward.web
 
-import io.micronaut.context.annotation.Property
+import io.micronaut.http.client.HttpClient
+import io.micronaut.http.client.annotation.Client
 import io.micronaut.runtime.server.EmbeddedServer
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import jakarta.inject.Inject
@@ -8,37 +9,42 @@ import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.User
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 import org.openqa.selenium.By
+import org.openqa.selenium.Dimension
+import org.openqa.selenium.interactions.Actions
 import spock.lang.Shared
 import spock.lang.Specification
 
 import javax.sql.DataSource
 
 /**
- * The map console in a real browser (Debian's headless Chromium) against the real server. Data comes from SQL
- * inserts; where the alert, fence and subject APIs have not landed yet, {@link StubApi} answers in their shapes.
- * Screenshots of each view go to target/screenshots.
+ * The map console in a real browser (Debian's headless Chromium) against the real server and its real APIs: every
+ * subject, device, fence and sighting is made through the API ({@link ApiData}), and the alerts are the evaluator's.
+ * One browser for the whole class, as Chromium is slow to start. Screenshots of each view go to target/screenshots.
  */
 @MicronautTest(transactional = false)
-@Property(name = StubApi.FLAG, value = 'true')
 class ConsoleSpec extends Specification {
     static final double LON = 107.3895, LAT = 29.7080   // central Fuling, by the Yangtze
 
     @Inject EmbeddedServer server
+    @Inject @Client('/') HttpClient http
     @Inject UserRepository users
     @Inject PasswordHasher hasher
     @Inject DataSource dataSource
 
     @Shared Browser browser
-    WebData data
+    @Shared ApiData data
 
     def setup() {
         browser = browser ?: new Browser(server.URL.toString().replaceAll('/$', ''))
-        data = new WebData(dataSource)
+        data = data ?: new ApiData(http, new Accounts(http, users, hasher).tokenFor(Role.ADMIN), dataSource)
+        browser.driver.manage().window().setSize(new Dimension(1400, 900))
         browser.fresh()
     }
 
     def cleanupSpec() {
+        data?.retireFences()
         browser?.close()
     }
 
@@ -54,6 +60,11 @@ class ConsoleSpec extends Specification {
         def (u, p) = account(role)
         browser.logIn(u, p)
         browser.waitForPresent('#map path.district-outline')
+    }
+
+    /** A unique name, so features never see each other's data. */
+    static String unique(String name) {
+        "$name ${UUID.randomUUID().toString().take(4)}".toString()
     }
 
     def "the login page speaks Chinese by default"() {
@@ -78,11 +89,12 @@ class ConsoleSpec extends Specification {
         browser.waitUntil { browser.find('#login-error').text == '用户名或密码错误' }
     }
 
-    def "a dispatcher who logs in sees the map with Fuling's outline, the rivers and a scale bar"() {
+    def "a dispatcher who logs in sees Fuling's outline, the rivers, a scale bar and the fences from the API"() {
         given:
-        data.fence('滨江安全区', 'SAFE', "POINT($LON $LAT)", [radius: 400])
-        data.fence('长江禁渔区', 'BAN', 'LINESTRING(107.36 29.716, 107.38 29.712, 107.40 29.713, 107.42 29.718)', [buffer: 150, dwell: 30])
-        data.fence('乌江危险区', 'DANGER', 'POLYGON((107.392 29.690, 107.400 29.690, 107.400 29.698, 107.392 29.698, 107.392 29.690))')
+        data.circle(unique('滨江安全区'), 'SAFE', LON, LAT, 400)
+        data.fence(unique('长江禁渔区'), 'BAN', [type: 'LineString', coordinates: [[107.36, 29.716], [107.38, 29.712], [107.40, 29.713], [107.42, 29.718]]],
+                [bufferMeters: 150, dwellMinutes: 30])
+        data.fence(unique('乌江危险区'), 'DANGER', [type: 'Polygon', coordinates: [[[107.392, 29.690], [107.400, 29.690], [107.400, 29.698], [107.392, 29.698], [107.392, 29.690]]]])
 
         when:
         logInAs(Role.DISPATCHER)
@@ -91,7 +103,9 @@ class ConsoleSpec extends Specification {
         browser.find('#who').text.contains('调度员')
         browser.driver.findElements(By.cssSelector('#map path.river-line')).size() >= 1
         browser.find('.leaflet-control-scale').displayed
-        browser.waitUntil { browser.driver.findElements(By.cssSelector('#map path.fence')).size() >= 3 }
+        browser.waitUntil { browser.driver.findElements(By.cssSelector('#map path.fence-safe')).size() >= 1 }
+        browser.driver.findElements(By.cssSelector('#map path.fence-ban')).size() >= 1
+        browser.driver.findElements(By.cssSelector('#map path.fence-danger')).size() >= 1
 
         cleanup:
         browser.screenshot('02-dispatcher-map')
@@ -115,38 +129,57 @@ class ConsoleSpec extends Specification {
         browser.screenshot('03-dispatcher-en')
     }
 
-    def "an alert inserted into the database appears in the queue, and one click assigns the nearest officer"() {
-        given:
-        long ward = data.ward('王奶奶', LON + 0.004, LAT - 0.002)
-        long alert = data.alert('WANDER', ward, LON + 0.004, LAT - 0.002)
-        long officer = data.officer('李警官', 'POLICE', LON + 0.0045, LAT - 0.0021)
+    def "a ward leaving the safe zone shows up live as WANDER, and one click assigns the nearest officer"() {
+        given: 'a ward at home inside a 300 m safe circle, and a police officer near where the ward will go'
+        double lon = LON + 0.02, lat = LAT - 0.012
+        String ward = data.ward(unique('王奶奶'))
+        data.circle(unique('王奶奶的家'), 'SAFE', lon, lat, 300, [ward])
+        data.sightings([ApiData.fix(ward, lon, lat, 600)])
+        String officer = data.officer(unique('李警官'), 'POLICE', lon + 0.0105, lat + 0.0001)
 
-        when:
+        and: 'a dispatcher watching; the stream answers with its first event, so give it a moment to subscribe'
         logInAs(Role.DISPATCHER)
+        browser.waitFor('#live-state.connecting')
+        browser.js('window.noReloadMark = true')
+        sleep(1500)
+
+        when: 'the ward is seen 1 km east, alone'
+        data.sightings([ApiData.fix(ward, lon + 0.0103, lat, 60)])
+        String alert = data.alertOf(ward, 'WANDER')
         def row = browser.waitFor("button.queue-item[data-alert-id='$alert']")
 
-        then:
+        then: 'it is in the queue and on the map, without a reload'
         row.text.contains('王奶奶')
         row.text.contains('走失')
-        browser.driver.findElements(By.cssSelector('.alert-marker.alert-wander')).size() >= 1
+        browser.waitForPresent(".alert-marker.alert-wander.alert-id-$alert")
+        browser.js('return window.noReloadMark') == true
+        browser.find('#live-state.up').text.contains('实时')   // the alert came down the SSE stream
 
         when:
         row.click()
         browser.waitFor("#nearest-officers tr[data-officer-id='$officer'] button.assign")
+        browser.waitForPresent('#map path.recent-trail')
         browser.screenshot('04-dispatcher-alert-detail')
         browser.find("#nearest-officers tr[data-officer-id='$officer'] button.assign").click()
 
         then:
         browser.waitUntil { browser.find('#detail-status').text == '已派遣' }
-        data.status(alert) == 'DISPATCHED'
+        browser.find('#detail-officer').text.contains('李警官')
+        browser.waitUntil { browser.find("button.queue-item[data-alert-id='$alert'] .status").text == '已派遣' }
+        data.get("/api/alerts/$alert").properties.status == 'DISPATCHED'
+        data.get("/api/alerts/$alert").properties.assignedOfficerId == officer
+        browser.find('#timeline').text.contains('派遣')
+        !browser.find('#timeline').text.contains('ASSIGNED')
 
         cleanup:
         browser.screenshot('05-dispatcher-assigned')
     }
 
     def "a GCJ-02 basemap setting moves a marker in Fuling by the eviltransform offset, 300 to 600 m"() {
-        given: 'an alert, and the map centred on it at zoom 16'
-        long alert = data.alert('SOS', data.ward('张爷爷'), LON, LAT)
+        given: 'an SOS alert, and the map centred on it at zoom 16'
+        String ward = data.ward(unique('张爷爷'))
+        data.sightings([ApiData.fix(ward, LON, LAT, 30, [sos: true])])
+        String alert = data.alertOf(ward, 'SOS')
         logInAs(Role.DISPATCHER)
 
         when:
@@ -174,73 +207,117 @@ class ConsoleSpec extends Specification {
     }
 
     /** The screen centre of alert's marker with the basemap in crs. */
-    List<Double> markerCentre(long alert, String crs) {
+    List<Double> markerCentre(String alert, String crs) {
         browser.js("localStorage.setItem('geoward.settings', JSON.stringify({tileCrs: arguments[0], center: [arguments[1], arguments[2]], zoom: 16}))",
                 crs, LAT, LON)
         browser.open('/')
         browser.waitForPresent('#map path.district-outline')
         browser.waitFor("button.queue-item[data-alert-id='$alert']")
-        browser.waitFor('.alert-marker.alert-sos')
-        def rect = browser.js('''const r = document.querySelector('.alert-marker.alert-sos').getBoundingClientRect();
-                                 return [r.left + r.width / 2, r.top + r.height / 2];''') as List
+        String marker = ".alert-marker.alert-id-$alert"
+        browser.waitFor(marker)
+        def rect = browser.js('''const r = document.querySelector(arguments[0]).getBoundingClientRect();
+                                 return [r.left + r.width / 2, r.top + r.height / 2];''', marker) as List
         rect.collect { it as double }
     }
 
-    def "a family member sees only their ward, with when it was last seen"() {
-        given:
+    def "a family member sees only their ward, in Chinese by default, and can switch to English"() {
+        given: 'their ward wandered off and came back; someone else\'s ward has an open alert'
         def (username, password) = account(Role.FAMILY)
-        long mine = data.ward('刘奶奶', LON - 0.01, LAT + 0.004)
-        long other = data.ward('别人家的老人', LON + 0.01, LAT)
+        double lon = LON - 0.01, lat = LAT + 0.004
+        String mine = data.ward(unique('刘奶奶'))
+        String other = data.ward(unique('别人家的老人'))
         data.wardOf(username, mine)
-        data.fence('刘奶奶的家', 'SAFE', "POINT(${LON - 0.01} ${LAT + 0.004})", [radius: 200, subjects: [mine]])
-        data.alert('OFFLINE', other, LON + 0.01, LAT)
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844))
+        data.circle(unique('刘奶奶的家'), 'SAFE', lon, lat, 200, [mine])
+        data.sightings([ApiData.fix(mine, lon, lat, 3600), ApiData.fix(mine, lon + 0.006, lat, 3000),
+                        ApiData.fix(mine, lon, lat, 2400), ApiData.fix(mine, lon + 0.0082, lat + 0.001, 300, [battery: 64])])
+        data.sightings([ApiData.fix(other, LON + 0.01, LAT, 60, [sos: true])])
+        browser.driver.manage().window().setSize(new Dimension(390, 844))
 
         when:
         browser.logIn(username, password)
         browser.waitFor("#wards li.ward[data-subject-id='$mine']")
+        browser.waitForPresent('.alert-marker.alert-wander')
 
-        then:
+        then: 'only their ward, with when and where it was last seen'
+        browser.js('return document.documentElement.lang') == 'zh-CN'
         browser.driver.findElements(By.cssSelector('#wards li.ward')).size() == 1
         browser.find('#wards').text.contains('刘奶奶')
         browser.find('#wards').text.contains('最后出现')
+        browser.find('#wards').text.contains('电量: 64%')
+        browser.find('#notices').text.contains('已回到安全区')
         !browser.find('#side').text.contains('别人家的老人')
+        browser.driver.findElements(By.cssSelector('.alert-marker.alert-sos')).isEmpty()
+        browser.screenshot('07-family-phone-zh')
+
+        when:
+        browser.find('#language').findElement(By.cssSelector('option[value=en]')).click()
+        browser.waitFor("#wards li.ward[data-subject-id='$mine']")
+
+        then:
+        browser.waitUntil { browser.find('#wards').text.contains('Last seen') }
+        browser.find('#wards-title').text == 'My wards'
+        browser.find('#notices').text.contains('Back in the safe zone')
+        browser.find('#logout').text == 'Log out'
 
         cleanup:
-        browser.screenshot('07-family-phone')
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900))
+        browser.screenshot('08-family-phone-en')
     }
 
     def "an officer sees ban zones and loiter alerts with the dwell time counting"() {
-        given:
-        long ban = data.fence('长江涪陵段禁渔区', 'BAN', 'LINESTRING(107.37 29.712, 107.39 29.711, 107.41 29.715)', [buffer: 200, dwell: 30])
-        long visitor = data.ward('钓鱼者 A')
-        long alert = data.alert('LOITER', visitor, 107.39, 29.7112, ban)
+        given: 'a boat 40 minutes in a ban corridor with a 30-minute limit: LOITER opened 10 minutes ago'
+        String visitor = data.subject('VISITOR', unique('渔船 A'))
+        String ban = data.fence(unique('长江涪陵段禁渔区'), 'BAN', [type: 'LineString', coordinates: [[107.37, 29.712], [107.39, 29.711], [107.41, 29.715]]],
+                [bufferMeters: 200, dwellMinutes: 30, subjects: [visitor]])
+        data.sightings((0..8).collect { ApiData.fix(visitor, 107.39, 29.7112, 2400 - it * 300) })
+        String alert = data.alertOf(visitor, 'LOITER', ban)
 
         when:
         logInAs(Role.OFFICER)
         def row = browser.waitFor("button.queue-item[data-alert-id='$alert']")
 
-        then: 'opened five minutes ago after a 30-minute limit: about 35 minutes of dwell'
-        row.findElement(By.cssSelector('.dwell')).text =~ /停留时间: 3[45]分钟/
+        then: 'the dwell counts from the episode start, 40 minutes ago'
+        row.displayed
+        browser.waitUntil { browser.find("button.queue-item[data-alert-id='$alert'] .dwell").text =~ /停留时间: 40分钟/ }
         browser.driver.findElements(By.cssSelector('#map path.fence-ban')).size() >= 1
         browser.driver.findElements(By.cssSelector('#map path.fence-safe')).isEmpty()
 
         cleanup:
-        browser.screenshot('08-officer')
+        browser.screenshot('09-officer')
     }
 
-    def "an admin gets the fence editor with drawing tools"() {
-        when:
+    def "an admin draws a polygon fence in the editor, saves it, and the API returns it"() {
+        given:
         logInAs(Role.ADMIN)
+        browser.waitFor('#fence-editor')
+        assert browser.find('.leaflet-draw-draw-circle').displayed
+        assert browser.find('.leaflet-draw-draw-polyline').displayed
+        String name = unique('新建危险区')
+        Map saved = null
+
+        when: 'three clicks on the map and Finish'
+        browser.find('.leaflet-draw-draw-polygon').click()
+        def map = browser.find('#map')
+        [[-120, -80], [100, -60], [20, 110]].each { xy ->
+            new Actions(browser.driver).moveToElement(map, xy[0], xy[1]).click().perform()
+            sleep(150)
+        }
+        browser.waitFor('.leaflet-draw-actions a[title="Finish drawing"]').click()
+        browser.find('#fence-name').sendKeys(name)
+        browser.find('#fence-kind').findElement(By.cssSelector('option[value=DANGER]')).click()
+        browser.find('#fence-save').click()
 
         then:
-        browser.waitFor('#fence-editor')
-        browser.find('.leaflet-draw-draw-polygon').displayed
-        browser.find('.leaflet-draw-draw-circle').displayed
-        browser.find('.leaflet-draw-draw-polyline').displayed
+        browser.waitUntil { browser.find('#fence-message').text == '已保存' }
+        (saved = (data.get('/api/fences') as Map).features.find { it.properties.name == name }) != null
+        saved.geometry.type == 'Polygon'
+        saved.geometry.coordinates[0].size() == 4
+        saved.geometry.coordinates[0][0] == saved.geometry.coordinates[0][3]
+        saved.properties.kind == 'DANGER'
+        saved.geometry.coordinates[0].every { Math.abs(it[0] - 107.39) < 0.5 && Math.abs(it[1] - 29.71) < 0.5 }
+        browser.waitUntil { browser.driver.findElements(By.cssSelector('#map path.fence-danger')).size() >= 1 }
 
         cleanup:
-        browser.screenshot('09-admin-editor')
+        browser.screenshot('10-admin-editor')
+        if (saved) data.retireFences([saved.properties.id as String])
     }
 }
