@@ -61,8 +61,9 @@ final class AlertController {
             summary = "Stream alert changes (SSE)",
             description = "Every timeline step as an event: id = step id, event = action (opened, acknowledged,"
                     + " resolved...), data = the alert Feature with its step. Send Last-Event-ID (or ?lastEventId=)"
-                    + " to replay what was missed; EventSource may pass the token as ?access_token=.")
-    Publisher<Event<AlertFeature>> stream(
+                    + " to replay what was missed; EventSource may pass the token as ?access_token=. A 'ready'"
+                    + " event without id opens every stream, and a 'heartbeat' follows 20 s of silence.")
+    Publisher<Event<Object>> stream(
             @Nullable @Header("Last-Event-ID") String lastEventIdHeader,
             @Nullable @QueryValue String lastEventId,
             Authentication authentication) {

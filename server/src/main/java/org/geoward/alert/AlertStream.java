@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 class AlertStream {
     private static final Logger LOG = LoggerFactory.getLogger(AlertStream.class);
     private static final int PAGE = 200;
+    private static final long HEARTBEAT_MILLIS = 20_000;
 
     private final AlertQueries queries;
     private final Set<StreamSubscription> subscriptions = ConcurrentHashMap.newKeySet();
@@ -51,7 +52,7 @@ class AlertStream {
     }
 
     /** A stream of the events after {@code cursor} (an {@code alert_event} id) that {@code viewer} may see. */
-    Publisher<Event<AlertFeature>> from(long cursor, Viewer viewer) {
+    Publisher<Event<Object>> from(long cursor, Viewer viewer) {
         return subscriber -> {
             StreamSubscription s = new StreamSubscription(subscriber, cursor, viewer);
             subscriptions.add(s);
@@ -81,14 +82,16 @@ class AlertStream {
 
     /** One client: its cursor, its demand, and a drain loop that never runs twice at once. */
     private final class StreamSubscription implements Subscription {
-        private final Subscriber<? super Event<AlertFeature>> subscriber;
+        private final Subscriber<? super Event<Object>> subscriber;
+        private boolean greeted;
+        private long lastSentMillis = System.currentTimeMillis();
         private final Viewer viewer;
         private final AtomicLong demand = new AtomicLong();
         private final AtomicInteger wip = new AtomicInteger();
         private volatile boolean cancelled;
         private long cursor;
 
-        StreamSubscription(Subscriber<? super Event<AlertFeature>> subscriber, long cursor, Viewer viewer) {
+        StreamSubscription(Subscriber<? super Event<Object>> subscriber, long cursor, Viewer viewer) {
             this.subscriber = subscriber;
             this.cursor = cursor;
             this.viewer = viewer;
@@ -144,6 +147,16 @@ class AlertStream {
         }
 
         private void emit() {
+            if (!greeted && !cancelled && demand.get() > 0) {
+                // sent at once, so that the client sees the stream open even when no alert changes for a while
+                greeted = true;
+                send(Event.of((Object) java.util.Map.of("after", Long.toString(cursor)))
+                        .name("ready"));
+            }
+            if (!cancelled && demand.get() > 0 && System.currentTimeMillis() - lastSentMillis > HEARTBEAT_MILLIS) {
+                // keeps proxies from closing an idle stream; no id, so Last-Event-ID is unchanged
+                send(Event.of((Object) java.util.Map.of()).name("heartbeat"));
+            }
             while (!cancelled && demand.get() > 0) {
                 int page = (int) Math.min(PAGE, demand.get());
                 List<AlertQueries.StreamEvent> rows = queries.eventsAfter(cursor, page, viewer);
@@ -152,15 +165,21 @@ class AlertStream {
                         return;
                     }
                     cursor = row.id();
-                    demand.decrementAndGet();
                     String action = row.feature().step().action().toLowerCase(Locale.ROOT);
-                    subscriber.onNext(
-                            Event.of(row.feature()).id(Long.toString(row.id())).name(action));
+                    send(Event.of((Object) row.feature())
+                            .id(Long.toString(row.id()))
+                            .name(action));
                 }
                 if (rows.size() < page) {
                     return;
                 }
             }
+        }
+
+        private void send(Event<Object> event) {
+            demand.decrementAndGet();
+            lastSentMillis = System.currentTimeMillis();
+            subscriber.onNext(event);
         }
     }
 }

@@ -12,10 +12,12 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
+import org.geoward.account.Visibility;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -23,15 +25,30 @@ import org.geoward.problem.ProblemException;
  * change from its next fix on. Writes are for ADMIN and DISPATCHER.
  */
 @Controller("/api/fences")
-@Secured({"ADMIN", "DISPATCHER", "OFFICER"})
+@Secured({"ADMIN", "DISPATCHER", "OFFICER", "FAMILY"})
 @Tag(name = "fences", description = "Safe zones, danger corridors and ban zones as GeoJSON Features")
 final class FenceController {
     private final FenceService fences;
     private final FenceCatalog catalog;
+    private final Visibility visibility;
 
-    FenceController(FenceService fences, FenceCatalog catalog) {
+    FenceController(FenceService fences, FenceCatalog catalog, Visibility visibility) {
         this.fences = fences;
         this.catalog = catalog;
+        this.visibility = visibility;
+    }
+
+    /**
+     * What a caller may see of a fence: everything for staff; for a FAMILY user only the SAFE zones that name one
+     * of their wards (the danger corridors and ban zones are public places, but a family has no use for them and
+     * other families' safe zones are other families' homes).
+     */
+    private boolean isVisible(StoredFence fence, Authentication authentication) {
+        return visibility
+                .visibleWards(authentication)
+                .map(wards -> fence.draft().kind() == org.geoward.evaluate.FenceKind.SAFE
+                        && fence.draft().subjects().stream().anyMatch(wards::contains))
+                .orElse(true);
     }
 
     @Post
@@ -47,15 +64,21 @@ final class FenceController {
 
     @Get
     @Operation(summary = "The active fences whose area meets bbox=west,south,east,north, as a FeatureCollection")
-    JsonNode list(@Nullable @QueryValue String bbox) {
+    JsonNode list(@Nullable @QueryValue String bbox, Authentication authentication) {
         Bbox box = bbox == null || bbox.isBlank() ? null : Bbox.parse(bbox);
-        return FeatureWriter.collection(fences.list(box));
+        return FeatureWriter.collection(fences.list(box).stream()
+                .filter(f -> isVisible(f, authentication))
+                .toList());
     }
 
     @Get("/{id}")
     @Operation(summary = "One fence as a Feature; a retired fence has properties.retiredAt")
-    JsonNode find(@PathVariable String id) {
-        return FeatureWriter.feature(fences.find(parseId(id)));
+    JsonNode find(@PathVariable String id, Authentication authentication) {
+        StoredFence fence = fences.find(parseId(id));
+        if (!isVisible(fence, authentication)) {
+            throw ProblemException.notFound("fence", id);
+        }
+        return FeatureWriter.feature(fence);
     }
 
     @Put("/{id}")
@@ -77,6 +100,7 @@ final class FenceController {
     }
 
     @Get("/{id}/occupants")
+    @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
     @Operation(summary = "Who is inside the fence now, by each subject's latest position")
     List<Occupant> occupants(@PathVariable String id) {
         return fences.occupants(parseId(id));

@@ -13,12 +13,14 @@ import java.util.Collection;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 final class MeController {
 
-    /** The logged-in user's name and roles. */
+    /** The logged-in user's name, roles and, for officers and guardians, their own subject's id. */
     @Serdeable
-    record Me(String username, Collection<String> roles) {}
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record Me(String username, Collection<String> roles, @io.micronaut.core.annotation.Nullable String subjectId) {}
 
     @Get
     Me me(Authentication authentication) {
-        return new Me(authentication.getName(), authentication.getRoles());
+        Object subject = authentication.getAttributes().get("subjectId");
+        return new Me(authentication.getName(), authentication.getRoles(), subject == null ? null : subject.toString());
     }
 }

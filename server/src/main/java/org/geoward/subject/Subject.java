@@ -12,6 +12,7 @@ import org.geoward.evaluate.SubjectKind;
  *
  * @param offlineMinutes silence after which a ward is reported OFFLINE (null: the default, 30)
  * @param createdAt ISO-8601 instant
+ * @param lastSeen the newest fix, from {@code subject_position}
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,4 +26,15 @@ public record Subject(
         @Nullable String unit,
         @Nullable OfficerStatus status,
         @Nullable TravelMode travelMode,
-        String createdAt) {}
+        String createdAt,
+        @Nullable LastSeen lastSeen) {
+
+    /**
+     * Where and when the subject was last seen (its newest fix), or absent when never.
+     *
+     * @param accuracy metres; {@code battery} percent; either may be null
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LastSeen(String time, double lon, double lat, @Nullable Double accuracy, @Nullable Double battery) {}
+}

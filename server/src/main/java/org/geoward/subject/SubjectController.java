@@ -11,22 +11,29 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
+import org.geoward.account.Visibility;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.problem.ProblemException;
 
-/** Registers and reads subjects: wards, guardians, officers and visitors. Writes are for ADMIN. */
+/**
+ * Registers and reads subjects: wards, guardians, officers and visitors. Writes are for ADMIN; a FAMILY user reads
+ * only their own wards (and those wards' guardians), and gets 404 for any other id, so ids cannot be probed.
+ */
 @Controller("/api/subjects")
-@Secured({"ADMIN", "DISPATCHER", "OFFICER"})
+@Secured({"ADMIN", "DISPATCHER", "OFFICER", "FAMILY"})
 @Tag(name = "subjects", description = "The people Geoward watches over")
 final class SubjectController {
     private final SubjectService subjects;
+    private final Visibility visibility;
 
-    SubjectController(SubjectService subjects) {
+    SubjectController(SubjectService subjects, Visibility visibility) {
         this.subjects = subjects;
+        this.visibility = visibility;
     }
 
     @Post
@@ -39,22 +46,33 @@ final class SubjectController {
 
     @Get("/{id}")
     @Operation(summary = "Read one subject")
-    Subject find(@PathVariable String id) {
-        return subjects.find(parseId(id));
+    Subject find(@PathVariable String id, Authentication authentication) {
+        long subjectId = parseId(id);
+        if (!visibility.canSeeSubject(authentication, subjectId)) {
+            throw ProblemException.notFound("subject", id);
+        }
+        return subjects.find(subjectId);
     }
 
     @Get
     @Operation(summary = "List subjects, optionally of one kind")
-    List<Subject> list(@Nullable @QueryValue String kind) {
-        if (kind == null || kind.isBlank()) {
-            return subjects.list(null);
+    List<Subject> list(@Nullable @QueryValue String kind, Authentication authentication) {
+        SubjectKind wanted = null;
+        if (kind != null && !kind.isBlank()) {
+            try {
+                wanted = SubjectKind.valueOf(kind.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest(
+                        "kind", "kind '" + kind + "' is not one of " + List.of(SubjectKind.values()));
+            }
         }
-        try {
-            return subjects.list(SubjectKind.valueOf(kind.trim().toUpperCase(java.util.Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(
-                    "kind", "kind '" + kind + "' is not one of " + List.of(SubjectKind.values()));
-        }
+        List<Subject> all = subjects.list(wanted);
+        return visibility
+                .visibleWards(authentication)
+                .map(visible -> all.stream()
+                        .filter(s -> visible.contains(Long.parseLong(s.id())))
+                        .toList())
+                .orElse(all);
     }
 
     @Put("/{id}")

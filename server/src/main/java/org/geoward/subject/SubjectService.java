@@ -25,8 +25,10 @@ class SubjectService {
             """
             SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes, s.unit, s.status, s.travel_mode, s.created_at,
                    ARRAY(SELECT g.guardian_id FROM ward_guardian g WHERE g.ward_id = s.id ORDER BY g.guardian_id)
-                       AS guardians
-            FROM subject s""";
+                       AS guardians,
+                   p.time AS seen_at, ST_X(p.pos::geometry) AS seen_lon, ST_Y(p.pos::geometry) AS seen_lat,
+                   p.accuracy AS seen_accuracy, p.battery AS seen_battery
+            FROM subject s LEFT JOIN subject_position p ON p.subject_id = s.id""";
 
     private final JdbcOperations jdbc;
     private final SubjectDirectory directory;
@@ -207,6 +209,20 @@ class SubjectService {
                 unit,
                 status == null ? null : OfficerStatus.valueOf(status),
                 travel == null ? null : TravelMode.valueOf(travel),
-                rs.getTimestamp("created_at").toInstant().toString());
+                rs.getTimestamp("created_at").toInstant().toString(),
+                lastSeen(rs));
+    }
+
+    private static Subject.LastSeen lastSeen(ResultSet rs) throws SQLException {
+        java.sql.Timestamp at = rs.getTimestamp("seen_at");
+        if (at == null) {
+            return null;
+        }
+        return new Subject.LastSeen(
+                at.toInstant().toString(),
+                rs.getDouble("seen_lon"),
+                rs.getDouble("seen_lat"),
+                rs.getObject("seen_accuracy") == null ? null : rs.getDouble("seen_accuracy"),
+                rs.getObject("seen_battery") == null ? null : rs.getDouble("seen_battery"));
     }
 }

@@ -29,7 +29,8 @@ class SseClient implements Closeable {
                 Map event = [:]
                 lines.forEach { String line ->
                     if (line.isEmpty()) {
-                        if (event.data != null) {
+                        if (event.data != null && event.id != null) {
+                            // events without id ('ready', 'heartbeat') say the stream is alive; they carry no alert
                             event.data = new JsonSlurper().parseText(event.data as String)
                             events.put(event)
                         }
