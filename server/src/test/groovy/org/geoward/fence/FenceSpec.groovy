@@ -308,7 +308,7 @@ class FenceSpec extends Specification {
         role            || readStatus | writeStatus
         Role.DISPATCHER || 200        | 201
         Role.OFFICER    || 200        | 403
-        Role.FAMILY     || 403        | 403
+        Role.FAMILY     || 200        | 403
     }
 
     def "without a token the fences API answers 401"() {

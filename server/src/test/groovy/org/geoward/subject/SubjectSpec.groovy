@@ -186,7 +186,7 @@ class SubjectSpec extends Specification {
         Role.ADMIN      || 200        | 201
         Role.DISPATCHER || 200        | 403
         Role.OFFICER    || 200        | 403
-        Role.FAMILY     || 403        | 403
+        Role.FAMILY     || 200        | 403
     }
 
     def "without a token the subjects API answers 401"() {

@@ -139,7 +139,7 @@ class ConsoleSpec extends Specification {
 
         and: 'a dispatcher watching; the stream answers with its first event, so give it a moment to subscribe'
         logInAs(Role.DISPATCHER)
-        browser.waitFor('#live-state.connecting')
+        browser.waitFor('#live-state.up')
         browser.js('window.noReloadMark = true')
         sleep(1500)
 
