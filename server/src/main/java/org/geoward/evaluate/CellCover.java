@@ -70,7 +70,8 @@ final class CellCover {
         Frame fr = frameOf(shape);
         double reach;
         if (shape.form == FenceShape.Form.CIRCLE) {
-            reach = maxBand + fr.halfDiag + 1;
+            // the raster is centred on the circle's centre: it must reach the radius plus the band
+            reach = (shape.reach + maxBand + fr.halfDiag) / (1 - fr.relErr) + 1;
         } else if (shape.form == FenceShape.Form.AREA) {
             reach = fr.candidateReach((maxBand + fr.halfDiag) / (1 - fr.relErr));
         } else {
