@@ -71,7 +71,8 @@ final class CellCover {
         double reach;
         double decisiveReach;
         if (shape.form == FenceShape.Form.CIRCLE) {
-            reach = shape.reach + maxBand + fr.halfDiag + 1;
+            // the raster is centred on the circle's centre: it must reach the radius plus the band
+            reach = (shape.reach + maxBand + fr.halfDiag) / (1 - fr.relErr) + 1;
             decisiveReach = reach;
         } else if (shape.form == FenceShape.Form.AREA) {
             decisiveReach = (maxBand + fr.halfDiag) / (1 - fr.relErr) + 1;

@@ -1,0 +1,450 @@
+package org.geoward.bench
+
+import io.micronaut.context.annotation.Property
+import io.micronaut.http.client.HttpClient
+import io.micronaut.http.client.annotation.Client
+import io.micronaut.runtime.server.EmbeddedServer
+import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import jakarta.inject.Inject
+import org.geoward.alert.Logins
+import org.geoward.fence.FenceCatalog
+import org.geoward.security.PasswordHasher
+import org.geoward.security.Role
+import org.geoward.security.UserRepository
+import org.postgresql.PGConnection
+import spock.lang.Requires
+import spock.lang.Specification
+
+import javax.sql.DataSource
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.sql.Connection
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+import java.util.concurrent.atomic.AtomicBoolean
+
+import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource
+
+/**
+ * Benchmark, not a test (runs only with GEOWARD_BENCH=1; see docs/benchmarks.md). Over loopback, against the real
+ * server of this context and its private PostGIS with default durability (fsync and synchronous_commit on):
+ * <ol>
+ * <li>HTTP ingest: {@code POST /api/sightings} in batches of 1,000 from 2 client threads, 1,000 wards reporting
+ *     every 10 s around Fuling, ~400 fences (SAFE circles naming the wards, DANGER and BAN squares, DANGER river
+ *     corridors); sustained sightings/s stored and evaluated (202 means both);</li>
+ * <li>the same rows COPYed (CopyManager, 2 connections, one COPY and commit per 1,000) into
+ *     {@code CREATE TABLE bench_copy (LIKE sighting INCLUDING ALL)}: the raw baseline; then into a copy that also
+ *     has a GIST on {@code pos}; then the HTTP ingest again with a temporary GIST on {@code sighting.pos};</li>
+ * <li>latency: fixes that take a ward out of its SAFE zone, at a steady rate, idle and under the ingest load; the
+ *     time from sending the POST to reading the {@code opened} event on {@code GET /api/alerts/stream}.</li>
+ * </ol>
+ * Bounded: GEOWARD_BENCH_BATCHES (default 40) batches per phase. Prints the report and writes it to
+ * target/ingest-benchmark.txt.
+ */
+@MicronautTest(transactional = false)
+@Property(name = 'geoward.private-db.durable', value = 'true')
+@Requires({ env.GEOWARD_BENCH })
+class IngestBenchmarkSpec extends Specification {
+    static final int WARDS = intEnv('GEOWARD_BENCH_WARDS', 1000)
+    static final int BATCHES = intEnv('GEOWARD_BENCH_BATCHES', 40)
+    static final int BATCH = 1000
+    static final int THREADS = 2
+    static final int IDLE_PROBES = 200
+    static final int LOAD_PROBES = 800
+    static final double IDLE_RATE = 20
+    static final double LOAD_RATE = 10
+    /** Fuling: wards, fences and probes live in 107.2..107.6 E, 29.55..29.9 N. */
+    static final double W = 107.2, E = 107.6, S = 29.55, N = 29.9
+    static final double PROBE_LON = 107.25, PROBE_LAT = 29.58
+    /** The client threads: 2 posting (or copying) and 1 probing. */
+    static final ExecutorService CLIENTS = Executors.newCachedThreadPool()
+
+    @Inject EmbeddedServer server
+    @Inject DataSource dataSource
+    @Inject FenceCatalog catalog
+    @Inject @Client('/') HttpClient http
+    @Inject UserRepository users
+    @Inject PasswordHasher hasher
+
+    final Random random = new Random(42)
+    final String tag = "bench-${System.currentTimeMillis()}"
+    final StringBuilder report = new StringBuilder()
+    DataSource raw
+    String token
+    List<Long> wards
+    List<double[]> homes = []
+
+    def "ingest over HTTP against raw COPY, with and without GIST on sighting.pos, and POST-to-SSE latency"() {
+        given: 'wards, fences and probe wards'
+        raw = unwrapDataSource(dataSource)
+        token = Logins.token(http, users, hasher, Role.DISPATCHER)
+        line("machine: ${Runtime.runtime.availableProcessors()} cores, load average before: ${loadavg()}")
+        line("postgres: ${one('SELECT version()').toString().split(',')[0]}, postgis ${one('SELECT postgis_lib_version()')},"
+                + " fsync=${one('SHOW fsync')}, synchronous_commit=${one('SHOW synchronous_commit')},"
+                + " sighting rows before: ${one('SELECT count(*) FROM sighting')}")
+        wards = newWards(WARDS)
+        int fences = makeFences()
+        List<Long> probeWards = newWards(IDLE_PROBES + LOAD_PROBES + 1)
+        makeFence('SAFE', "ST_SetSRID(ST_MakePoint($PROBE_LON, $PROBE_LAT), 4326)", 300, null, probeWards)
+        catalog.invalidate()
+        line("setup: ${wards.size()} wards, ${fences} fences (${catalog.index().cellEntries()} cell entries incl. probe zone),"
+                + " ${probeWards.size()} probe wards")
+        Instant base = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS)
+        postAll(batches(base, 0, 10))
+        postBodies([probeFixes(probeWards, PROBE_LON, PROBE_LAT, Instant.now().minusSeconds(60))])
+        def sse = new SseLatency(URI.create("${server.URL}/api/alerts/stream?access_token=$token"))
+        probe(sse, [probeWards.remove(probeWards.size() - 1)], 1, new AtomicBoolean(true)) // the stream's first event
+        sse.awaitConnected()
+        sse.await(10)
+        sse.reset()
+        def load = batches(base, 1_000, BATCHES)
+        def loadGist = batches(base, 5_000, BATCHES)
+        def loadAsync = batches(base, 9_000, BATCHES)
+        def loadAgain = batches(base, 13_000, BATCHES)
+        long commits0 = commits()
+
+        when: 'HTTP ingest, with latency probes at 10/s beside it'
+        def probing = new AtomicBoolean(true)
+        def underLoad = CompletableFuture.supplyAsync({
+            probe(sse, probeWards.subList(IDLE_PROBES, probeWards.size()), LOAD_RATE, probing)
+        }, CLIENTS)
+        Map httpPlain = postAll(load)
+        probing.set(false)
+        int loadProbes = underLoad.join()
+        List<Double> loadLatency = sse.await(15)
+        int loadMissing = loadProbes - loadLatency.size()
+        long commitsPerBatch = (commits() - commits0).intdiv(load.size())
+        long stored = one("SELECT count(*) FROM sighting WHERE subject_id = ANY(?::bigint[]) AND time >= ?",
+                ids(wards), java.sql.Timestamp.from(base.plusSeconds(10_000))) as long
+        long evaluated = one("SELECT count(*) FROM subject_state WHERE subject_id = ANY(?::bigint[]) AND last_fix_at = ?",
+                ids(wards), java.sql.Timestamp.from(lastTime(load))) as long
+
+        and: 'idle latency: 200 probes at 20/s'
+        sse.reset()
+        probe(sse, probeWards.subList(0, IDLE_PROBES), IDLE_RATE, new AtomicBoolean(true))
+        List<Double> idleLatency = sse.await(15)
+
+        and: 'raw COPY of the same rows, without and with a GIST on pos'
+        update('DROP TABLE IF EXISTS bench_copy, bench_copy_gist')
+        update('CREATE TABLE bench_copy (LIKE sighting INCLUDING ALL)')
+        update('CREATE TABLE bench_copy_gist (LIKE sighting INCLUDING ALL)')
+        update('CREATE INDEX bench_copy_gist_pos ON bench_copy_gist USING gist (pos)')
+        Map copyPlain = copyAll('bench_copy', load)
+        Map copyGist = copyAll('bench_copy_gist', load)
+
+        and: 'HTTP ingest again, with a GIST on sighting.pos for the duration'
+        Map httpGist
+        try {
+            update('CREATE INDEX bench_sighting_pos_gix ON sighting USING gist (pos)')
+            httpGist = postAll(loadGist)
+        } finally {
+            update('DROP INDEX IF EXISTS bench_sighting_pos_gix')
+        }
+
+        and: 'diagnosis: HTTP ingest again with synchronous_commit off (no WAL flush wait per commit)'
+        Map httpAsync
+        try {
+            update('ALTER SYSTEM SET synchronous_commit = off')
+            update('SELECT pg_reload_conf()')
+            Thread.sleep(500)
+            line("diagnostic phase: synchronous_commit=${one('SHOW synchronous_commit')}")
+            httpAsync = postAll(loadAsync)
+        } finally {
+            update('ALTER SYSTEM RESET synchronous_commit')
+            update('SELECT pg_reload_conf()')
+        }
+
+        and: 'the first HTTP phase once more, without probes: how much the figures drift within the run'
+        Map httpAgain = postAll(loadAgain)
+
+        then:
+        stored == load.sum { it.size() }
+        evaluated == wards.size()
+        httpPlain.rows == stored
+        httpGist.rows == stored
+        copyPlain.rows == stored
+        copyGist.rows == stored
+
+        cleanup:
+        sse?.close()
+        line("load average after: ${loadavg()}")
+        if (httpPlain) {
+            double base1 = copyPlain.rate
+            line('')
+            line(String.format(Locale.ROOT, '%-46s %10s %8s %9s', 'phase', 'rows/s', 'vs COPY', 'ms/batch'))
+            row('COPY into bench_copy (baseline)', copyPlain, base1)
+            row('HTTP POST /api/sightings (stored + evaluated)', httpPlain, base1)
+            row('COPY into bench_copy_gist (+ GIST on pos)', copyGist, base1)
+            row('HTTP POST, + GIST on sighting.pos', httpGist, base1)
+            if (httpAsync) {
+                row('HTTP POST, synchronous_commit=off (diagnosis)', httpAsync, base1)
+            }
+            if (httpAgain) {
+                row('HTTP POST again, as the first (drift check)', httpAgain, base1)
+            }
+            line(String.format(Locale.ROOT, 'with GIST: COPY %.0f %% of its rate without, HTTP %.0f %% of its rate without',
+                    100 * copyGist.rate / copyPlain.rate, 100 * httpGist.rate / httpPlain.rate))
+            line("database commits per 1,000-row HTTP batch: $commitsPerBatch")
+            line('')
+            latency('POST -> SSE opened, idle, 20/s', idleLatency, IDLE_PROBES)
+            latency('POST -> SSE opened, under the HTTP ingest, 10/s', loadLatency, loadProbes)
+        }
+        println report
+        new File('target/ingest-benchmark.txt').text = report.toString()
+        update('DROP TABLE IF EXISTS bench_copy, bench_copy_gist')
+        update("UPDATE fence SET retired_at = now() WHERE name LIKE ? AND retired_at IS NULL", "$tag%".toString())
+        catalog.invalidate()
+        if (wards) {
+            update('DELETE FROM sighting WHERE subject_id = ANY(?::bigint[])', ids(wards))
+        }
+    }
+
+    // --- data ------------------------------------------------------------------------------------------------
+
+    private List<Long> newWards(int n) {
+        rows("""INSERT INTO subject (kind, name, offline_minutes)
+                SELECT 'WARD', ? || '-ward-' || g, 100000 FROM generate_series(1, ?) g RETURNING id""",
+                tag, n).collect { it[0] as long }
+    }
+
+    /** 250 SAFE circles (400 m) naming 4 wards each, 100 DANGER and 40 BAN squares, 10 DANGER river corridors. */
+    private int makeFences() {
+        int count = 0
+        for (int i = 0; i < wards.size(); i += 4) {
+            double lon = W + random.nextDouble() * (E - W), lat = S + random.nextDouble() * (N - S)
+            def named = wards.subList(i, Math.min(wards.size(), i + 4))
+            named.each { homes << ([lon, lat] as double[]) }
+            makeFence('SAFE', "ST_SetSRID(ST_MakePoint($lon, $lat), 4326)", 400, null, named)
+            count++
+        }
+        100.times { makeFence('DANGER', square(100 + random.nextInt(200)), null, null, []); count++ }
+        40.times { makeFence('BAN', square(200 + random.nextInt(300)), null, null, []); count++ }
+        10.times {
+            double lon = W + random.nextDouble() * (E - W), lat = S + random.nextDouble() * (N - S)
+            def points = (0..<40).collect {
+                lon += 0.002 + random.nextDouble() * 0.002
+                lat += (random.nextDouble() - 0.5) * 0.003
+                "$lon $lat"
+            }
+            makeFence('DANGER', "ST_GeomFromText('LINESTRING(${points.join(',')})', 4326)", null, 50, [])
+            count++
+        }
+        count
+    }
+
+    private String square(double metres) {
+        double lon = W + random.nextDouble() * (E - W), lat = S + random.nextDouble() * (N - S)
+        double dx = metres / 2 / 96_800, dy = metres / 2 / 110_850
+        "ST_GeomFromText('POLYGON((${lon - dx} ${lat - dy}, ${lon + dx} ${lat - dy}, ${lon + dx} ${lat + dy}, " +
+                "${lon - dx} ${lat + dy}, ${lon - dx} ${lat - dy}))', 4326)"
+    }
+
+    private void makeFence(String kind, String geometrySql, Double radius, Double buffer, List<Long> subjects) {
+        String area = radius != null
+                ? "ST_Buffer(($geometrySql)::geography, $radius)::geometry"
+                : buffer != null ? "ST_Buffer(($geometrySql)::geography, $buffer)::geometry" : geometrySql
+        update("""INSERT INTO fence (name, kind, geom, area, radius_meters, buffer_meters, dwell_minutes, subjects)
+                  VALUES (?, ?, $geometrySql, $area, ?, ?, ?, ?::bigint[])""",
+                "$tag-$kind-${UUID.randomUUID()}".toString(), kind, radius, buffer, kind == 'BAN' ? 30 : null,
+                "{${subjects.join(',')}}".toString())
+    }
+
+    /**
+     * {@code count} batches of 1,000 fixes, every 10 s per ward from slot {@code firstSlot} on; the first half of
+     * the batches carry the first half of the wards, the second half the others, so two client threads (one per
+     * half) never send one ward's fixes out of order. Each ward wanders up to ~220 m from its home (inside its
+     * 400 m zone).
+     */
+    private List<BenchBatch> batches(Instant base, int firstSlot, int count) {
+        int half = wards.size().intdiv(THREADS)
+        int perThread = count.intdiv(THREADS)
+        List<BenchBatch> out = []
+        for (int t = 0; t < THREADS; t++) {
+            for (int b = 0; b < perThread; b++) {
+                def batch = new BenchBatch(BATCH)
+                for (int r = 0; r < BATCH; r++) {
+                    long k = (long) b * BATCH + r
+                    int w = t * half + (int) (k % half)
+                    batch.subject[r] = wards[w]
+                    batch.time[r] = base.plusSeconds(10L * (firstSlot + k.intdiv(half)))
+                    batch.lon[r] = homes[w][0] + (random.nextDouble() * 2 - 1) * 0.0015
+                    batch.lat[r] = homes[w][1] + (random.nextDouble() * 2 - 1) * 0.0015
+                    batch.accuracy[r] = 5 + random.nextDouble() * 10
+                }
+                out << batch.render()
+            }
+        }
+        out
+    }
+
+    private static Instant lastTime(List<BenchBatch> batches) {
+        batches.collect { it.time.max() }.max()
+    }
+
+    private static byte[] probeFixes(List<Long> subjects, double lon, double lat, Instant time) {
+        def batch = new BenchBatch(subjects.size())
+        subjects.eachWithIndex { s, i ->
+            batch.subject[i] = s
+            batch.time[i] = time
+            batch.lon[i] = lon
+            batch.lat[i] = lat
+            batch.accuracy[i] = 5
+        }
+        batch.render().json
+    }
+
+    // --- the phases ------------------------------------------------------------------------------------------
+
+    /** Posts the batches from {@link #THREADS} threads (thread t takes the t-th share, in order). */
+    private Map postAll(List<BenchBatch> batches) {
+        int share = batches.size().intdiv(THREADS)
+        timed(batches) { int t -> postBodies(batches.subList(t * share, (t + 1) * share)*.json) }
+    }
+
+    private int postBodies(List<byte[]> bodies) {
+        def client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+        int accepted = 0
+        for (byte[] body : bodies) {
+            def response = client.send(post(body), HttpResponse.BodyHandlers.ofString())
+            assert response.statusCode() == 202: response.body()
+            def m = response.body() =~ /"accepted":(\d+)/
+            assert m.find()
+            accepted += m.group(1) as int
+        }
+        accepted
+    }
+
+    private HttpRequest post(byte[] body) {
+        HttpRequest.newBuilder(URI.create("${server.URL}/api/sightings"))
+                .header('Content-Type', 'application/json')
+                .header('Authorization', "Bearer $token")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build()
+    }
+
+    /** COPYs the batches' CSV from {@link #THREADS} connections, one COPY (autocommit) per batch. */
+    private Map copyAll(String table, List<BenchBatch> batches) {
+        int share = batches.size().intdiv(THREADS)
+        timed(batches) { int t ->
+            Connection c = raw.getConnection()
+            try {
+                c.autoCommit = true
+                def copy = c.unwrap(PGConnection).copyAPI
+                long rows = 0
+                batches.subList(t * share, (t + 1) * share).each { b ->
+                    rows += copy.copyIn("COPY $table (subject_id, time, pos, accuracy, source) FROM STDIN WITH (FORMAT csv)",
+                            new ByteArrayInputStream(b.csv))
+                }
+                rows
+            } finally {
+                c.close()
+            }
+        }
+    }
+
+    private static Map timed(List<BenchBatch> batches, Closure<Number> work) {
+        long t0 = System.nanoTime()
+        def futures = (0..<THREADS).collect { int t -> CompletableFuture.supplyAsync({ work(t) }, CLIENTS) }
+        long rows = futures.sum { it.join() as long } as long
+        double seconds = (System.nanoTime() - t0) / 1e9
+        [rows: rows, seconds: seconds, rate: rows / seconds, msPerBatch: 1000 * seconds * THREADS / batches.size()]
+    }
+
+    /**
+     * Sends one fix per probe ward, 2 km east of the probe zone, at {@code rate} per second until the wards run out
+     * or {@code go} turns false; returns how many were sent.
+     */
+    private int probe(SseLatency sse, List<Long> probeWards, double rate, AtomicBoolean go) {
+        def client = java.net.http.HttpClient.newHttpClient()
+        long start = System.nanoTime()
+        long period = (long) (1e9 / rate)
+        List<CompletableFuture<HttpResponse<String>>> sent = []
+        for (int i = 0; i < probeWards.size() && go.get(); i++) {
+            long due = start + i * period
+            long wait = due - System.nanoTime()
+            if (wait > 0) {
+                Thread.sleep(wait.intdiv(1_000_000), (int) (wait % 1_000_000))
+            }
+            long ward = probeWards[i]
+            byte[] body = """{"subjectId":$ward,"time":"${Instant.now()}","lon":${PROBE_LON + 0.02},"lat":$PROBE_LAT,"accuracy":5}"""
+                    .getBytes('UTF-8')
+            sse.expect(ward, System.nanoTime())
+            sent << client.sendAsync(post(body), HttpResponse.BodyHandlers.ofString())
+        }
+        sent.each { assert it.join().statusCode() == 202 }
+        sent.size()
+    }
+
+    // --- report ----------------------------------------------------------------------------------------------
+
+    private void line(String s) {
+        report.append(s).append('\n')
+    }
+
+    private void row(String name, Map r, double baseline) {
+        line(String.format(Locale.ROOT, '%-46s %10.0f %7.1f%% %9.1f', name, r.rate, 100 * r.rate / baseline, r.msPerBatch))
+    }
+
+    private void latency(String name, List<Double> ms, int sent) {
+        if (ms.isEmpty()) {
+            line("$name: no events received of $sent")
+            return
+        }
+        line(String.format(Locale.ROOT, '%s: n=%d (of %d sent) p50=%.1f ms p90=%.1f ms p99=%.1f ms max=%.1f ms', name,
+                ms.size(), sent, pct(ms, 0.50), pct(ms, 0.90), pct(ms, 0.99), ms[-1]))
+    }
+
+    private static double pct(List<Double> sorted, double q) {
+        sorted[Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1))]
+    }
+
+    private static String loadavg() {
+        new File('/proc/loadavg').text.split(' ')[0..2].join(' ')
+    }
+
+    private static int intEnv(String name, int fallback) {
+        System.getenv(name)?.isInteger() ? System.getenv(name) as int : fallback
+    }
+
+    // --- SQL -------------------------------------------------------------------------------------------------
+
+    private static String ids(List<Long> ids) {
+        "{${ids.join(',')}}".toString()
+    }
+
+    private long commits() {
+        one('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()') as long
+    }
+
+    private Object one(String sql, Object... params) {
+        def r = rows(sql, params)
+        r ? r[0][0] : null
+    }
+
+    private List<List<Object>> rows(String sql, Object... params) {
+        Connection c = raw.getConnection()
+        try {
+            c.autoCommit = true
+            def ps = c.prepareStatement(sql)
+            params.eachWithIndex { p, i -> ps.setObject(i + 1, p) }
+            List<List<Object>> out = []
+            if (ps.execute()) {
+                def rs = ps.resultSet
+                int n = rs.metaData.columnCount
+                while (rs.next()) {
+                    out << (1..n).collect { rs.getObject(it) }
+                }
+            }
+            out
+        } finally {
+            c.close()
+        }
+    }
+
+    private void update(String sql, Object... params) {
+        rows(sql, params)
+    }
+}
