@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.geoward.evaluate.Transition;
@@ -115,6 +116,49 @@ class AlertWriter {
                     ps.setString(4, evidenceUrl);
                     ps.setLong(5, subjectId);
                     ps.setTimestamp(6, Timestamp.from(time));
+                    return ps.executeUpdate();
+                });
+    }
+
+    /** A subject's newest fix of a batch, for {@link #followAll}. */
+    record Follow(long subjectId, Instant time, double lon, double lat, String evidenceUrl) {}
+
+    /** {@link #follow} for many subjects in one statement. */
+    void followAll(List<Follow> follows) {
+        if (follows.isEmpty()) {
+            return;
+        }
+        int n = follows.size();
+        Long[] ids = new Long[n];
+        String[] times = new String[n];
+        Double[] lons = new Double[n];
+        Double[] lats = new Double[n];
+        String[] evidence = new String[n];
+        for (int i = 0; i < n; i++) {
+            Follow f = follows.get(i);
+            boolean known = Double.isFinite(f.lon()) && Double.isFinite(f.lat());
+            ids[i] = f.subjectId();
+            times[i] = f.time().toString();
+            lons[i] = known ? f.lon() : null;
+            lats[i] = known ? f.lat() : null;
+            evidence[i] = f.evidenceUrl();
+        }
+        jdbc.prepareStatement(
+                """
+                UPDATE alert a SET pos = ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326)::geography,
+                                   last_fix_at = v.t, updated_at = now(),
+                                   evidence_url = coalesce(v.evidence, a.evidence_url)
+                FROM (SELECT id, t::timestamptz AS t, lon, lat, evidence
+                      FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::float8[], ?::text[])
+                           AS u(id, t, lon, lat, evidence)) v
+                WHERE a.subject_id = v.id AND a.status <> 'RESOLVED' AND (a.last_fix_at IS NULL OR a.last_fix_at < v.t)""",
+                ps -> {
+                    var c = ps.getConnection();
+                    ps.setArray(1, c.createArrayOf("bigint", ids));
+                    ps.setArray(2, c.createArrayOf("text", times));
+                    ps.setArray(3, c.createArrayOf("float8", lons));
+                    ps.setArray(4, c.createArrayOf("float8", lats));
+                    ps.setArray(5, c.createArrayOf("text", evidence));
                     return ps.executeUpdate();
                 });
     }

@@ -1,22 +1,16 @@
 package org.geoward.alert;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.TreeMap;
 import org.geoward.evaluate.Evaluator;
 import org.geoward.evaluate.FenceIndex;
 import org.geoward.evaluate.Fix;
@@ -34,16 +28,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The in-process evaluation: runs stored sightings through the {@link Evaluator} and writes what it decides.
  *
- * <p>Per subject, in one transaction: lock and load {@code subject_state}, evaluate the subject's new fixes in
- * event-time order, open / resolve alerts, move its unresolved alerts to the newest fix, save the state, append the
- * timeline steps; after the commit publish {@link AlertChanged}. A crash before the commit loses nothing decided: the
- * state and the alerts it caused commit together.
+ * <p>Per batch, in one transaction and a constant number of statements: lock and load the {@code subject_state} of
+ * every subject in the batch ({@link StateStore#lockAndLoadAll}, ascending subject id), evaluate each subject's new
+ * fixes in event-time order in memory, open / resolve alerts (rare: one statement each), move every subject's
+ * unresolved alerts to its newest fix ({@link AlertWriter#followAll}), save all states ({@link StateStore#saveAll}),
+ * append the timeline steps, commit once; after the commit publish {@link AlertChanged} and {@link SubjectMoved}.
+ * A crash or an error before the commit loses nothing decided and commits nothing of the batch's evaluation (the
+ * sightings stay stored): the states and the alerts they caused commit together.
  *
- * <p>Threading: {@link #accept} is synchronous (the caller's HTTP 202 waits for it, which is the back-pressure).
- * A batch with one subject runs on the calling thread; a batch with several fans out, one task per subject, to a
- * fixed pool ({@code geoward.evaluate.threads}, default the number of cores) and waits for all. A subject is only
- * ever worked on under its {@link SubjectLocks} stripe and its locked state row, so its fixes are evaluated by one
- * worker at a time and the OFFLINE check or a dispatcher's resolve never interleaves with them. Thread-safe.
+ * <p>Threading: {@link #accept} is synchronous and runs on the caller's thread (the caller's HTTP 202 waits for it,
+ * which is the back-pressure). The batch holds the {@link SubjectLocks} stripes of all its subjects, taken in
+ * ascending order, and their locked state rows, so a subject's fixes are evaluated by one batch at a time and the
+ * OFFLINE check or a dispatcher's resolve never interleaves with them. Thread-safe.
  */
 @Singleton
 public class EvaluationService implements FixConsumer {
@@ -60,7 +56,6 @@ public class EvaluationService implements FixConsumer {
     private final SubjectLocks locks;
     private final ApplicationEventPublisher<AlertChanged> publisher;
     private final ApplicationEventPublisher<SubjectMoved> movements;
-    private final ExecutorService pool;
 
     EvaluationService(
             FenceCatalog fences,
@@ -72,8 +67,7 @@ public class EvaluationService implements FixConsumer {
             AlertEvents events,
             SubjectLocks locks,
             ApplicationEventPublisher<AlertChanged> publisher,
-            ApplicationEventPublisher<SubjectMoved> movements,
-            @Value("${geoward.evaluate.threads:0}") int threads) {
+            ApplicationEventPublisher<SubjectMoved> movements) {
         this.fences = fences;
         this.directory = directory;
         this.tx = tx;
@@ -84,71 +78,81 @@ public class EvaluationService implements FixConsumer {
         this.locks = locks;
         this.publisher = publisher;
         this.movements = movements;
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        AtomicInteger count = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "evaluate-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     @Override
     public void accept(List<Sighting> sightings) {
-        Map<Long, List<Sighting>> bySubject = new LinkedHashMap<>();
+        Map<Long, List<Sighting>> bySubject = new TreeMap<>();
         for (Sighting s : sightings) {
             bySubject.computeIfAbsent(s.subjectId(), k -> new ArrayList<>()).add(s);
         }
         Map<Long, SubjectInfo> subjects = directory.findAll(bySubject.keySet());
+        bySubject.keySet().retainAll(subjects.keySet());
+        if (bySubject.isEmpty()) {
+            return;
+        }
         FenceIndex index = fences.index();
-        if (bySubject.size() == 1) {
-            bySubject.forEach((id, fixes) -> evaluateSafely(subjects.get(id), fixes, index));
-            return;
-        }
-        List<CompletableFuture<Void>> tasks = new ArrayList<>(bySubject.size());
-        bySubject.forEach((id, fixes) ->
-                tasks.add(CompletableFuture.runAsync(() -> evaluateSafely(subjects.get(id), fixes, index), pool)));
-        CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
-    }
-
-    private void evaluateSafely(SubjectInfo subject, List<Sighting> fixes, FenceIndex index) {
-        if (subject == null) {
-            return;
-        }
+        List<AlertChanged> changed;
         try {
-            List<AlertChanged> changed = locks.withLock(subject.id(), () -> evaluate(subject, fixes, index));
-            changed.forEach(publisher::publishEvent);
+            changed = locks.withLocks(bySubject.keySet(), () -> evaluate(bySubject, subjects, index));
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "evaluating {} fixes of {} subjects failed; nothing of it committed, the fixes stay stored",
+                    sightings.size(),
+                    bySubject.size(),
+                    e);
+            return;
+        }
+        changed.forEach(publisher::publishEvent);
+        bySubject.forEach((id, fixes) -> {
+            SubjectInfo subject = subjects.get(id);
             Sighting newest =
                     fixes.stream().max(Comparator.comparing(Sighting::time)).orElseThrow();
             movements.publishEvent(
                     new SubjectMoved(subject.id(), subject.kind(), newest.lon(), newest.lat(), newest.time()));
-        } catch (RuntimeException e) {
-            LOG.error("evaluating {} fixes of subject {} failed; they stay stored", fixes.size(), subject.id(), e);
-        }
+        });
     }
 
-    private List<AlertChanged> evaluate(SubjectInfo subject, List<Sighting> fixes, FenceIndex index) {
-        List<Sighting> ordered = new ArrayList<>(fixes);
-        ordered.sort(Comparator.comparing(Sighting::time));
+    private List<AlertChanged> evaluate(
+            Map<Long, List<Sighting>> bySubject, Map<Long, SubjectInfo> subjects, FenceIndex index) {
         return tx.executeWrite(status -> {
-            SubjectState state = states.lockAndLoad(subject.id());
+            Map<Long, SubjectState> loaded = states.lockAndLoadAll(bySubject.keySet());
             PositionGuardians guardians = new PositionGuardians(jdbc);
+            List<Long> guardianIds = new ArrayList<>();
+            for (Long id : bySubject.keySet()) {
+                if (subjects.get(id).guardianIds() != null) {
+                    guardianIds.addAll(subjects.get(id).guardianIds());
+                }
+            }
+            guardians.preload(guardianIds);
             List<AlertStep> steps = new ArrayList<>();
-            Sighting newest = null;
-            for (Sighting s : ordered) {
-                Evaluator.Result r =
-                        evaluator.evaluate(fix(s, subject), state, index, subject.guardianIds(), guardians);
-                if (!r.outOfOrder() && !r.duplicate()) {
-                    newest = s;
+            List<AlertWriter.Follow> follows = new ArrayList<>(bySubject.size());
+            bySubject.forEach((id, fixes) -> {
+                SubjectInfo subject = subjects.get(id);
+                SubjectState state = loaded.get(id);
+                if (state == null) {
+                    throw new IllegalStateException("no subject_state row for subject " + id);
                 }
-                for (Transition t : r.transitions()) {
-                    writer.apply(t, s.time(), s.evidenceUrl()).ifPresent(steps::add);
+                List<Sighting> ordered = new ArrayList<>(fixes);
+                ordered.sort(Comparator.comparing(Sighting::time));
+                Sighting newest = null;
+                for (Sighting s : ordered) {
+                    Evaluator.Result r =
+                            evaluator.evaluate(fix(s, subject), state, index, subject.guardianIds(), guardians);
+                    if (!r.outOfOrder() && !r.duplicate()) {
+                        newest = s;
+                    }
+                    for (Transition t : r.transitions()) {
+                        writer.apply(t, s.time(), s.evidenceUrl()).ifPresent(steps::add);
+                    }
                 }
-            }
-            if (newest != null) {
-                writer.follow(subject.id(), newest.time(), newest.lon(), newest.lat(), newest.evidenceUrl());
-            }
-            states.save(subject.id(), state);
+                if (newest != null) {
+                    follows.add(new AlertWriter.Follow(
+                            id, newest.time(), newest.lon(), newest.lat(), newest.evidenceUrl()));
+                }
+            });
+            writer.followAll(follows);
+            states.saveAll(loaded);
             return events.append(steps);
         });
     }
@@ -183,10 +187,5 @@ public class EvaluationService implements FixConsumer {
                 s.accuracy() == null ? 0 : s.accuracy(),
                 s.sos(),
                 new java.util.HashSet<>(s.companions()));
-    }
-
-    @PreDestroy
-    void close() {
-        pool.shutdown();
     }
 }
