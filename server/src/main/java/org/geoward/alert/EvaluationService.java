@@ -96,12 +96,32 @@ public class EvaluationService implements FixConsumer {
         try {
             changed = locks.withLocks(bySubject.keySet(), () -> evaluate(bySubject, subjects, index));
         } catch (RuntimeException e) {
-            LOG.error(
-                    "evaluating {} fixes of {} subjects failed; nothing of it committed, the fixes stay stored",
-                    sightings.size(),
+            if (bySubject.size() == 1) {
+                LOG.error(
+                        "evaluating {} fixes of subject {} failed; they stay stored",
+                        sightings.size(),
+                        bySubject.keySet(),
+                        e);
+                return;
+            }
+            // one subject's failure must not cost the others their alerts: evaluate each on its own
+            LOG.warn(
+                    "evaluating a batch of {} subjects failed ({}); evaluating them one by one",
                     bySubject.size(),
-                    e);
-            return;
+                    e.toString());
+            changed = new ArrayList<>();
+            for (Map.Entry<Long, List<Sighting>> one : bySubject.entrySet()) {
+                Map<Long, List<Sighting>> single = new TreeMap<>(Map.of(one.getKey(), one.getValue()));
+                try {
+                    changed.addAll(locks.withLocks(single.keySet(), () -> evaluate(single, subjects, index)));
+                } catch (RuntimeException each) {
+                    LOG.error(
+                            "evaluating {} fixes of subject {} failed; they stay stored",
+                            one.getValue().size(),
+                            one.getKey(),
+                            each);
+                }
+            }
         }
         changed.forEach(publisher::publishEvent);
         bySubject.forEach((id, fixes) -> {

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  */
 @Singleton
 class SubjectLocks {
-    private static final int STRIPES = 1024;
+    private static final int STRIPES = 16_384;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
     SubjectLocks() {
