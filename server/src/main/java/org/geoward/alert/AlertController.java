@@ -27,10 +27,34 @@ final class AlertController {
     private final AlertService service;
     private final AlertStream stream;
 
-    AlertController(AlertQueries queries, AlertService service, AlertStream stream) {
+    private final java.util.Map<org.geoward.evaluate.AlertType, String> unitsByType =
+            new java.util.EnumMap<>(org.geoward.evaluate.AlertType.class);
+
+    AlertController(
+            AlertQueries queries,
+            AlertService service,
+            AlertStream stream,
+            @Nullable @io.micronaut.context.annotation.Property(name = "geoward.dispatch.units")
+                    java.util.Map<String, String> units) {
         this.queries = queries;
         this.service = service;
         this.stream = stream;
+        if (units != null) {
+            units.forEach((type, unit) -> {
+                try {
+                    unitsByType.put(
+                            org.geoward.evaluate.AlertType.valueOf(type.trim().toUpperCase(java.util.Locale.ROOT)),
+                            unit.trim());
+                } catch (IllegalArgumentException e) {
+                    // an unknown type in the configuration: dispatch reports it at start
+                }
+            });
+        }
+    }
+
+    /** Who is asking, with what they may see (officers: their unit's alert types and their assignments). */
+    private Viewer viewer(io.micronaut.security.authentication.Authentication authentication) {
+        return Viewer.of(authentication, unitsByType);
     }
 
     /** The body of {@code POST /api/alerts/{id}/resolve}. */
@@ -53,7 +77,7 @@ final class AlertController {
             @Nullable @QueryValue String limit,
             Authentication authentication) {
         AlertFilter filter = AlertFilter.parse(status, type, subjectId, fenceId, bbox, from, to, limit);
-        return AlertFeature.Collection.of(queries.list(filter, Viewer.of(authentication)));
+        return AlertFeature.Collection.of(queries.list(filter, viewer(authentication)));
     }
 
     @Get(value = "/stream{?lastEventId}", produces = MediaType.TEXT_EVENT_STREAM)
@@ -69,14 +93,14 @@ final class AlertController {
             Authentication authentication) {
         String given = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader : lastEventId;
         Long cursor = AlertFilter.id("Last-Event-ID", given);
-        return stream.from(cursor != null ? cursor : stream.lastEventId(), Viewer.of(authentication));
+        return stream.from(cursor != null ? cursor : stream.lastEventId(), viewer(authentication));
     }
 
     @Get("/{id}")
     @Operation(summary = "Read one alert", description = "The alert Feature with its timeline, oldest step first.")
     AlertFeature get(String id, Authentication authentication) {
         long alertId = alertId(id);
-        return queries.find(alertId, Viewer.of(authentication))
+        return queries.find(alertId, viewer(authentication))
                 .map(f -> f.withTimeline(queries.timeline(alertId)))
                 .orElseThrow(() -> ProblemException.notFound("alert", id));
     }
@@ -85,7 +109,7 @@ final class AlertController {
     @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
     @Operation(summary = "Acknowledge an alert", description = "OPEN → ACKNOWLEDGED; 409 from any other status.")
     AlertFeature acknowledge(String id, Authentication authentication) {
-        return service.acknowledge(alertId(id), Viewer.of(authentication));
+        return service.acknowledge(alertId(id), viewer(authentication));
     }
 
     @Post("/{id}/resolve")
@@ -101,7 +125,7 @@ final class AlertController {
         if (r.note() != null && r.note().length() > 4000) {
             throw ProblemException.badRequest("note", "note is longer than 4000 characters");
         }
-        return service.resolve(alertId(id), Viewer.of(authentication), r.outcome(), r.note());
+        return service.resolve(alertId(id), viewer(authentication), r.outcome(), r.note());
     }
 
     private static long alertId(String raw) {

@@ -131,10 +131,10 @@ class AlertQueries {
     record StreamEvent(long id, AlertFeature feature) {}
 
     private static void restrict(StringBuilder sql, List<Object> params, Viewer viewer) {
-        String condition = viewer.condition();
-        if (condition != null) {
-            sql.append(" AND ").append(condition);
-            params.add(viewer.username());
+        Viewer.Restriction restriction = viewer.restriction();
+        if (restriction != null) {
+            sql.append(" AND ").append(restriction.sql());
+            params.addAll(restriction.params());
         }
     }
 

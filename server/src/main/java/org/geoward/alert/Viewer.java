@@ -1,22 +1,59 @@
 package org.geoward.alert;
 
 import io.micronaut.security.authentication.Authentication;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.geoward.evaluate.AlertType;
 
 /**
- * Who is looking: a FAMILY user sees only the alerts of the wards linked to their account ({@code user_ward});
- * everyone else sees all.
+ * Who is looking, and so which alerts they may see: a FAMILY user only the alerts of the wards linked to their
+ * account ({@code user_ward}); an OFFICER the alerts of the types their unit answers (LOITER → FISHERIES, the rest →
+ * POLICE, as {@code geoward.dispatch.units} says) and whatever is assigned to them; everyone else all.
+ *
+ * @param unitsByType for an officer, the unit each alert type calls for; empty otherwise
  */
-record Viewer(String username, boolean isFamily) {
+record Viewer(String username, boolean isFamily, boolean isOfficer, Map<AlertType, String> unitsByType) {
 
-    static Viewer of(Authentication authentication) {
-        return new Viewer(authentication.getName(), authentication.getRoles().contains("FAMILY"));
+    static Viewer of(Authentication authentication, Map<AlertType, String> unitsByType) {
+        var roles = authentication.getRoles();
+        boolean seesAll = roles.contains("ADMIN") || roles.contains("DISPATCHER");
+        return new Viewer(
+                authentication.getName(),
+                !seesAll && roles.contains("FAMILY"),
+                !seesAll && roles.contains("OFFICER"),
+                unitsByType);
     }
 
-    /** The SQL condition on {@code a.subject_id} (one parameter, the username), or null when unrestricted. */
-    String condition() {
-        return isFamily
-                ? "a.subject_id IN (SELECT uw.ward_id FROM user_ward uw JOIN app_user u ON u.id = uw.user_id"
-                        + " WHERE u.username = ?)"
-                : null;
+    /** A condition on alert {@code a} and its parameters, or null when the viewer sees everything. */
+    Restriction restriction() {
+        if (isFamily) {
+            return new Restriction(
+                    "a.subject_id IN (SELECT uw.ward_id FROM user_ward uw JOIN app_user u ON u.id = uw.user_id"
+                            + " WHERE u.username = ?)",
+                    List.of(username));
+        }
+        if (isOfficer) {
+            StringBuilder unitOfType = new StringBuilder("CASE a.type");
+            List<Object> params = new ArrayList<>();
+            params.add(username);
+            for (AlertType type : AlertType.values()) {
+                unitOfType.append(" WHEN ? THEN ?");
+                params.add(type.name());
+                params.add(unitsByType.getOrDefault(type, type == AlertType.LOITER ? "FISHERIES" : "POLICE"));
+            }
+            unitOfType.append(" END");
+            params.add(username);
+            return new Restriction(
+                    "(a.assigned_officer_id = (SELECT u.subject_id FROM app_user u WHERE u.username = ?) OR "
+                            + unitOfType
+                            + " = (SELECT s.unit FROM app_user u JOIN subject s ON s.id = u.subject_id"
+                            + " WHERE u.username = ?))",
+                    params);
+        }
+        return null;
     }
+
+    /** A SQL condition with its parameters, in order. */
+    record Restriction(String sql, List<Object> params) {}
 }

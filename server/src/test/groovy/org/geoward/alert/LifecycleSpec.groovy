@@ -18,11 +18,43 @@ class LifecycleSpec extends AlertSpecBase {
         alerts(ward).find { it.properties.status != 'RESOLVED' }.properties.id
     }
 
+    def "an officer sees the alert types their unit answers, and not the others"() {
+        given: 'an SOS (a POLICE matter) and two officers'
+        long ward = scene.subject('WARD')
+        String id = sosAlert(ward)
+        String police = officerToken('POLICE')
+        String fisheries = officerToken('FISHERIES')
+
+        expect:
+        status(police, "/api/alerts/$id") == HttpStatus.OK
+        status(fisheries, "/api/alerts/$id") == HttpStatus.NOT_FOUND
+        !scene.get(fisheries, "/api/alerts?subjectId=$ward").features
+        scene.get(police, "/api/alerts?subjectId=$ward").features*.properties*.id == [id]
+    }
+
+    private String officerToken(String unit) {
+        long officer = scene.first(
+                "INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', ?, ?, 'AVAILABLE') RETURNING id",
+                "officer-${UUID.randomUUID()}".toString(), unit) as long
+        Logins.token(http, users, hasher, Role.OFFICER, officer)
+    }
+
+    private HttpStatus status(String bearer, String path) {
+        try {
+            http.toBlocking().exchange(HttpRequest.GET(path).bearerAuth(bearer)).status
+        } catch (HttpClientResponseException e) {
+            e.status
+        }
+    }
+
     def "an alert is acknowledged, then resolved, and its timeline says who did what"() {
         given:
         long ward = scene.subject('WARD')
         String id = sosAlert(ward)
-        String officer = Logins.token(http, users, hasher, Role.OFFICER)
+        long policeOfficer = scene.first(
+                "INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', ?, 'POLICE', 'AVAILABLE') RETURNING id",
+                "officer-${UUID.randomUUID()}".toString()) as long
+        String officer = Logins.token(http, users, hasher, Role.OFFICER, policeOfficer)
         String officerName = scene.get(officer, "/api/me").username
 
         when:

@@ -12,10 +12,10 @@ import org.geoward.security.UserRepository
  * Micronaut Serialization cannot encode; this one sends plain Java strings.)
  */
 class Logins {
-    static String token(HttpClient http, UserRepository users, PasswordHasher hasher, Role role) {
+    static String token(HttpClient http, UserRepository users, PasswordHasher hasher, Role role, Long subjectId = null) {
         String username = "${role.name().toLowerCase()}-${UUID.randomUUID()}".toString()
         String password = "pw-$username".toString()
-        users.save(new User(null, username, hasher.hash(password), role, null))
+        users.save(new User(null, username, hasher.hash(password), role, subjectId))
         def login = http.toBlocking().retrieve(
                 HttpRequest.POST("/login", [username: username, password: password]), Map)
         return login.access_token

@@ -49,15 +49,15 @@ class ConsoleSpec extends Specification {
     }
 
     /** A new user with role; returns [username, password]. */
-    List<String> account(Role role) {
+    List<String> account(Role role, Long subjectId = null) {
         String username = "${role.name().toLowerCase()}-${UUID.randomUUID().toString().take(8)}".toString()
         String password = 'pw-' + username
-        users.save(new User(null, username, hasher.hash(password), role, null))
+        users.save(new User(null, username, hasher.hash(password), role, subjectId))
         [username, password]
     }
 
-    void logInAs(Role role) {
-        def (u, p) = account(role)
+    void logInAs(Role role, Long subjectId = null) {
+        def (u, p) = account(role, subjectId)
         browser.logIn(u, p)
         browser.waitForPresent('#map path.district-outline')
     }
@@ -271,8 +271,9 @@ class ConsoleSpec extends Specification {
         data.sightings((0..8).collect { ApiData.fix(visitor, 107.39, 29.7112, 2400 - it * 300) })
         String alert = data.alertOf(visitor, 'LOITER', ban)
 
-        when:
-        logInAs(Role.OFFICER)
+        when: 'a fisheries officer logs in (officers see the alert types their unit answers)'
+        String fisheries = data.subject('OFFICER', unique('何清'), [unit: 'FISHERIES', travelMode: 'BOAT'])
+        logInAs(Role.OFFICER, fisheries as Long)
         def row = browser.waitFor("button.queue-item[data-alert-id='$alert']")
 
         then: 'the dwell counts from the episode start, 40 minutes ago'
