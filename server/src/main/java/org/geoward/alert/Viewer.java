@@ -11,17 +11,22 @@ import org.geoward.evaluate.AlertType;
  * account ({@code user_ward}); an OFFICER the alerts of the types their unit answers (LOITER → FISHERIES, the rest →
  * POLICE, as {@code geoward.dispatch.units} says) and whatever is assigned to them; everyone else all.
  *
+ * @param subjectId the officer's own subject (the token's {@code subjectId} claim), or null
  * @param unitsByType for an officer, the unit each alert type calls for; empty otherwise
  */
-record Viewer(String username, boolean isFamily, boolean isOfficer, Map<AlertType, String> unitsByType) {
+record Viewer(
+        String username, boolean isFamily, boolean isOfficer, Long subjectId, Map<AlertType, String> unitsByType) {
 
     static Viewer of(Authentication authentication, Map<AlertType, String> unitsByType) {
         var roles = authentication.getRoles();
         boolean seesAll = roles.contains("ADMIN") || roles.contains("DISPATCHER");
+        Object subject = authentication.getAttributes().get("subjectId");
+        Long subjectId = subject == null ? null : Long.valueOf(subject.toString());
         return new Viewer(
                 authentication.getName(),
                 !seesAll && roles.contains("FAMILY"),
                 !seesAll && roles.contains("OFFICER"),
+                subjectId,
                 unitsByType);
     }
 
@@ -34,21 +39,22 @@ record Viewer(String username, boolean isFamily, boolean isOfficer, Map<AlertTyp
                     List.of(username));
         }
         if (isOfficer) {
+            if (subjectId == null) {
+                // an officer account not linked to an officer subject has no unit and no assignments
+                return new Restriction("FALSE", List.of());
+            }
             StringBuilder unitOfType = new StringBuilder("CASE a.type");
             List<Object> params = new ArrayList<>();
-            params.add(username);
+            params.add(subjectId);
             for (AlertType type : AlertType.values()) {
                 unitOfType.append(" WHEN ? THEN ?");
                 params.add(type.name());
                 params.add(unitsByType.getOrDefault(type, type == AlertType.LOITER ? "FISHERIES" : "POLICE"));
             }
             unitOfType.append(" END");
-            params.add(username);
+            params.add(subjectId);
             return new Restriction(
-                    "(a.assigned_officer_id = (SELECT u.subject_id FROM app_user u WHERE u.username = ?) OR "
-                            + unitOfType
-                            + " = (SELECT s.unit FROM app_user u JOIN subject s ON s.id = u.subject_id"
-                            + " WHERE u.username = ?))",
+                    "(a.assigned_officer_id = ? OR " + unitOfType + " = (SELECT s.unit FROM subject s WHERE s.id = ?))",
                     params);
         }
         return null;
