@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -34,10 +35,12 @@ final class ImportController {
 
     private final TrackImporter importer;
     private final SubjectDirectory directory;
+    private final ImportRuns runs;
 
-    ImportController(TrackImporter importer, SubjectDirectory directory) {
+    ImportController(TrackImporter importer, SubjectDirectory directory, ImportRuns runs) {
         this.importer = importer;
         this.directory = directory;
+        this.runs = runs;
     }
 
     @Post(
@@ -46,11 +49,14 @@ final class ImportController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(
             summary = "Import a recorded track (GPX or CSV) as the subject's sightings",
-            description = "Streams the body; points without a time or with bad coordinates are listed by line.")
+            description = "Streams the body; points without a time or with bad coordinates are listed by line. "
+                    + "GET /api/imports shows the progress of a running import.")
     ImportResult importTrack(
             @PathVariable String id,
             @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-            @Body InputStream body) {
+            @Nullable @Header(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+            @Body InputStream body,
+            Authentication user) {
         long subjectId;
         try {
             subjectId = Long.parseLong(id);
@@ -62,7 +68,8 @@ final class ImportController {
         }
         TrackImporter.Format format = format(contentType);
         try (InputStream in = body) {
-            return importer.importTrack(subjectId, format, in);
+            return importer.importTrack(
+                    subjectId, format, in, runs.start(subjectId, format, user.getName(), contentLength));
         } catch (IOException e) {
             throw ProblemException.badRequest(null, e.getMessage());
         }

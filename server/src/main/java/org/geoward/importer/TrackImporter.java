@@ -1,6 +1,7 @@
 package org.geoward.importer;
 
 import jakarta.inject.Singleton;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads a recorded track into one subject's sightings: reads the file point by point, and records every
  * {@link #BATCH} points through {@link SightingService#record} (validation, dedupe, order, evaluation, alerts), so
- * memory stays flat however big the file. Logs progress every {@link #PROGRESS_EVERY} points. Thread-safe.
+ * memory stays flat however big the file. Reports progress on the {@link ImportRun} after every batch (and logs it
+ * every {@link #PROGRESS_EVERY} points). Thread-safe.
  */
 @Singleton
 public class TrackImporter {
@@ -40,8 +42,23 @@ public class TrackImporter {
         this.sightings = sightings;
     }
 
-    /** Imports {@code in} (not closed here) as {@code format} for {@code subjectId}, which must exist. */
-    public ImportResult importTrack(long subjectId, Format format, InputStream in) throws IOException {
+    /**
+     * Imports {@code in} (not closed here) as {@code format} for {@code subjectId}, which must exist, reporting
+     * progress on {@code run} and finishing it.
+     */
+    public ImportResult importTrack(long subjectId, Format format, InputStream in, ImportRun run) throws IOException {
+        try {
+            ImportResult result = importTrack(subjectId, format, new CountingInputStream(in, run), run);
+            run.done();
+            return result;
+        } catch (IOException | RuntimeException e) {
+            run.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw e;
+        }
+    }
+
+    private ImportResult importTrack(long subjectId, Format format, CountingInputStream in, ImportRun run)
+            throws IOException {
         long started = System.nanoTime();
         Counts counts = new Counts();
         List<TrackPoint> batch = new ArrayList<>(BATCH);
@@ -52,6 +69,7 @@ public class TrackImporter {
                 counts.read++;
                 if (batch.size() == BATCH) {
                     flush(subjectId, batch, counts);
+                    counts.report(run);
                 }
                 if (counts.read % PROGRESS_EVERY == 0) {
                     LOG.info(
@@ -64,6 +82,7 @@ public class TrackImporter {
                 }
             }
             flush(subjectId, batch, counts);
+            counts.report(run);
         }
         LOG.info(
                 "import for subject {} done in {} ms: {} points, {} accepted, {} duplicates, {} rejected",
@@ -73,7 +92,7 @@ public class TrackImporter {
                 counts.accepted,
                 counts.duplicates,
                 counts.rejectedCount);
-        return new ImportResult(counts.accepted, counts.duplicates, counts.rejectedCount, counts.rejected);
+        return new ImportResult(run.id(), counts.accepted, counts.duplicates, counts.rejectedCount, counts.rejected);
     }
 
     private void flush(long subjectId, List<TrackPoint> batch, Counts counts) {
@@ -115,11 +134,50 @@ public class TrackImporter {
         long rejectedCount;
         final List<ImportResult.Rejection> rejected = new ArrayList<>();
 
+        void report(ImportRun run) {
+            run.progress(read, accepted, duplicates, rejectedCount);
+        }
+
         void reject(long line, String error) {
             rejectedCount++;
             if (rejected.size() < MAX_LISTED) {
                 rejected.add(new ImportResult.Rejection(line, error));
             }
+        }
+    }
+
+    /** Tells the run how many bytes of the upload have been read. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private final ImportRun run;
+        private long count;
+
+        CountingInputStream(InputStream in, ImportRun run) {
+            super(in);
+            this.run = run;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                run.bytesRead(++count);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                run.bytesRead(count);
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // the caller owns the stream
         }
     }
 }

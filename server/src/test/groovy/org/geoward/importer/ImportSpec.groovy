@@ -5,6 +5,7 @@ import io.micronaut.http.client.HttpClient
 import io.micronaut.http.client.annotation.Client
 import io.micronaut.http.client.exceptions.HttpClientResponseException
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import io.micronaut.runtime.server.EmbeddedServer
 import jakarta.inject.Inject
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
@@ -25,6 +26,9 @@ class ImportSpec extends Specification {
     @Inject
     @Client("/")
     HttpClient http
+
+    @Inject
+    EmbeddedServer server
 
     @Inject
     UserRepository users
@@ -170,5 +174,68 @@ class ImportSpec extends Specification {
         reply.status == 200
         reply.body.accepted == 25_000
         reply.body.rejected == []
+    }
+
+    def "a running import's progress shows in GET /api/imports while the upload is still coming in"() {
+        given: "a CSV of 6,000 points whose upload stops after the first 3,000 until the test has looked"
+        def ward = ward()
+        def t0 = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS)
+        def line = { int i -> "${107.3 + i * 1e-5},29.7,${t0.plusSeconds(i).epochSecond}\n" }
+        def first = "lon,lat,time\n" + (0..<3000).collect(line).join('')
+        def rest = (3000..<6000).collect(line).join('') + "999,29.7,${t0.plusSeconds(9999).epochSecond}\n"
+        def body = (first + rest).getBytes("US-ASCII")
+        def socket = new Socket(server.host, server.port)
+        socket.soTimeout = 60_000
+        def out = socket.outputStream
+        out.write(("POST /api/subjects/$ward/import HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n" +
+                "Authorization: Bearer ${as(Role.ADMIN).token}\r\nContent-Length: ${body.length}\r\n" +
+                "Connection: close\r\n\r\n").getBytes("US-ASCII"))
+
+        when: "the first half is sent"
+        out.write(body, 0, first.length())
+        out.flush()
+        Map running = null
+        for (int i = 0; i < 200 && !(running?.pointsRead >= 3000); i++) {
+            running = as(Role.ADMIN).get("/api/imports").body.find { it.subjectId == ward }
+            sleep(50)
+        }
+
+        then: "the run is listed as running with the first batches stored and the bytes read so far"
+        running.state == "RUNNING"
+        running.pointsRead >= 3000 && running.pointsRead < 6000
+        running.accepted >= 3000
+        running.bytesRead >= first.length() - 64 * 1024 // what the server has read of the stream may lag a buffer
+        running.startedBy != null
+        running.format == "CSV"
+        running.totalBytes == body.length
+        running.percent > 0 && running.percent < 100
+
+        when: "the rest arrives, with one bad line"
+        out.write(body, first.length(), body.length - first.length())
+        out.flush()
+        def answer = socket.inputStream.text
+        socket.close()
+        def reply = new groovy.json.JsonSlurper().parseText(answer.substring(answer.indexOf("\r\n\r\n") + 4)) as Map
+        def done = as(Role.ADMIN).get("/api/imports/${reply.importId}").body
+
+        then:
+        reply.accepted == 6000
+        reply.rejected*.line == [6002L]
+        done.state == "DONE"
+        done.pointsRead == 6001
+        done.accepted == 6000
+        done.rejected == 1
+        answer.startsWith("HTTP/1.1 200")
+        done.bytesRead == body.length
+        done.percent == 100
+        done.finishedAt != null
+    }
+
+    def "imports are for admins and dispatchers; an unknown import is 404"() {
+        expect:
+        as(Role.ADMIN).get("/api/imports/987654321").status == 404
+        as(Role.DISPATCHER).get("/api/imports").status == 200
+        as(Role.FAMILY).get("/api/imports").status == 403
+        as(Role.OFFICER).get("/api/imports").status == 403
     }
 }
