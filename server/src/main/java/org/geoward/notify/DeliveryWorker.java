@@ -1,7 +1,10 @@
 package org.geoward.notify;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
+import io.micronaut.context.event.StartupEvent;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -14,12 +17,16 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox. Every second it claims due PENDING rows one at a time ({@code FOR UPDATE SKIP LOCKED}, so several
- * nodes can poll the same table), sends each through its {@link Channel} while holding the row lock, and in the same
+ * Sends the outbox. {@link NotifySettings#workers} threads each poll every {@link NotifySettings#pollInterval}: a
+ * thread claims due PENDING rows one at a time ({@code FOR UPDATE SKIP LOCKED}, so the threads, and several nodes,
+ * share the table without sending a row twice, and a receiver that is slow to answer holds up one thread only), sends each through its {@link Channel} while holding the row lock, and in the same
  * transaction records the attempt in {@code notification_attempt} and either marks the row SENT or schedules the
  * next attempt after an exponential backoff ({@link NotifySettings#backoffAfter}); after
  * {@link NotifySettings#maxAttempts} failures the row is FAILED. All state is in the database, so a restart resumes
@@ -33,6 +40,7 @@ final class DeliveryWorker {
     private final TransactionOperations<Connection> transactions;
     private final NotifySettings settings;
     private final Map<ChannelKind, Channel> channels = new EnumMap<>(ChannelKind.class);
+    private final ScheduledExecutorService threads;
     private volatile boolean stopped;
 
     DeliveryWorker(
@@ -44,10 +52,23 @@ final class DeliveryWorker {
         this.transactions = transactions;
         this.settings = settings;
         channels.forEach(c -> this.channels.put(c.kind(), c));
+        AtomicInteger numbers = new AtomicInteger();
+        this.threads = Executors.newScheduledThreadPool(Math.max(1, settings.workers()), task -> {
+            Thread thread = new Thread(task, "deliver-" + numbers.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @EventListener
+    void start(StartupEvent event) {
+        long every = Math.max(10, settings.pollInterval().toMillis());
+        for (int i = 0; i < Math.max(1, settings.workers()); i++) {
+            threads.scheduleWithFixedDelay(this::poll, 1_000 + i * every / settings.workers(), every, MILLISECONDS);
+        }
     }
 
     /** Sends what is due, up to {@link NotifySettings#batchSize} messages. */
-    @Scheduled(fixedDelay = "${geoward.notify.poll-interval:1s}", initialDelay = "1s")
     void poll() {
         for (int i = 0; i < settings.batchSize() && !stopped; i++) {
             try {
@@ -62,8 +83,12 @@ final class DeliveryWorker {
     }
 
     @PreDestroy
-    void stop() {
+    void stop() throws InterruptedException {
         stopped = true;
+        threads.shutdown();
+        if (!threads.awaitTermination(settings.webhookTimeout().toMillis() + 1_000, MILLISECONDS)) {
+            threads.shutdownNow();
+        }
     }
 
     /** Claims, sends and records one due message; false when none is due. */

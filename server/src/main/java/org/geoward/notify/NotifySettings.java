@@ -16,6 +16,9 @@ import java.time.Duration;
  *     ({@code visitor-phone-days}, 30)
  * @param webhookTimeout how long a webhook receiver may take to answer ({@code webhook-timeout}, 10s)
  * @param sender the CAP {@code sender} of this deployment ({@code sender}, geoward@localhost)
+ * @param workers delivery threads, each polling the outbox on its own, so one slow receiver holds up only one
+ *     ({@code workers}, 4)
+ * @param pollInterval how often an idle delivery thread looks for due messages ({@code poll-interval}, 1s)
  */
 @ConfigurationProperties("geoward.notify")
 public record NotifySettings(
@@ -26,7 +29,9 @@ public record NotifySettings(
         @Bindable(defaultValue = "24") int smsQuietHours,
         @Bindable(defaultValue = "30") int visitorPhoneDays,
         @Bindable(defaultValue = "10s") Duration webhookTimeout,
-        @Bindable(defaultValue = "geoward@localhost") String sender) {
+        @Bindable(defaultValue = "geoward@localhost") String sender,
+        @Bindable(defaultValue = "4") int workers,
+        @Bindable(defaultValue = "1s") Duration pollInterval) {
 
     /** The wait before attempt {@code attempts + 1}, after {@code attempts} failures: base·2^(attempts−1), capped. */
     Duration backoffAfter(int attempts) {

@@ -5,17 +5,21 @@ import java.nio.charset.StandardCharsets
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.atomic.AtomicInteger
 
-/** A webhook receiver on an ephemeral loopback port: answers 500 to the first {@code failures} calls, then 204. */
+/**
+ * A webhook receiver on an ephemeral loopback port: answers 500 to the first {@code failures} calls, then 204, each
+ * after {@code delayMillis}.
+ */
 class Receiver implements AutoCloseable {
     final HttpServer server
     final List<Map> calls = new CopyOnWriteArrayList<>()
     final AtomicInteger failuresLeft
 
-    Receiver(int failures = 0) {
+    Receiver(int failures = 0, long delayMillis = 0) {
         failuresLeft = new AtomicInteger(failures)
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0)
         server.createContext("/hook") { exchange ->
             String body = new String(exchange.requestBody.readAllBytes(), StandardCharsets.UTF_8)
+            Thread.sleep(delayMillis)
             boolean fail = failuresLeft.getAndDecrement() > 0
             calls << [id       : exchange.requestHeaders.getFirst("X-Geoward-Id"),
                       timestamp: exchange.requestHeaders.getFirst("X-Geoward-Timestamp"),

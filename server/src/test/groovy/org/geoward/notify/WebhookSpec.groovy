@@ -108,6 +108,36 @@ class WebhookSpec extends Specification {
         receiver.close()
     }
 
+    def "a receiver slow to answer holds up no other delivery: the guardian's SMS goes out while it waits"() {
+        given: "a webhook that takes 6 s to answer, and a ward with a guardian's phone"
+        def receiver = new Receiver(0, 6_000)
+        subscribe(receiver.url())
+        def ward = scene.subject('WARD', '慢钩子')
+        def phone = Scene.phone()
+        scene.guard(ward, scene.subject('GUARDIAN', '女儿', phone))
+
+        when:
+        long opened = System.nanoTime()
+        def alert = scene.openAlert('SOS', ward, null)
+
+        then: "the SMS is sent while the webhook is still waiting for its answer"
+        eventually.eventually {
+            assert scene.rows("SELECT 1 FROM sms_message WHERE phone = ?", [phone]).size() == 1
+        }
+        receiver.delivered().isEmpty()
+        (System.nanoTime() - opened) / 1e9 < 5
+        scene.notifications(alert).find { it.channel == 'WEBHOOK' }.status == 'PENDING'
+
+        and: "the webhook is delivered once it answers"
+        eventually.eventually {
+            assert scene.notifications(alert).find { it.channel == 'WEBHOOK' }.status == 'SENT'
+        }
+        receiver.delivered().size() == 1
+
+        cleanup:
+        receiver.close()
+    }
+
     def "admins list subscriptions without their secrets and delete them"() {
         given:
         def subscription = subscribe("https://example.org/geoward")
