@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -111,13 +112,45 @@ public class DeviceIngest {
     public RecordResult record(List<DevicePosition> positions) {
         List<SightingInput> inputs = new ArrayList<>(positions.size());
         for (DevicePosition p : positions) {
-            inputs.add(toSighting(p));
+            inputs.add(toSighting(Double.isNaN(p.lat()) && p.sos() ? atLastKnownPosition(p) : p));
         }
         RecordResult result = sightings.record(inputs);
         for (RecordResult.Rejection r : result.rejected()) {
             LOG.info("Device {} position refused: {}", positions.get(r.index()).uniqueId(), r.error());
         }
         return result;
+    }
+
+    /**
+     * Places an SOS that came without a position where its subject was last seen, with that fix's accuracy (and
+     * {@code lastFixAt} in the extras), so the alarm reaches the family and dispatch. With no earlier position the
+     * coordinates stay NaN and validation refuses it (logged by {@link #record}).
+     */
+    private DevicePosition atLastKnownPosition(DevicePosition p) {
+        Optional<DevicePosition> placed = directory
+                .deviceByUniqueId(p.uniqueId())
+                .flatMap(device -> directory.lastPosition(device.subjectId()))
+                .map(last -> {
+                    Map<String, String> extras = new HashMap<>(p.extras());
+                    extras.put("position", "last-known");
+                    extras.put("lastFixAt", last.time().toString());
+                    return new DevicePosition(
+                            p.uniqueId(),
+                            p.time(),
+                            last.lat(),
+                            last.lon(),
+                            last.accuracy(),
+                            null,
+                            null,
+                            null,
+                            p.batteryPercent(),
+                            true,
+                            extras);
+                });
+        if (placed.isEmpty()) {
+            LOG.warn("SOS from device {} came without a position, and its subject has none yet", p.uniqueId());
+        }
+        return placed.orElse(p);
     }
 
     static SightingInput toSighting(DevicePosition p) {

@@ -4,7 +4,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -13,6 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One GT06 connection's session: learns the IMEI at login, refuses positions before it, acknowledges frames and
  * hands positions to the sink. Remembers the last battery level from status frames for positions that carry none.
+ * An SOS in a status frame, which has no position, goes to the sink as a position without coordinates.
  * One instance per channel; all calls happen on the channel's event loop.
  */
 final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
@@ -75,7 +79,9 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
                 lastBattery = status.batteryPercent();
             }
             if (status.alarm() == Gt06Alarm.SOS) {
-                LOG.warn("GT06 device {} reports SOS in a status frame, which carries no position", imei);
+                LOG.warn("GT06 device {} reports SOS in a status frame, without a position", imei);
+                deliver(ctx, frame, sosWithoutFix(frame));
+                return;
             }
         } else if (message instanceof Gt06Message.Ignored ignored) {
             LOG.debug("GT06 device {}: {}", imei, ignored.reason());
@@ -135,7 +141,27 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
             acknowledge(ctx, frame);
             return;
         }
-        SinkResult result = sink.accept(location.toPosition(imei, lastBattery));
+        deliver(ctx, frame, location.toPosition(imei, lastBattery));
+    }
+
+    /** An SOS with no position: received now, to be placed where the device was last seen (see DevicePosition). */
+    private DevicePosition sosWithoutFix(Gt06Frame frame) {
+        return new DevicePosition(
+                imei,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                Double.NaN,
+                Double.NaN,
+                null,
+                null,
+                null,
+                null,
+                lastBattery,
+                true,
+                Map.of("protocol", String.format("0x%02x", frame.protocol()), "alarm", "SOS", "time", "received"));
+    }
+
+    private void deliver(ChannelHandlerContext ctx, Gt06Frame frame, DevicePosition position) {
+        SinkResult result = sink.accept(position);
         switch (result.outcome()) {
             case ACCEPTED -> acknowledge(ctx, frame);
             case REJECTED -> {

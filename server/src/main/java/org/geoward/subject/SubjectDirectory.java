@@ -6,6 +6,7 @@ import jakarta.transaction.Transactional;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -91,6 +92,32 @@ public class SubjectDirectory {
                     }
                 });
     }
+
+    /** Where the subject was last seen, or empty if it never was. */
+    @Transactional
+    public Optional<LastPosition> lastPosition(long subjectId) {
+        return jdbc.prepareStatement(
+                """
+                SELECT ST_X(pos::geometry), ST_Y(pos::geometry), accuracy, time
+                FROM subject_position WHERE subject_id = ?""",
+                ps -> {
+                    ps.setLong(1, subjectId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.empty();
+                        }
+                        Float accuracy = rs.getObject(3, Float.class);
+                        return Optional.of(new LastPosition(
+                                rs.getDouble(1),
+                                rs.getDouble(2),
+                                accuracy == null ? null : accuracy.doubleValue(),
+                                rs.getTimestamp(4).toInstant()));
+                    }
+                });
+    }
+
+    /** A subject's latest fix: WGS 84 degrees, accuracy in metres (or null), and when it was taken. */
+    public record LastPosition(double lon, double lat, Double accuracy, Instant time) {}
 
     private static SubjectInfo read(ResultSet rs) throws SQLException {
         Array guardians = rs.getArray("guardians");

@@ -298,6 +298,68 @@ class DeviceEndToEndSpec extends Specification {
         socket?.close()
     }
 
+    static byte[] statusFrame(int terminalInfo, int alarm, int serial) {
+        Gt06Acks.frame(false, 0x13, [terminalInfo, 0x04, 0x04, alarm, 0x02] as byte[], serial)
+    }
+
+    def "a GT06 watch's SOS in a status frame, which has no position, raises SOS where the ward was last seen"() {
+        given: "a watch that reported a fix three minutes ago"
+        def ward = world.ward()
+        def imei = DeviceWorld.imei()
+        world.device("GT06", ward, imei)
+        def socket = gt06()
+        socket.outputStream.write(loginFrame(imei, 1))
+        readAck(socket)
+        socket.outputStream.write(locationFrame(recent(3), 29.705, 107.395, 2))
+        readAck(socket)
+        eventually { world.track(ward) }
+
+        when: "it sends a status frame with SOS in the terminal information (bits 3-5 = 100)"
+        def before = Instant.now()
+        socket.outputStream.write(statusFrame(0x20, 0x00, 3))
+        def ack = readAck(socket)
+        def sos = eventually { world.alerts(ward, "SOS") }
+        def track = world.track(ward)
+
+        then: "the alert opens at the last known position, now"
+        ack == expectedAck(0x13, 3)
+        sos.size() == 1
+        Math.abs(sos[0].geometry.coordinates[0] - 107.395) < 1e-5
+        Math.abs(sos[0].geometry.coordinates[1] - 29.705) < 1e-5
+        !Instant.parse(sos[0].properties.openedAt).isBefore(before.minusSeconds(1))
+        track.size() == 2
+        track[1].properties.sos == true
+
+        cleanup:
+        socket?.close()
+    }
+
+    def "a GT06 SOS status frame from a watch that never had a fix is acknowledged but places nothing"() {
+        given:
+        def ward = world.ward()
+        def imei = DeviceWorld.imei()
+        world.device("GT06", ward, imei)
+        def socket = gt06()
+        socket.outputStream.write(loginFrame(imei, 1))
+        readAck(socket)
+
+        when:
+        socket.outputStream.write(statusFrame(0x44, 0x01, 2))
+        def ack = readAck(socket)
+        socket.outputStream.write(locationFrame(recent(1), 29.705, 107.395, 3))
+        readAck(socket)
+        def track = eventually { world.track(ward) }
+
+        then: "the later fix is stored, the position-less SOS is not, and no SOS alert opened at a made-up place"
+        ack == expectedAck(0x13, 2)
+        track.size() == 1
+        track[0].properties.sos != true
+        world.alerts(ward, "SOS").isEmpty()
+
+        cleanup:
+        socket?.close()
+    }
+
     // ---- OwnTracks ----
 
     def "an OwnTracks location with Basic device credentials is answered [] and stored"() {
