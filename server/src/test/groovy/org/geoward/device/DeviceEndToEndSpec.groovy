@@ -298,6 +298,16 @@ class DeviceEndToEndSpec extends Specification {
         socket?.close()
     }
 
+    /** A GT06 connection of a new watch registered for the ward, logged in (serial 1, acknowledged). */
+    Socket loggedInWatch(long ward) {
+        def imei = DeviceWorld.imei()
+        world.device("GT06", ward, imei)
+        def socket = gt06()
+        socket.outputStream.write(loginFrame(imei, 1))
+        assert readAck(socket) == expectedAck(0x01, 1)
+        socket
+    }
+
     static byte[] statusFrame(int terminalInfo, int alarm, int serial) {
         Gt06Acks.frame(false, 0x13, [terminalInfo, 0x04, 0x04, alarm, 0x02] as byte[], serial)
     }
@@ -305,11 +315,7 @@ class DeviceEndToEndSpec extends Specification {
     def "a GT06 watch's SOS in a status frame, which has no position, raises SOS where the ward was last seen"() {
         given: "a watch that reported a fix three minutes ago"
         def ward = world.ward()
-        def imei = DeviceWorld.imei()
-        world.device("GT06", ward, imei)
-        def socket = gt06()
-        socket.outputStream.write(loginFrame(imei, 1))
-        readAck(socket)
+        def socket = loggedInWatch(ward)
         socket.outputStream.write(locationFrame(recent(3), 29.705, 107.395, 2))
         readAck(socket)
         eventually { world.track(ward) }
@@ -337,11 +343,7 @@ class DeviceEndToEndSpec extends Specification {
     def "a GT06 SOS status frame from a watch that never had a fix is acknowledged but places nothing"() {
         given:
         def ward = world.ward()
-        def imei = DeviceWorld.imei()
-        world.device("GT06", ward, imei)
-        def socket = gt06()
-        socket.outputStream.write(loginFrame(imei, 1))
-        readAck(socket)
+        def socket = loggedInWatch(ward)
 
         when:
         socket.outputStream.write(statusFrame(0x44, 0x01, 2))
