@@ -9,6 +9,7 @@ import org.geoward.fence.FenceCatalog
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 import org.geoward.support.World
 import spock.lang.Shared
 import spock.lang.Specification
@@ -38,7 +39,7 @@ abstract class AlertSpecBase extends Specification {
         World.retireAllFences(jdbc, tx, catalog)
         scene = new Scene(http, jdbc, tx, catalog)
         if (token == null) {
-            token = Logins.token(http, users, hasher, Role.DISPATCHER)
+            token = Accounts.token(http, users, hasher, Role.DISPATCHER)
         }
     }
 

@@ -5,6 +5,8 @@ import io.micronaut.http.HttpStatus
 import io.micronaut.http.client.exceptions.HttpClientResponseException
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import org.geoward.security.Role
+import org.geoward.security.User
+import org.geoward.support.Accounts
 
 @MicronautTest(transactional = false)
 class LifecycleSpec extends AlertSpecBase {
@@ -36,7 +38,7 @@ class LifecycleSpec extends AlertSpecBase {
         long officer = scene.first(
                 "INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', ?, ?, 'AVAILABLE') RETURNING id",
                 "officer-${UUID.randomUUID()}".toString(), unit) as long
-        Logins.token(http, users, hasher, Role.OFFICER, officer)
+        Accounts.token(http, users, hasher, Role.OFFICER, officer)
     }
 
     private HttpStatus status(String bearer, String path) {
@@ -54,7 +56,7 @@ class LifecycleSpec extends AlertSpecBase {
         long policeOfficer = scene.first(
                 "INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', ?, 'POLICE', 'AVAILABLE') RETURNING id",
                 "officer-${UUID.randomUUID()}".toString()) as long
-        String officer = Logins.token(http, users, hasher, Role.OFFICER, policeOfficer)
+        String officer = Accounts.token(http, users, hasher, Role.OFFICER, policeOfficer)
         String officerName = scene.get(officer, "/api/me").username
 
         when:
@@ -116,7 +118,7 @@ class LifecycleSpec extends AlertSpecBase {
         long otherWard = scene.subject('WARD')
         String id = sosAlert(ward)
         String otherId = sosAlert(otherWard)
-        String family = Logins.familyOf(http, users, hasher, scene, ward)
+        String family = familyOf(ward)
 
         when:
         scene.get(token, "/api/alerts/999999999")
@@ -138,5 +140,14 @@ class LifecycleSpec extends AlertSpecBase {
         then:
         def refused = thrown(HttpClientResponseException)
         refused.status == HttpStatus.FORBIDDEN
+    }
+
+    /** A FAMILY account that may see {@code wardId}; returns its token. */
+    String familyOf(long wardId) {
+        String username = "family-${UUID.randomUUID()}".toString()
+        String password = "pw-$username".toString()
+        def user = users.save(new User(null, username, hasher.hash(password), Role.FAMILY, null))
+        scene.update("INSERT INTO user_ward (user_id, ward_id) VALUES (?, ?)", user.id(), wardId)
+        Accounts.login(http, username, password)
     }
 }

@@ -8,6 +8,7 @@ import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 
 @MicronautTest(transactional = false)
 class RestartSpec extends AlertSpecBase {
@@ -24,7 +25,7 @@ class RestartSpec extends AlertSpecBase {
         and: 'a second server on the same database: new caches, nothing in memory'
         EmbeddedServer restarted = ApplicationContext.run(EmbeddedServer, ['micronaut.server.port': -1], 'test')
         HttpClient client = restarted.applicationContext.createBean(HttpClient, restarted.URL)
-        String token2 = Logins.token(client, restarted.applicationContext.getBean(UserRepository),
+        String token2 = Accounts.token(client, restarted.applicationContext.getBean(UserRepository),
                 restarted.applicationContext.getBean(PasswordHasher), Role.DISPATCHER)
 
         when: 'the ward is still in the ban zone at 30 and 40 minutes, reported to the new server'

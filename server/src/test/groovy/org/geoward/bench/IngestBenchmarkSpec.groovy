@@ -11,6 +11,7 @@ import org.geoward.fence.FenceCatalog
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 import org.postgresql.PGConnection
 import spock.lang.Requires
 import spock.lang.Specification
@@ -80,7 +81,7 @@ class IngestBenchmarkSpec extends Specification {
     def "ingest over HTTP against raw COPY, with and without GIST on sighting.pos, and POST-to-SSE latency"() {
         given: 'wards, fences and probe wards'
         raw = unwrapDataSource(dataSource)
-        token = Logins.token(http, users, hasher, Role.DISPATCHER)
+        token = Accounts.token(http, users, hasher, Role.DISPATCHER)
         line("machine: ${Runtime.runtime.availableProcessors()} cores, load average before: ${loadavg()}")
         line("postgres: ${one('SELECT version()').toString().split(',')[0]}, postgis ${one('SELECT postgis_lib_version()')},"
                 + " fsync=${one('SHOW fsync')}, synchronous_commit=${one('SHOW synchronous_commit')},"

@@ -12,6 +12,7 @@ import jakarta.inject.Inject
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -42,7 +43,7 @@ class AssignmentSpec extends Specification {
     def setup() {
         data = new DispatchData(dataSource)
         data.retire(UNIT)
-        dispatcher = dispatcher ?: new Tokens(http, users, hasher).tokenFor(Role.DISPATCHER)
+        dispatcher = dispatcher ?: new Accounts(http, users, hasher).tokenFor(Role.DISPATCHER)
     }
 
     /** POSTs to an alert's dispatch endpoint; returns [status, body]. */
@@ -165,7 +166,7 @@ class AssignmentSpec extends Specification {
         long other = data.officer(UNIT, LON, LAT)
         long alert = data.alert("DANGER", LON, LAT)
         post(alert, "assign", [officerId: officer])
-        def tokens = new Tokens(http, users, hasher)
+        def tokens = new Accounts(http, users, hasher)
         String mine = tokens.tokenFor(Role.OFFICER, officer)
         String theirs = tokens.tokenFor(Role.OFFICER, other)
         String family = tokens.tokenFor(Role.FAMILY)
@@ -227,7 +228,7 @@ class AssignmentSpec extends Specification {
         long officer = data.officer(UNIT, LON, LAT)
         long alert = data.alert("DANGER", LON, LAT)
         post(alert, "assign", [officerId: officer])
-        String mine = new Tokens(http, users, hasher).tokenFor(Role.OFFICER, officer)
+        String mine = new Accounts(http, users, hasher).tokenFor(Role.OFFICER, officer)
 
         when:
         http.toBlocking().exchange(HttpRequest.PUT("/api/officers/$officer/status", [status: 'OFF_DUTY']).bearerAuth(mine))

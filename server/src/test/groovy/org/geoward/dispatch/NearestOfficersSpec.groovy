@@ -12,6 +12,7 @@ import jakarta.inject.Inject
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 import org.geoward.support.Vincenty
 import spock.lang.Shared
 import spock.lang.Specification
@@ -42,7 +43,7 @@ class NearestOfficersSpec extends Specification {
         data = new DispatchData(dataSource)
         data.retire(POLICE)
         data.retire(FISHERIES)
-        dispatcher = dispatcher ?: new Tokens(http, users, hasher).tokenFor(Role.DISPATCHER)
+        dispatcher = dispatcher ?: new Accounts(http, users, hasher).tokenFor(Role.DISPATCHER)
     }
 
     List<Map> nearest(long alertId, int limit = 5, String token = dispatcher) {
@@ -171,7 +172,7 @@ class NearestOfficersSpec extends Specification {
     def "#role gets #status for the nearest officers"() {
         given:
         long alert = data.alert("WANDER", LON, LAT)
-        String token = new Tokens(http, users, hasher).tokenFor(role)
+        String token = new Accounts(http, users, hasher).tokenFor(role)
 
         when:
         http.toBlocking().exchange(HttpRequest.GET("/api/alerts/$alert/nearest-officers").bearerAuth(token))
@@ -226,7 +227,7 @@ class NearestOfficersSpec extends Specification {
         given:
         long me = data.officer(POLICE, LON, LAT)
         long colleague = data.officer(POLICE, LON, LAT)
-        def accounts = new Tokens(http, users, hasher)
+        def accounts = new Accounts(http, users, hasher)
         String mine = accounts.tokenFor(Role.OFFICER, me)
 
         when:

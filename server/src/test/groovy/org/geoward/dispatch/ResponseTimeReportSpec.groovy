@@ -10,6 +10,7 @@ import jakarta.inject.Inject
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -38,7 +39,7 @@ class ResponseTimeReportSpec extends Specification {
      * LOITER alerts of the same unit; one WANDER alert of another unit.
      */
     def setup() {
-        dispatcher = dispatcher ?: new Tokens(http, users, hasher).tokenFor(Role.DISPATCHER)
+        dispatcher = dispatcher ?: new Accounts(http, users, hasher).tokenFor(Role.DISPATCHER)
         if (seeded) {
             return
         }
@@ -117,7 +118,7 @@ class ResponseTimeReportSpec extends Specification {
 
     def "#role may not read the report"() {
         given:
-        String token = new Tokens(http, users, hasher).tokenFor(role)
+        String token = new Accounts(http, users, hasher).tokenFor(role)
 
         when:
         http.toBlocking().exchange(HttpRequest.GET(query()).bearerAuth(token))

@@ -15,6 +15,7 @@ import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
 import org.geoward.alert.Logins
+import org.geoward.support.Accounts
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -41,7 +42,7 @@ class SightingSpec extends Specification {
     def setup() {
         scene = new Scene(http, jdbc, tx, catalog)
         if (token == null) {
-            token = Logins.token(http, users, hasher, Role.DISPATCHER)
+            token = Accounts.token(http, users, hasher, Role.DISPATCHER)
         }
     }
 
@@ -174,7 +175,7 @@ class SightingSpec extends Specification {
 
     def "a family account may not post sightings"() {
         given:
-        String family = Logins.token(http, users, hasher, Role.FAMILY)
+        String family = Accounts.token(http, users, hasher, Role.FAMILY)
 
         when:
         scene.post(family, scene.fix(scene.subject('WARD'), 0, LON, LAT))

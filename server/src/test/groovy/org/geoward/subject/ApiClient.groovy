@@ -8,8 +8,8 @@ import io.micronaut.http.client.HttpClient
 import io.micronaut.http.client.exceptions.HttpClientResponseException
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
-import org.geoward.security.User
 import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
 
 /**
  * Talks JSON to the running server as one user and hands back status, content type and the parsed body, for 2xx
@@ -36,18 +36,9 @@ class ApiClient {
         }
     }
 
-    /**
-     * Creates a user with {@code role} and logs in through {@code POST /login}. (support.Accounts does the same
-     * but sends its password as a GString, which the serde client cannot encode.)
-     */
+    /** Creates a user with {@code role}, logs in through {@code POST /login} and talks as that user. */
     static ApiClient loggedIn(HttpClient http, UserRepository users, PasswordHasher hasher, Role role) {
-        String username = "${role.name().toLowerCase()}-${UUID.randomUUID()}".toString()
-        String password = "pw-$username".toString()
-        users.save(new User(null, username, hasher.hash(password), role, null))
-        def login = http.toBlocking().retrieve(
-                HttpRequest.POST("/login", JsonOutput.toJson([username: username, password: password]))
-                        .contentType("application/json"), Map)
-        new ApiClient(http, login.access_token as String)
+        new ApiClient(http, Accounts.token(http, users, hasher, role))
     }
 
     Reply get(String path) { send(HttpRequest.GET(path)) }
