@@ -2,7 +2,6 @@ package org.geoward.bench;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.geoward.evaluate.Evaluator;
@@ -25,8 +24,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Measures evaluator fixes per second on one thread: 10,000 subjects (1,000 of them wards with SAFE fences) walk
- * around the Fuling box in 10 m steps, one fix a second each, against 10, 1,000 or 10,000 fences.
+ * Measures evaluator fixes per second on one thread: the {@link Walk}'s 10,000 subjects (1,000 of them wards with
+ * SAFE fences) against 10, 1,000 or 10,000 fences of the {@link FenceMix}. {@link PostgisBenchmark} makes the same
+ * decisions for the same fixes in SQL.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -35,7 +35,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class EvaluatorBenchmark {
-    static final int SUBJECTS = 10_000;
     static final int WARDS = 1_000;
 
     @Param({"10", "1000", "10000"})
@@ -43,12 +42,9 @@ public class EvaluatorBenchmark {
 
     private FenceIndex index;
     private final Evaluator evaluator = new Evaluator();
-    private final SubjectState[] states = new SubjectState[SUBJECTS];
-    private final double[] lon = new double[SUBJECTS];
-    private final double[] lat = new double[SUBJECTS];
-    private final double[] steps = new double[4096];
+    private final SubjectState[] states = new SubjectState[Walk.SUBJECTS];
+    private final Walk walk = new Walk();
     private final Instant start = Instant.parse("2026-07-01T00:00:00Z");
-    private long tick;
 
     @Setup
     public void setUp() {
@@ -58,27 +54,18 @@ public class EvaluatorBenchmark {
         System.out.printf(
                 "%nFenceIndex.of(%d fences): %.2f s, %d cell entries%n",
                 fences, (System.nanoTime() - t0) / 1e9, index.cellEntries());
-        Random rnd = new Random(2);
-        for (int i = 0; i < SUBJECTS; i++) {
+        for (int i = 0; i < Walk.SUBJECTS; i++) {
             states[i] = new SubjectState();
-            lon[i] = FenceMix.MIN_LON + rnd.nextDouble() * (FenceMix.MAX_LON - FenceMix.MIN_LON);
-            lat[i] = FenceMix.MIN_LAT + rnd.nextDouble() * (FenceMix.MAX_LAT - FenceMix.MIN_LAT);
-        }
-        for (int i = 0; i < steps.length; i++) {
-            steps[i] = (rnd.nextDouble() - 0.5) * 20;
         }
     }
 
     /** Evaluates the next subject's next fix (10 m random step, 10 m accuracy). */
     @Benchmark
     public Evaluator.Result evaluate() {
-        long n = tick++;
-        int i = (int) (n % SUBJECTS);
-        long second = n / SUBJECTS;
-        lon[i] += steps[(int) (n & 4095)] / FenceMix.M_PER_DEG_LON;
-        lat[i] += steps[(int) ((n + 1000) & 4095)] / FenceMix.M_PER_DEG_LAT;
+        int i = walk.step();
         SubjectKind kind = i < WARDS ? SubjectKind.WARD : SubjectKind.VISITOR;
-        Fix fix = new Fix(i, kind, start.plusSeconds(second), lon[i], lat[i], 10, false, Set.of());
+        Fix fix = new Fix(
+                i, kind, start.plusSeconds(walk.second()), walk.lon(i), walk.lat(i), Walk.ACCURACY, false, Set.of());
         return evaluator.evaluate(fix, states[i], index, Set.of(), GuardianLocator.none());
     }
 }

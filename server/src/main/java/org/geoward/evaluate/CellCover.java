@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Covers fences with cells of a global lon/lat grid and records, per (cell, fence), bounds of the signed depth
- * (metres) over the whole cell, plus the few segments that can be nearest to a point of the cell. Cells where the
- * fence is outside by more than its widest fast-path band are left out. Not thread-safe; used while building.
+ * (metres) over the whole cell. Where the bounds leave the widest fast-path band undecided, the entry also gets a
+ * detail: the few segments that can be nearest to a point of the cell, and the exact depth at {@link #SAMPLES}
+ * points spread over the cell. Cells where the fence is outside by more than its widest fast-path band are left
+ * out. Not thread-safe; used while building.
  */
 final class CellCover {
     /** Cell size in degrees of longitude and latitude (about 50 m around 30 N). */
@@ -14,16 +16,31 @@ final class CellCover {
     static final int MAX_RASTER_CELLS = 6_000_000;
     /** Areas with at most this many segments are measured against all segments. */
     static final int SMALL_AREA_SEGMENTS = 24;
+    /** Depth samples per side of a cell: a detail holds the depth at the centres of a grid of this many squared. */
+    static final int SAMPLE_GRID = 4;
+
+    static final int SAMPLES = SAMPLE_GRID * SAMPLE_GRID;
+    /** Samples are stored in units of this many metres. */
+    static final double SAMPLE_METERS = 0.1;
+    /** Marks a sample whose depth is too large for a short; the depth must then be measured. */
+    static final short NO_SAMPLE = Short.MIN_VALUE;
 
     long[] cellKey = new long[1024];
     int[] fence = new int[1024];
     float[] lo = new float[1024];
     float[] hi = new float[1024];
-    int[] candStart = new int[1024];
-    /** -1: measure against every segment; 0: none needed (circle or decided); n: n runs (from, to) in {@link #pool}. */
-    int[] candCount = new int[1024];
+    /** Index of the entry's detail, or -1 (decided by the bounds, or a circle, which is measured directly). */
+    int[] detail = new int[1024];
 
     int size;
+    /** Per detail: where its segment runs start in {@link #pool}. */
+    int[] runStart = new int[256];
+    /** Per detail: -1 to measure against every segment; n: n runs (from, to) in {@link #pool}. */
+    int[] runCount = new int[256];
+    /** Per detail: {@link #SAMPLES} depths, row by row from the cell's south-west corner. */
+    short[] samples = new short[256 * SAMPLES];
+
+    int details;
     int[] pool = new int[1024];
     int poolSize;
 
@@ -154,7 +171,7 @@ final class CellCover {
                 double dc = Math.sqrt(px * px + py * py);
                 double high = s.reach - fr.lowD(dc);
                 if (high >= -maxBand) {
-                    add(CellTable.key(r.ix0 + x, r.iy0 + y), fenceIndex, s.reach - fr.highD(dc), high, 0, 0);
+                    add(cellKey(r.ix0 + x, r.iy0 + y), fenceIndex, s.reach - fr.highD(dc), high, -1);
                 }
             }
         }
@@ -199,20 +216,94 @@ final class CellCover {
             if (highs[c] < -maxBand) {
                 continue;
             }
-            long key = CellTable.key(r.ix0 + c % r.nx, r.iy0 + c / r.nx);
+            int ix = r.ix0 + c % r.nx, iy = r.iy0 + c / r.nx;
             if (!ambiguous[c]) {
-                add(key, fenceIndex, lows[c], highs[c], 0, 0);
-            } else if (runs == null) {
-                add(key, fenceIndex, lows[c], highs[c], 0, -1);
-            } else {
-                int start = poolSize;
+                add(cellKey(ix, iy), fenceIndex, lows[c], highs[c], -1);
+                continue;
+            }
+            int start = poolSize;
+            if (runs != null) {
                 for (int run = runs.head[c]; run >= 0; run = runs.next[run]) {
                     poolAdd(runs.from[run]);
                     poolAdd(runs.to[run]);
                 }
-                add(key, fenceIndex, lows[c], highs[c], start, (poolSize - start) / 2);
+            }
+            int count = poolSize == start ? -1 : (poolSize - start) / 2;
+            add(cellKey(ix, iy), fenceIndex, lows[c], highs[c], addDetail(s, ix, iy, start, count));
+        }
+    }
+
+    private int addDetail(FenceShape s, int ix, int iy, int start, int count) {
+        if (details == runStart.length) {
+            runStart = Arrays.copyOf(runStart, details * 2);
+            runCount = Arrays.copyOf(runCount, details * 2);
+            samples = Arrays.copyOf(samples, details * 2 * SAMPLES);
+        }
+        runStart[details] = start;
+        runCount[details] = count;
+        double[] depths =
+                s.form == FenceShape.Form.CORRIDOR && count > 0 ? corridorSampleDepths(s, ix, iy, start, count) : null;
+        for (int gy = 0; gy < SAMPLE_GRID; gy++) {
+            for (int gx = 0; gx < SAMPLE_GRID; gx++) {
+                double lon = sampleLon(ix, gx), lat = sampleLat(iy, gy);
+                int k = gy * SAMPLE_GRID + gx;
+                double d = depths != null
+                        ? depths[k]
+                        : count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, start, count);
+                long q = Math.round(d / SAMPLE_METERS);
+                samples[details * SAMPLES + k] = q > Short.MIN_VALUE && q <= Short.MAX_VALUE ? (short) q : NO_SAMPLE;
             }
         }
+        return details++;
+    }
+
+    /**
+     * Returns the corridor's depth at every sample of the cell, measured in one frame at the cell's centre: each
+     * candidate segment is projected once for all samples. Within a cell this agrees with {@link FenceShape#depth}
+     * to well under the slack the index allows for samples.
+     */
+    private double[] corridorSampleDepths(FenceShape s, int ix, int iy, int start, int count) {
+        double lon0 = (ix + 0.5) * CELL_DEGREES, lat0 = (iy + 0.5) * CELL_DEGREES;
+        double kx = Geodesy.metersPerDegreeLon(lat0), ky = Geodesy.metersPerDegreeLat(lat0);
+        double[] sx = new double[SAMPLES], sy = new double[SAMPLES], best = new double[SAMPLES];
+        for (int k = 0; k < SAMPLES; k++) {
+            sx[k] = (sampleLon(ix, k % SAMPLE_GRID) - lon0) * kx;
+            sy[k] = (sampleLat(iy, k / SAMPLE_GRID) - lat0) * ky;
+            best[k] = Double.MAX_VALUE;
+        }
+        for (int run = 0; run < count; run++) {
+            for (int i = pool[start + 2 * run], to = pool[start + 2 * run + 1]; i <= to; i++) {
+                double ax = (s.x0[i] - lon0) * kx, ay = (s.y0[i] - lat0) * ky;
+                double dx = (s.x1[i] - s.x0[i]) * kx, dy = (s.y1[i] - s.y0[i]) * ky;
+                double len2 = dx * dx + dy * dy;
+                double inv = len2 > 0 ? 1 / len2 : 0;
+                for (int k = 0; k < SAMPLES; k++) {
+                    double px = sx[k] - ax, py = sy[k] - ay;
+                    double t = Math.max(0, Math.min(1, (px * dx + py * dy) * inv));
+                    double ex = px - t * dx, ey = py - t * dy;
+                    best[k] = Math.min(best[k], ex * ex + ey * ey);
+                }
+            }
+        }
+        for (int k = 0; k < SAMPLES; k++) {
+            best[k] = s.reach - Math.sqrt(best[k]);
+        }
+        return best;
+    }
+
+    /** Returns the key of the cell in column ix and row iy. */
+    static long cellKey(int ix, int iy) {
+        return ((long) ix << 32) | (iy & 0xffffffffL);
+    }
+
+    /** Returns the longitude of sample column {@code gx} of cell column {@code ix}. */
+    static double sampleLon(int ix, int gx) {
+        return (ix + (gx + 0.5) / SAMPLE_GRID) * CELL_DEGREES;
+    }
+
+    /** Returns the latitude of sample row {@code gy} of cell row {@code iy}. */
+    static double sampleLat(int iy, int gy) {
+        return (iy + (gy + 0.5) / SAMPLE_GRID) * CELL_DEGREES;
     }
 
     /** Per cell, a linked list of runs of segment indices (both ends inclusive). */
@@ -339,22 +430,20 @@ final class CellCover {
         return inside;
     }
 
-    private void add(long key, int fenceIndex, double low, double high, int start, int count) {
+    private void add(long key, int fenceIndex, double low, double high, int detailIndex) {
         if (size == cellKey.length) {
             int cap = size * 2;
             cellKey = Arrays.copyOf(cellKey, cap);
             fence = Arrays.copyOf(fence, cap);
             lo = Arrays.copyOf(lo, cap);
             hi = Arrays.copyOf(hi, cap);
-            candStart = Arrays.copyOf(candStart, cap);
-            candCount = Arrays.copyOf(candCount, cap);
+            detail = Arrays.copyOf(detail, cap);
         }
         cellKey[size] = key;
         fence[size] = fenceIndex;
         lo[size] = (float) Math.max(-Float.MAX_VALUE, low);
         hi[size] = (float) Math.min(Float.MAX_VALUE, high);
-        candStart[size] = start;
-        candCount[size] = count;
+        detail[size] = detailIndex;
         size++;
     }
 

@@ -3,6 +3,7 @@ package org.geoward.evaluate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ public final class Evaluator {
         LEFT,
         UNDECIDED
     }
+
+    private static final SubjectState.AlertKey OFFLINE = new SubjectState.AlertKey(AlertType.OFFLINE, null);
 
     private final Config config;
 
@@ -94,7 +97,7 @@ public final class Evaluator {
                 || Duration.between(state.lastFixTime, now).compareTo(Duration.ofMinutes(offlineMinutes)) < 0) {
             return List.of();
         }
-        state.open.put(new SubjectState.AlertKey(AlertType.OFFLINE, null), now);
+        state.open.put(OFFLINE, now);
         String detail = "no fix since " + state.lastFixTime;
         return List.of(new Transition(
                 Transition.Kind.OPEN,
@@ -109,7 +112,7 @@ public final class Evaluator {
     }
 
     private static void resolveOffline(Fix fix, SubjectState s, List<Transition> out) {
-        if (s.open.remove(new SubjectState.AlertKey(AlertType.OFFLINE, null)) != null) {
+        if (!s.open.isEmpty() && s.open.remove(OFFLINE) != null) {
             out.add(transition(Transition.Kind.RESOLVE, AlertType.OFFLINE, fix, null, "REPORTED", "fix received"));
         }
     }
@@ -135,7 +138,10 @@ public final class Evaluator {
         private final Config config;
         private final List<Transition> out;
         private final List<FenceIndex.Candidate> near;
-        private final List<Long> done = new ArrayList<>(4);
+        /** Ids of the fences already decided for this fix. */
+        private long[] done = new long[4];
+
+        private int doneCount;
         private Boolean accompanied;
 
         FixPass(
@@ -161,7 +167,7 @@ public final class Evaluator {
                 decide(c.fence(), decision(c.fence(), c.depthMeters()));
             }
             for (Fence f : index.safeFencesOf(fix.subjectId())) {
-                if (!done.contains(f.id())) {
+                if (!isDone(f.id())) {
                     decide(f, Decision.LEFT);
                 }
             }
@@ -178,7 +184,7 @@ public final class Evaluator {
                             s.fences.entrySet().iterator();
                     it.hasNext(); ) {
                 long id = it.next().getKey();
-                if (done.contains(id)) {
+                if (isDone(id)) {
                     continue;
                 }
                 Fence f = index.fence(id);
@@ -187,10 +193,19 @@ public final class Evaluator {
                 }
             }
             for (Long id : new ArrayList<>(s.fences.keySet())) {
-                if (!done.contains(id)) {
+                if (!isDone(id)) {
                     decide(index.fence(id), Decision.LEFT);
                 }
             }
+        }
+
+        private boolean isDone(long fenceId) {
+            for (int i = 0; i < doneCount; i++) {
+                if (done[i] == fenceId) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Decision decision(Fence f, double depth) {
@@ -199,7 +214,10 @@ public final class Evaluator {
         }
 
         private void decide(Fence f, Decision d) {
-            done.add(f.id());
+            if (doneCount == done.length) {
+                done = Arrays.copyOf(done, doneCount * 2);
+            }
+            done[doneCount++] = f.id();
             if (!f.appliesTo(fix.subjectId(), fix.subjectKind()) || !f.window().isActiveAt(fix.time())) {
                 return;
             }
@@ -294,10 +312,14 @@ public final class Evaluator {
          * together cannot reach the fence: most fixes skip the geometry entirely.
          */
         private void checkCrossings() {
-            double length = Geodesy.distanceMeters(s.lastLon, s.lastLat, fix.lon(), fix.lat());
             double previousAccuracy = Double.isNaN(s.lastAccuracy) ? 0 : s.lastAccuracy;
             double bands = fix.accuracyMeters() + previousAccuracy;
-            if (length < bands + 2 * index.minHysteresisMeters()) {
+            double shortest = bands + 2 * index.minHysteresisMeters();
+            if (Geodesy.distanceBound(s.lastLon, s.lastLat, fix.lon(), fix.lat()) < shortest) {
+                return;
+            }
+            double length = Geodesy.distanceMeters(s.lastLon, s.lastLat, fix.lon(), fix.lat());
+            if (length < shortest) {
                 return;
             }
             List<Fence> crossed = index.fencesCrossedBy(

@@ -1,6 +1,7 @@
 package org.geoward.evaluate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -14,8 +15,9 @@ import org.locationtech.jts.index.strtree.STRtree;
  * snapshot, safe to share between threads; rebuild it with {@link #of} when fences change.
  *
  * <p>Each fence is covered with cells of a global grid of {@link CellCover#CELL_DEGREES} degrees. Every (cell,
- * fence) entry holds bounds of the depth over the cell, so most fixes are decided without any geometry; only cells
- * the fence boundary passes near are measured, and then only against the segments that can be nearest. Fixes with
+ * fence) entry holds bounds of the depth over the cell, so most fixes are decided without any geometry. In cells the
+ * fence boundary passes near, the depth at the nearest of a few samples per cell, widened by the distance to it,
+ * usually decides; the rest are measured, and then only against the segments that can be nearest. Fixes with
  * accuracy worse than {@link #FAST_ACCURACY_METERS} and fences too large to raster go through an STRtree and exact
  * measurement instead. Depth is measured on the WGS 84 ellipsoid in a frame centred on the point (error below
  * 0.1 % up to 10 km); the antimeridian is not handled.
@@ -25,6 +27,15 @@ public final class FenceIndex {
     public static final double FAST_ACCURACY_METERS = 80;
 
     private static final double CELL = CellCover.CELL_DEGREES;
+    /** Covers the rounding of stored samples and the measuring error between two points a few metres apart. */
+    private static final double SAMPLE_SLACK_METERS = 0.06;
+
+    private static final int GRID = CellCover.SAMPLE_GRID;
+    /**
+     * Offsets in an entry: fence index, low and high depth bounds over the cell (float bits), detail or -1, and for
+     * entries with a detail its depth samples, two shorts an int.
+     */
+    private static final int FENCE = 0, LOW = 1, HIGH = 2, DETAIL = 3, SAMPLES = 4, ENTRY_INTS = 4;
 
     /** A fence the point is inside of, or near enough to its boundary that the band leaves it undecided. */
     public record Candidate(Fence fence, double depthMeters) {}
@@ -32,14 +43,22 @@ public final class FenceIndex {
     private final Fence[] fences;
     private final FenceShape[] shapes;
     private final Map<Long, Integer> byId = new HashMap<>();
-    private final Map<Long, List<Fence>> safeBySubject = new HashMap<>();
-    private final CellTable cells;
-    private final int[] cellStart;
-    private final int[] entryFence;
-    private final float[] entryLow;
-    private final float[] entryHigh;
-    private final int[] entryCandStart;
-    private final int[] entryCandCount;
+    /** Subject id to its index in {@link #safeLists}. */
+    private final LongTable safeBySubject;
+
+    private final List<List<Fence>> safeLists = new ArrayList<>();
+    /** Hysteresis margin of each fence, in metres. */
+    private final double[] hysteresis;
+    /** Cell key to (first entry << 32 | entry count). */
+    private final LongTable cells;
+    /** The (cell, fence) entries, a cell's entries one after the other; see {@link #FENCE}. */
+    private final int[] entries;
+
+    private final int entryCount;
+    /** Per detail: the segment runs that can be nearest, as in {@link CellCover#runStart}. */
+    private final int[] runStart;
+
+    private final int[] runCount;
     private final int[] pool;
     private final int[] large;
     private final STRtree tree = new STRtree();
@@ -51,6 +70,7 @@ public final class FenceIndex {
         shapes = new FenceShape[fences.length];
         CellCover cover = new CellCover();
         List<Integer> tooLarge = new ArrayList<>();
+        Map<Long, List<Fence>> safe = new HashMap<>();
         double maxH = 0;
         double minH = fences.length == 0 ? 0 : Double.MAX_VALUE;
         for (int i = 0; i < fences.length; i++) {
@@ -68,43 +88,66 @@ public final class FenceIndex {
             tree.insert(new Envelope(s.minLon, s.maxLon, s.minLat, s.maxLat), i);
             if (f.kind() == FenceKind.SAFE) {
                 for (Long subject : f.subjects()) {
-                    safeBySubject
-                            .computeIfAbsent(subject, k -> new ArrayList<>())
-                            .add(f);
+                    safe.computeIfAbsent(subject, k -> new ArrayList<>()).add(f);
                 }
             }
         }
         tree.build();
+        safeBySubject = new LongTable(safe.size());
+        for (Map.Entry<Long, List<Fence>> e : safe.entrySet()) {
+            safeBySubject.intern(e.getKey());
+            safeLists.add(List.copyOf(e.getValue()));
+        }
         maxHysteresis = maxH;
         minHysteresis = minH;
         large = tooLarge.stream().mapToInt(Integer::intValue).toArray();
-        cells = new CellTable(Math.max(16, cover.size / 4));
+        hysteresis = new double[fences.length];
+        for (int i = 0; i < fences.length; i++) {
+            hysteresis[i] = fences[i].hysteresisMeters();
+        }
+        cells = new LongTable(Math.max(16, cover.size / 4));
         int[] cellOf = new int[cover.size];
         for (int e = 0; e < cover.size; e++) {
             cellOf[e] = cells.intern(cover.cellKey[e]);
         }
-        cellStart = new int[cells.size() + 1];
+        int[] cellStart = new int[cells.size() + 1];
+        int[] cellCount = new int[cells.size()];
         for (int e = 0; e < cover.size; e++) {
-            cellStart[cellOf[e] + 1]++;
+            cellStart[cellOf[e] + 1] += entryInts(cover.detail[e]);
+            cellCount[cellOf[e]]++;
         }
         for (int c = 0; c < cells.size(); c++) {
             cellStart[c + 1] += cellStart[c];
         }
-        entryFence = new int[cover.size];
-        entryLow = new float[cover.size];
-        entryHigh = new float[cover.size];
-        entryCandStart = new int[cover.size];
-        entryCandCount = new int[cover.size];
-        int[] fill = java.util.Arrays.copyOf(cellStart, cells.size());
-        for (int e = 0; e < cover.size; e++) {
-            int at = fill[cellOf[e]]++;
-            entryFence[at] = cover.fence[e];
-            entryLow[at] = cover.lo[e];
-            entryHigh[at] = cover.hi[e];
-            entryCandStart[at] = cover.candStart[e];
-            entryCandCount[at] = cover.candCount[e];
+        long[] packed = new long[cells.size()];
+        for (int c = 0; c < cells.size(); c++) {
+            packed[c] = ((long) cellStart[c] << 32) | cellCount[c];
         }
-        pool = java.util.Arrays.copyOf(cover.pool, cover.poolSize);
+        cells.replaceValues(packed);
+        entries = new int[cellStart[cells.size()]];
+        int[] fill = Arrays.copyOf(cellStart, cells.size());
+        for (int e = 0; e < cover.size; e++) {
+            int detail = cover.detail[e];
+            int at = fill[cellOf[e]];
+            fill[cellOf[e]] += entryInts(detail);
+            entries[at + FENCE] = cover.fence[e];
+            entries[at + LOW] = Float.floatToRawIntBits(cover.lo[e]);
+            entries[at + HIGH] = Float.floatToRawIntBits(cover.hi[e]);
+            entries[at + DETAIL] = detail;
+            for (int k = 0; detail >= 0 && k < CellCover.SAMPLES; k += 2) {
+                short a = cover.samples[detail * CellCover.SAMPLES + k];
+                short b = cover.samples[detail * CellCover.SAMPLES + k + 1];
+                entries[at + SAMPLES + k / 2] = (a & 0xffff) | (b << 16);
+            }
+        }
+        entryCount = cover.size;
+        runStart = Arrays.copyOf(cover.runStart, cover.details);
+        runCount = Arrays.copyOf(cover.runCount, cover.details);
+        pool = Arrays.copyOf(cover.pool, cover.poolSize);
+    }
+
+    private static int entryInts(int detail) {
+        return detail < 0 ? ENTRY_INTS : ENTRY_INTS + CellCover.SAMPLES / 2;
     }
 
     /** Builds an index over the fences; ids must be unique. */
@@ -119,12 +162,12 @@ public final class FenceIndex {
 
     /** Returns the number of (cell, fence) entries of the covering; for diagnostics. */
     public int cellEntries() {
-        return entryFence.length;
+        return entryCount;
     }
 
     @Override
     public String toString() {
-        return "FenceIndex[" + fences.length + " fences, " + entryFence.length + " cell entries]";
+        return "FenceIndex[" + fences.length + " fences, " + cellEntries() + " cell entries]";
     }
 
     /** Returns the smallest hysteresis margin of any fence, in metres. */
@@ -140,7 +183,8 @@ public final class FenceIndex {
 
     /** Returns the SAFE fences that name the subject. */
     public List<Fence> safeFencesOf(long subjectId) {
-        return safeBySubject.getOrDefault(subjectId, List.of());
+        long i = safeBySubject.get(subjectId);
+        return i < 0 ? List.of() : safeLists.get((int) i);
     }
 
     /** Returns the exact signed depth in metres of the point in the fence (positive inside). */
@@ -154,8 +198,9 @@ public final class FenceIndex {
 
     /**
      * Returns the fences whose signed depth at the point is at least minus (the fence's hysteresis + accuracy); a
-     * fence not returned is outside by more than that. Depths within that band are exact; a depth beyond it may be
-     * a bound (it is then still beyond the band, with the right sign).
+     * fence not returned is outside by more than that. A returned depth is exact or an estimate that compares with
+     * minus and plus that band as the exact depth does: it is above the band, below it, or within it, with the exact
+     * depth.
      */
     public List<Candidate> candidates(double lon, double lat, double accuracyMeters) {
         double accuracy = Double.isNaN(accuracyMeters) ? 0 : Math.max(0, accuracyMeters);
@@ -164,20 +209,22 @@ public final class FenceIndex {
             measureNear(lon, lat, accuracy, out);
             return out;
         }
-        int cell = cells.get(CellTable.key((int) Math.floor(lon / CELL), (int) Math.floor(lat / CELL)));
-        if (cell >= 0) {
-            for (int e = cellStart[cell], end = cellStart[cell + 1]; e < end; e++) {
-                int f = entryFence[e];
-                double band = fences[f].hysteresisMeters() + accuracy;
-                if (entryLow[e] > band) {
-                    out.add(new Candidate(fences[f], entryLow[e]));
-                } else if (entryHigh[e] >= -band) {
-                    double d = measure(e, f, lon, lat);
-                    if (d >= -band) {
-                        out.add(new Candidate(fences[f], d));
-                    }
+        int ix = (int) Math.floor(lon / CELL), iy = (int) Math.floor(lat / CELL);
+        long cell = cells.get(CellCover.cellKey(ix, iy));
+        for (int k = (int) cell, e = (int) (cell >>> 32); k > 0; k--) {
+            int f = entries[e + FENCE];
+            int detail = entries[e + DETAIL];
+            double band = hysteresis[f] + accuracy;
+            float low = Float.intBitsToFloat(entries[e + LOW]);
+            if (low > band) {
+                out.add(new Candidate(fences[f], low));
+            } else if (Float.intBitsToFloat(entries[e + HIGH]) >= -band) {
+                double d = depthInCell(e, detail, f, ix, iy, lon, lat, band);
+                if (d >= -band) {
+                    out.add(new Candidate(fences[f], d));
                 }
             }
+            e += entryInts(detail);
         }
         for (int f : large) {
             addIfNear(f, lon, lat, accuracy, out);
@@ -185,13 +232,37 @@ public final class FenceIndex {
         return out;
     }
 
-    private double measure(int entry, int f, double lon, double lat) {
-        FenceShape s = shapes[f];
-        int count = entryCandCount[entry];
-        if (count <= 0 || s.form == FenceShape.Form.CIRCLE) {
-            return s.depth(lon, lat);
+    /**
+     * Returns the depth of a point of cell (ix, iy) in fence f, or an estimate of it that compares with -band and
+     * +band as the depth does. The depth at the nearest sample of the entry's detail, plus or minus the distance to
+     * that sample (depth changes by at most a metre a metre), usually decides; otherwise the depth is measured.
+     */
+    private double depthInCell(int entry, int detail, int f, int ix, int iy, double lon, double lat, double band) {
+        if (detail < 0) {
+            return shapes[f].depth(lon, lat);
         }
-        return s.depth(lon, lat, pool, entryCandStart[entry], count);
+        int gx = Math.min(GRID - 1, Math.max(0, (int) ((lon / CELL - ix) * GRID)));
+        int gy = Math.min(GRID - 1, Math.max(0, (int) ((lat / CELL - iy) * GRID)));
+        int k = gy * GRID + gx;
+        short sample = (short) (entries[entry + SAMPLES + k / 2] >> (16 * (k & 1)));
+        if (sample != CellCover.NO_SAMPLE) {
+            double depth = sample * CellCover.SAMPLE_METERS;
+            double dx = (lon - CellCover.sampleLon(ix, gx)) * Geodesy.lonScaleBound(lat);
+            double dy = (lat - CellCover.sampleLat(iy, gy)) * Geodesy.latScaleBound(lat);
+            double reach = Math.sqrt(dx * dx + dy * dy) * 1.001 + 0.001 * Math.abs(depth) + SAMPLE_SLACK_METERS;
+            if (depth - reach > band) {
+                return depth - reach;
+            }
+            if (depth + reach < -band) {
+                return depth + reach;
+            }
+            if (depth - reach >= -band && depth + reach <= band) {
+                return depth;
+            }
+        }
+        FenceShape s = shapes[f];
+        int count = runCount[detail];
+        return count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, runStart[detail], count);
     }
 
     private void measureNear(double lon, double lat, double accuracy, List<Candidate> out) {
@@ -233,7 +304,7 @@ public final class FenceIndex {
                 int ya = Math.max(y0, (int) Math.floor(ys[0] / CELL)),
                         yb = Math.min(y1, (int) Math.floor(ys[1] / CELL));
                 for (int y = ya; y <= yb; y++) {
-                    collectReaching(cells.get(CellTable.key(x, y)), filter, seen);
+                    collectReaching(cells.get(CellCover.cellKey(x, y)), filter, seen);
                 }
             }
             for (int f : large) {
@@ -263,14 +334,12 @@ public final class FenceIndex {
         return new double[] {Math.min(la, lb) - 1e-12, Math.max(la, lb) + 1e-12};
     }
 
-    private void collectReaching(int cell, Predicate<Fence> filter, List<Integer> seen) {
-        if (cell < 0) {
-            return;
-        }
-        for (int e = cellStart[cell], end = cellStart[cell + 1]; e < end; e++) {
-            if (entryHigh[e] >= 0) {
-                addUnseen(entryFence[e], filter, seen);
+    private void collectReaching(long cell, Predicate<Fence> filter, List<Integer> seen) {
+        for (int k = (int) cell, e = (int) (cell >>> 32); k > 0; k--) {
+            if (Float.intBitsToFloat(entries[e + HIGH]) >= 0) {
+                addUnseen(entries[e + FENCE], filter, seen);
             }
+            e += entryInts(entries[e + DETAIL]);
         }
     }
 
