@@ -4,7 +4,7 @@
 import { L } from 'leaflet';
 
 // in a pane of its own above the fences (whose overlay is redrawn after each move), below the markers and handles
-export const EDIT_PANE = 'fence-editing';
+const EDIT_PANE = 'fence-editing';
 export const EDIT_STYLE = { color: '#f08c00', weight: 3, dashArray: '6 4', fillColor: '#f08c00', fillOpacity: 0.2, className: 'fence-editing', pane: EDIT_PANE };
 
 /** Creates the editing pane on map once. */

@@ -8,8 +8,8 @@ import { checklist } from './checklist.js';
 import { h } from './dom.js';
 import { input, numberOf, row, select, showRow, textOf } from './form.js';
 
-export const KINDS = ['SAFE', 'DANGER', 'BAN'];
-export const DEFAULT_ZONE = 'Asia/Shanghai';
+const KINDS = ['SAFE', 'DANGER', 'BAN'];
+const DEFAULT_ZONE = 'Asia/Shanghai';
 
 /** {from, until} of a daily window written "HH:MM-HH:MM", or empty strings. */
 export function splitDaily(daily) {

@@ -187,7 +187,7 @@ class AdminConsoleSpec extends Specification {
         browser.waitUntil { browser.driver.findElements(By.cssSelector("#fence-list button[data-fence-id='$fence']")).isEmpty() }
     }
 
-    def "an admin claims an unknown device for a ward, sees its token once, and the device reports with it"() {
+    def "an admin claims an unknown device for a ward, sees its token once, the device reports with it, and deleting it stops that"() {
         given: 'a phone running OwnTracks tried to report before it was registered'
         String ward = data.ward(unique('赵奶奶'))
         String uniqueId = "ot-${UUID.randomUUID().toString().take(8)}".toString()
@@ -224,6 +224,15 @@ class AdminConsoleSpec extends Specification {
         then: 'the token is nowhere to be seen'
         !browser.driver.pageSource.contains(token)
         browser.driver.findElements(By.cssSelector('#device-token-value')).isEmpty()
+
+        when: 'the device is deleted, confirmed'
+        browser.find("#device-list li[data-unique-id='$uniqueId'] button.danger").click()
+        browser.driver.switchTo().alert().accept()
+
+        then:
+        browser.waitUntil { browser.driver.findElements(By.cssSelector("#device-list li[data-unique-id='$uniqueId']")).isEmpty() }
+        !(data.get('/api/devices') as List<Map>).any { it.uniqueId == uniqueId }
+        ownTracks(uniqueId, token) == 401
     }
 
     def "an admin creates a family account for a ward, and that family member logs in and sees the ward"() {
