@@ -40,6 +40,12 @@ export const routes = {
         `/api/alerts/stream?access_token=${encodeURIComponent(token)}${lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : ''}`,
     officers: () => '/api/officers',
     subjects: (kind) => (kind ? `/api/subjects?kind=${kind}` : '/api/subjects'),
+    subject: (id) => `/api/subjects/${encodeURIComponent(id)}`,
+    devices: () => '/api/devices',
+    device: (id) => `/api/devices/${encodeURIComponent(id)}`,
+    unknownDevices: () => '/api/devices/unknown',
+    users: () => '/api/users',
+    notifications: () => '/api/notifications',
     alertsOf: (statuses, limit = 500) => `/api/alerts?status=${statuses.join(',')}&limit=${limit}`,
     track: (id, from, to) =>
         `/api/subjects/${encodeURIComponent(id)}/track?from=${encodeURIComponent(from)}${to ? `&to=${encodeURIComponent(to)}` : ''}`,

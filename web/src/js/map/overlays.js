@@ -5,8 +5,11 @@ import { get, routes } from '../api.js';
 import { alertMarker, fenceLayer, positionMarker } from './layers.js';
 import { t } from '../i18n.js';
 
-/** Loads the fences in view (and again after the view moves) that pass filter; returns the layer group. */
-export function fenceOverlay(map, proj, filter = () => true) {
+/**
+ * Loads the fences in view (and again after the view moves) that pass filter; onSelect(feature), when given, is
+ * called when one is clicked. Returns the layer group.
+ */
+export function fenceOverlay(map, proj, filter = () => true, onSelect = null) {
     const group = L.featureGroup().addTo(map);
     let loaded = [];
     const load = async () => {
@@ -17,7 +20,11 @@ export function fenceOverlay(map, proj, filter = () => true) {
             const collection = await get(routes.fences([w, s, e, n].map((v) => v.toFixed(5))));
             loaded = (collection.features || []).filter(filter);
             group.clearLayers();
-            loaded.forEach((f) => group.addLayer(fenceLayer(f, proj)));
+            loaded.forEach((f) => {
+                const layer = fenceLayer(f, proj);
+                if (onSelect) layer.on('click', () => onSelect(f));
+                group.addLayer(layer);
+            });
         } catch {
             /* fences are not essential to see alerts; keep the last ones */
         }

@@ -1,12 +1,43 @@
-// The admin's view: the dispatcher's console plus the fence editor.
+// The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, subjects, devices and users.
 
+import { t } from '../i18n.js';
 import { mountConsole } from './console.js';
+import { renderDevices } from './devices.js';
 import { renderEditor } from './editor.js';
+import { renderSubjects } from './subjects.js';
+import { tabs } from './tabs.js';
+import { renderUsers } from './users.js';
+
+/** A tab's onShow that renders the panel the first time and refreshes it after. */
+function lazy(render) {
+    let view = null;
+    return (panel) => (view ? view.refresh() : (view = render(panel)));
+}
 
 /** Mounts the admin view; returns its teardown. */
 export function mountAdmin(shell) {
-    const stop = mountConsole(shell, { canAssign: true, canAck: true, canResolve: true, showOfficers: true, replay: true });
-    const { map, proj } = shell.console;
-    renderEditor(shell.side, map, proj, () => map.fire('moveend'));
+    const panes = tabs('admin', [
+        { key: 'alerts', label: t('alerts') },
+        { key: 'fences', label: t('fences') },
+        { key: 'subjects', label: t('subjects'), onShow: lazy(renderSubjects) },
+        { key: 'devices', label: t('devices'), onShow: lazy(renderDevices) },
+        { key: 'users', label: t('users'), onShow: lazy(renderUsers) },
+    ]);
+    shell.side.append(panes.element);
+    let editor = null;
+    const inAlerts = { ...shell, side: panes.panel('alerts') };
+    const stop = mountConsole(inAlerts, {
+        canAssign: true,
+        canAck: true,
+        canResolve: true,
+        showOfficers: true,
+        replay: true,
+        onFenceClick: (feature) => {
+            panes.select('fences');
+            editor.select(feature);
+        },
+    });
+    const { map, proj } = inAlerts.console;
+    editor = renderEditor(panes.panel('fences'), map, proj, () => map.fire('moveend'), () => panes.select('fences'));
     return stop;
 }

@@ -13,14 +13,14 @@ import { renderQueue } from './queue.js';
 import { renderReplay } from './replay.js';
 
 /**
- * Mounts the console into the shell. options: alertFilter, fenceFilter, canAssign, canAck, canResolve, queueExtra,
- * showOfficers, replay. Returns a teardown function.
+ * Mounts the console into the shell. options: alertFilter, fenceFilter, onFenceClick, canAssign, canAck, canResolve,
+ * queueExtra, showOfficers, replay. Returns a teardown function.
  */
 export function mountConsole(shell, options) {
     const { map, proj } = createMap(shell.mapElement, settings());
     legend(map);
     const store = createAlertStore(options.alertFilter);
-    const fences = fenceOverlay(map, proj, options.fenceFilter);
+    const fences = fenceOverlay(map, proj, options.fenceFilter, options.onFenceClick);
     const detailBox = h('div', { class: 'detail-box' });
     const trail = L.layerGroup().addTo(map);
     let selected = null; // {id, updatedAt} of the alert in the detail panel

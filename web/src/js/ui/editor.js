@@ -1,135 +1,146 @@
-// The admin's fence editor: draw a polygon, circle or corridor with Leaflet.draw, set its properties, save it
-// through POST /api/fences; import and export GeoJSON files.
+// The fence editor: draw a new fence with Leaflet.draw, or pick one (on the map or from the list) and change its shape
+// and properties; save with POST or PUT /api/fences, retire with DELETE after a confirmation; import and export GeoJSON.
 
 import { L } from 'leaflet';
-import { ApiError, get, post, routes } from '../api.js';
+import { del, post, put, routes } from '../api.js';
 import { t } from '../i18n.js';
-import { announce, h } from './dom.js';
+import { EDIT_STYLE, addEditPane, editableLayer, geometryOf, shapeOf, startEditing, stopEditing } from '../map/editing.js';
+import { h } from './dom.js';
+import { fenceFields, propertiesOf } from './fence-form.js';
+import { fenceFiles } from './fence-io.js';
+import { fenceList } from './fence-list.js';
+import { clearErrors, showError, showOk } from './form.js';
 
-const KINDS = ['SAFE', 'DANGER', 'BAN'];
-
-/** The GeoJSON Feature for a drawn Leaflet layer and form values, in WGS 84 whatever the basemap's datum. */
-export function featureOf(layer, values, proj) {
-    const lonLat = (ll) => proj.toLonLat(ll).map((v) => Math.round(v * 1e7) / 1e7);
-    const properties = {
-        name: values.name,
-        kind: values.kind,
-        dwellMinutes: values.kind === 'BAN' ? values.dwellMinutes || 30 : values.dwellMinutes || null,
-        hysteresisMeters: values.hysteresisMeters ?? 20,
-        subjects: [],
-        radiusMeters: null,
-        bufferMeters: null,
-        active: { from: null, until: null, daily: null, zone: 'Asia/Shanghai' },
-    };
-    let geometry;
-    if (layer instanceof L.Circle) {
-        geometry = { type: 'Point', coordinates: lonLat(layer.getLatLng()) };
-        properties.radiusMeters = Math.round(layer.getRadius() * 10) / 10;
-    } else if (layer instanceof L.Polygon) {
-        const ring = layer.getLatLngs()[0].map(lonLat);
-        ring.push(ring[0]);
-        geometry = { type: 'Polygon', coordinates: [ring] };
-    } else {
-        geometry = { type: 'LineString', coordinates: layer.getLatLngs().map(lonLat) };
-        properties.bufferMeters = values.bufferMeters || 30;
-    }
-    return { type: 'Feature', geometry, properties };
-}
-
-/** Adds the editor to the map and a form to el; reload() redraws the fences after a save. */
-export function renderEditor(el, map, proj, reload) {
+/**
+ * Adds the drawing tools to map and the editor to el; reloadMap() redraws the map's fences after a change, reveal()
+ * brings the editor into view when drawing starts. Returns {select(feature)} for fences clicked on the map.
+ */
+export function renderEditor(el, map, proj, reloadMap, reveal) {
+    addEditPane(map);
     const drawn = L.featureGroup().addTo(map);
-    const control = new L.Control.Draw({
+    map.addControl(new L.Control.Draw({
         position: 'topleft',
         draw: {
-            polygon: { showArea: false, allowIntersection: false },
-            circle: { showRadius: true },
-            polyline: { showLength: false },
+            polygon: { showArea: false, allowIntersection: false, shapeOptions: EDIT_STYLE },
+            circle: { showRadius: true, shapeOptions: EDIT_STYLE },
+            polyline: { showLength: false, shapeOptions: { ...EDIT_STYLE, fill: false } },
             rectangle: false,
             marker: false,
             circlemarker: false,
         },
-        edit: { featureGroup: drawn, remove: true },
-    });
-    map.addControl(control);
-    let pending = null;
-    map.on(L.Draw.Event.CREATED, (event) => {
+        // the shape in the editor is always editable (its handles show at once), so no separate edit mode
+        edit: false,
+    }));
+    const fields = fenceFields();
+    const message = h('div', { class: 'form-error', role: 'alert', id: 'fence-message' });
+    const heading = h('p', { class: 'editing-what', id: 'fence-editing' });
+    const shapeNote = h('p', { class: 'hint', id: 'fence-shape-note' });
+    const retire = h('button', { type: 'button', id: 'fence-delete', class: 'danger', hidden: true }, t('retireFence'));
+    const cancel = h('button', { type: 'button', id: 'fence-cancel' }, t('cancel'));
+    const form = h('form', { class: 'stacked-form fence-form', id: 'fence-form' },
+        heading, shapeNote, fields.controls, message,
+        h('div', { class: 'buttons' }, retire, cancel, h('button', { type: 'submit', class: 'primary', id: 'fence-save' }, t('save'))));
+    const list = fenceList((feature) => select(feature, true));
+    let current = null; // {layer, editable, feature: the stored fence, or null for a new drawing}
+    let drawing = false;
+
+    const describe = () => {
+        heading.textContent = current && current.feature ? t('editingFence', current.feature.properties.name) : t('newFence');
+        shapeNote.textContent = !current ? t('drawHint') : current.editable ? t('shapeHint') : t('multiPartHint');
+        retire.hidden = !(current && current.feature);
+    };
+    const clear = () => {
+        if (current) stopEditing(current.layer);
         drawn.clearLayers();
-        pending = event.layer;
-        drawn.addLayer(pending);
-        form.querySelector('#fence-name').focus();
+        current = null;
+        list.mark(null);
+        describe();
+    };
+    const start = (state) => {
+        clear();
+        current = state;
+        drawn.addLayer(state.layer);
+        if (state.editable) startEditing(state.layer);
+        fields.setShape(shapeOf(state.layer));
+        if (state.feature) list.mark(state.feature.properties.id);
+        describe();
+    };
+    const open = (feature) => {
+        start({ ...editableLayer(feature, proj), feature });
+        fields.fill(feature.properties);
+    };
+    /** Opens a stored fence for editing; zoom moves the map to it (when picked from the list). */
+    const select = (feature, zoom = false) => {
+        if (drawing) return;
+        clearErrors(form, message);
+        open(feature);
+        if (zoom) map.fitBounds(drawn.getBounds().pad(0.3));
+        fields.focus();
+    };
+    const changed = () => {
+        reloadMap();
+        list.refresh();
+    };
+
+    map.on(L.Draw.Event.DRAWSTART, () => {
+        drawing = true;
+        reveal();
     });
-    const field = (id, key, attrs = {}) => [h('label', { for: id }, t(key)), h('input', { id, name: key, ...attrs })];
-    const message = h('p', { class: 'form-error', role: 'alert', id: 'fence-message' });
-    const form = h('form', { class: 'fence-form', id: 'fence-form' },
-        h('p', { class: 'hint' }, t('drawHint')),
-        field('fence-name', 'name', { required: true }),
-        h('label', { for: 'fence-kind' }, t('kind')),
-        h('select', { id: 'fence-kind', name: 'kind' }, KINDS.map((k) => h('option', { value: k }, t(`kind.${k}`)))),
-        field('fence-dwell', 'dwellMinutes', { type: 'number', min: '1', value: '30' }),
-        field('fence-hysteresis', 'hysteresisMeters', { type: 'number', min: '0', value: '20' }),
-        field('fence-buffer', 'bufferMeters', { type: 'number', min: '1', value: '30' }),
-        message,
-        h('button', { type: 'submit', class: 'primary', id: 'fence-save' }, t('save')));
+    map.on(L.Draw.Event.DRAWSTOP, () => (drawing = false));
+    map.on(L.Draw.Event.CREATED, (event) => {
+        const wasStored = current && current.feature;
+        start({ layer: event.layer, editable: true, feature: null });
+        if (wasStored) fields.reset();
+        clearErrors(form, message);
+        fields.focus();
+    });
     form.addEventListener('submit', async (event) => {
         event.preventDefault();
-        message.classList.remove('ok');
-        if (!pending) {
+        if (!current) {
+            clearErrors(form, message);
             message.textContent = t('drawHint');
             return;
         }
-        const values = {
-            name: form.querySelector('#fence-name').value.trim(),
-            kind: form.querySelector('#fence-kind').value,
-            dwellMinutes: Number(form.querySelector('#fence-dwell').value) || null,
-            hysteresisMeters: Number(form.querySelector('#fence-hysteresis').value),
-            bufferMeters: Number(form.querySelector('#fence-buffer').value) || null,
-        };
+        const stored = current.feature;
+        const { geometry, radiusMeters } = current.editable
+            ? geometryOf(current.layer, proj)
+            : { geometry: stored.geometry, radiusMeters: stored.properties.radiusMeters };
+        const feature = { type: 'Feature', geometry, properties: propertiesOf(fields.values(), shapeOf(current.layer), radiusMeters, stored ? stored.properties : {}) };
         try {
-            await post(routes.fences(), featureOf(pending, values, proj));
-            drawn.clearLayers();
-            pending = null;
-            form.querySelector('#fence-name').value = '';
-            message.classList.add('ok');
-            message.textContent = t('saved');
-            announce(t('saved'));
-            reload();
-        } catch (e) {
-            message.textContent = e instanceof ApiError && e.fieldErrors.length ? e.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ') : e.message;
-        }
-    });
-    const file = h('input', { type: 'file', id: 'fence-import', accept: '.geojson,.json,application/geo+json', class: 'visually-hidden' });
-    file.addEventListener('change', async () => {
-        const text = await file.files[0].text();
-        const data = JSON.parse(text);
-        const features = data.type === 'FeatureCollection' ? data.features : [data];
-        let saved = 0;
-        for (const f of features) {
-            try {
-                await post(routes.fences(), f);
-                saved++;
-            } catch (e) {
-                message.textContent = `${f.properties && f.properties.name}: ${e.message}`;
+            const saved = stored ? await put(routes.fence(stored.properties.id), feature) : await post(routes.fences(), feature);
+            if (stored) open(saved);
+            else {
+                clear();
+                fields.reset();
             }
+            showOk(form, message, t('saved'));
+            changed();
+        } catch (e) {
+            showError(form, message, e);
         }
-        announce(`${t('saved')}: ${saved}`);
-        reload();
     });
-    el.append(h('section', { class: 'panel editor', id: 'fence-editor' }, h('h2', {}, t('fenceEditor')), form,
-        h('div', { class: 'buttons' },
-            h('label', { for: 'fence-import', class: 'button', tabindex: '0', onkeydown: (e) => e.key === 'Enter' && file.click() }, t('importGeoJson')), file,
-            h('button', { type: 'button', id: 'fence-export', onclick: () => exportFences(map, proj) }, t('exportGeoJson')))));
-}
-
-async function exportFences(map, proj) {
-    const b = map.getBounds().pad(2);
-    const [w, s] = proj.toLonLat(b.getSouthWest());
-    const [e, n] = proj.toLonLat(b.getNorthEast());
-    const collection = await get(routes.fences([w, s, e, n].map((v) => v.toFixed(5))));
-    const url = URL.createObjectURL(new Blob([JSON.stringify(collection, null, 2)], { type: 'application/geo+json' }));
-    const a = h('a', { href: url, download: 'geoward-fences.geojson' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    URL.revokeObjectURL(url);
+    cancel.addEventListener('click', () => {
+        clear();
+        fields.reset();
+        clearErrors(form, message);
+    });
+    retire.addEventListener('click', async () => {
+        const p = current && current.feature && current.feature.properties;
+        if (!p || !window.confirm(t('confirmRetire', p.name))) return;
+        try {
+            await del(routes.fence(p.id));
+            clear();
+            fields.reset();
+            showOk(form, message, t('retired', p.name));
+            changed();
+        } catch (e) {
+            showError(form, message, e);
+        }
+    });
+    fields.reset();
+    describe();
+    list.refresh();
+    el.append(h('section', { class: 'panel editor', id: 'fence-editor', 'aria-labelledby': 'fence-editor-title' },
+        h('h2', { id: 'fence-editor-title' }, t('fenceEditor')), list.element, form, fenceFiles(map, proj, message, changed)));
+    return { select };
 }

@@ -1,7 +1,7 @@
 // The family view: only the wards the server lets this user see, where and when each was last seen, their safe
 // zones, their alerts and "back home" notices. Phone-sized first.
 
-import { ApiError, get, routes } from '../api.js';
+import { get, routes } from '../api.js';
 import { ACTIVE_STATUSES, createAlertStore } from '../alerts.js';
 import { ago, formatTime, label, t } from '../i18n.js';
 import { createMap } from '../map/basemap.js';
@@ -9,6 +9,7 @@ import { alertOverlay, fenceOverlay } from '../map/overlays.js';
 import { positionMarker } from '../map/layers.js';
 import { settings } from '../settings.js';
 import { h, replace } from './dom.js';
+import { renderNotifications } from './notifications.js';
 import { renderQueue } from './queue.js';
 import { renderReplay } from './replay.js';
 
@@ -23,23 +24,6 @@ export function lastSeenOf(track) {
     return { lonLat: last.geometry.coordinates, time: p.time, battery: p.battery };
 }
 
-/**
- * The wards this user may see: GET /api/subjects where the server allows it; for a FAMILY user it answers 403
- * today, so the wards are read from the user's alerts instead (GET /api/alerts is scoped to their wards).
- * Returns {wards: [{id, name}], fromAlerts}.
- */
-async function loadWards(alerts) {
-    try {
-        const subjects = await get(routes.subjects('WARD'));
-        return { wards: subjects.filter((s) => !s.kind || s.kind === 'WARD'), fromAlerts: false };
-    } catch (e) {
-        if (!(e instanceof ApiError) || (e.status !== 403 && e.status !== 401)) throw e;
-    }
-    const byId = new Map();
-    alerts.forEach((f) => byId.set(String(f.properties.subjectId), { id: String(f.properties.subjectId), name: f.properties.subjectName }));
-    return { wards: [...byId.values()], fromAlerts: true };
-}
-
 /** Mounts the family view; returns its teardown. */
 export function mountFamily(shell) {
     const { map, proj } = createMap(shell.mapElement, settings());
@@ -52,9 +36,10 @@ export function mountFamily(shell) {
     const queue = renderQueue(shell.side, store, () => {});
     const noticesBox = h('section', { class: 'panel notices', id: 'notices' });
     shell.side.append(noticesBox);
+    const messages = renderNotifications(shell.side);
     const load = async () => {
         const history = (await get(routes.alertsOf(ALL_STATUSES))).features || [];
-        const { wards, fromAlerts } = await loadWards(history);
+        const wards = await get(routes.subjects('WARD'));
         wardIds = new Set(wards.map((w) => String(w.id)));
         const since = new Date(Date.now() - 86400000).toISOString();
         const seen = await Promise.all(
@@ -69,9 +54,9 @@ export function mountFamily(shell) {
             wardsBox,
             h('h2', { id: 'wards-title' }, t('myWards')),
             wards.length === 0 ? h('p', { class: 'empty' }, t('noWards')) : h('ul', { class: 'ward-list' }, wards.map((w, i) => wardItem(w, seen[i], map, proj))),
-            fromAlerts ? h('p', { class: 'hint', id: 'wards-note' }, t('wardsFromAlerts')) : null,
         );
         renderNotices(noticesBox, history.filter((f) => wardIds.has(String(f.properties.subjectId))));
+        messages.refresh();
         renderReplay(shell.side, map, proj, wards);
         const first = seen.find(Boolean);
         if (first) map.setView(proj.toLatLng(first.lonLat), 15);
@@ -79,7 +64,9 @@ export function mountFamily(shell) {
         await store.load();
     };
     load().catch((e) => wardsBox.append(h('p', { class: 'form-error' }, `${t('error')}: ${e.message}`)));
+    const poll = setInterval(() => messages.refresh(), 30000);
     return () => {
+        clearInterval(poll);
         queue.stop();
         map.remove();
     };

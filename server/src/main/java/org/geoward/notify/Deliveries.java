@@ -24,7 +24,9 @@ class Deliveries {
     private static final String SELECT =
             """
             SELECT n.id, n.dedupe_key, n.alert_id, n.channel, n.recipient, n.text, n.status, n.attempts, n.last_error,
-                   n.created_at, n.sent_at, n.read_at, u.username
+                   n.created_at, n.sent_at, n.read_at, u.username, n.payload ->> 'type' AS alert_type,
+                   n.payload ->> 'action' AS action,
+                   CASE WHEN n.payload ->> 'action' = 'RESOLVED' THEN n.payload ->> 'outcome' END AS outcome
             FROM notification n
             JOIN alert a ON a.id = n.alert_id
             LEFT JOIN app_user u ON n.channel = 'IN_APP' AND u.id::text = n.recipient
@@ -139,7 +141,10 @@ class Deliveries {
                 rs.getString("last_error"),
                 rs.getTimestamp("created_at").toInstant(),
                 instant(rs.getTimestamp("sent_at")),
-                instant(rs.getTimestamp("read_at")));
+                instant(rs.getTimestamp("read_at")),
+                rs.getString("alert_type"),
+                rs.getString("action"),
+                rs.getString("outcome"));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -289,6 +289,7 @@ class ConsoleSpec extends Specification {
     def "an admin draws a polygon fence in the editor, saves it, and the API returns it"() {
         given:
         logInAs(Role.ADMIN)
+        browser.find('#admin-tab-fences').click()
         browser.waitFor('#fence-editor')
         assert browser.find('.leaflet-draw-draw-circle').displayed
         assert browser.find('.leaflet-draw-draw-polyline').displayed

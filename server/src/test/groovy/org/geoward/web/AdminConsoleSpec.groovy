@@ -1,0 +1,365 @@
+package org.geoward.web
+
+import io.micronaut.http.HttpRequest
+import io.micronaut.http.client.HttpClient
+import io.micronaut.http.client.annotation.Client
+import io.micronaut.http.client.exceptions.HttpClientResponseException
+import io.micronaut.runtime.server.EmbeddedServer
+import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import jakarta.inject.Inject
+import org.geoward.security.PasswordHasher
+import org.geoward.security.Role
+import org.geoward.security.User
+import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
+import org.openqa.selenium.By
+import org.openqa.selenium.Dimension
+import org.openqa.selenium.interactions.Actions
+import spock.lang.Shared
+import spock.lang.Specification
+
+import javax.sql.DataSource
+import java.time.Instant
+
+/**
+ * The admin's tools and the family's messages in a real browser against the real server: editing and retiring a
+ * fence, registering a device (its token shown once), creating a family account, and the SMS a family member was
+ * sent. Data through the real APIs ({@link ApiData}); screenshots to target/screenshots.
+ */
+@MicronautTest(transactional = false)
+class AdminConsoleSpec extends Specification {
+    static final double LON = 107.3895, LAT = 29.7080   // central Fuling, by the Yangtze
+
+    @Inject EmbeddedServer server
+    @Inject @Client('/') HttpClient http
+    @Inject UserRepository users
+    @Inject PasswordHasher hasher
+    @Inject DataSource dataSource
+
+    @Shared Browser browser
+    @Shared ApiData data
+
+    def setup() {
+        browser = browser ?: new Browser(server.URL.toString().replaceAll('/$', ''))
+        data = data ?: new ApiData(http, new Accounts(http, users, hasher).tokenFor(Role.ADMIN), dataSource)
+        browser.driver.manage().window().setSize(new Dimension(1400, 900))
+        browser.fresh()
+    }
+
+    /** Each feature retires its fences while the server still runs (it is gone by cleanupSpec). */
+    def cleanup() {
+        data?.retireFences()
+    }
+
+    def cleanupSpec() {
+        browser?.close()
+    }
+
+    static String unique(String name) {
+        "$name ${UUID.randomUUID().toString().take(4)}".toString()
+    }
+
+    /** Logs in a new admin and opens the admin tab key (fences, subjects, devices, users). */
+    void adminOn(String tab) {
+        String username = "admin-${UUID.randomUUID().toString().take(8)}".toString()
+        users.save(new User(null, username, hasher.hash('pw-' + username), Role.ADMIN, null))
+        browser.logIn(username, 'pw-' + username)
+        browser.waitForPresent('#map path.district-outline')
+        browser.waitFor("#admin-tab-$tab").click()
+    }
+
+    /** Sets a form control's value as a person would (date and time inputs take typing in the browser's locale). */
+    void setValue(String css, String value) {
+        browser.js('''const el = document.querySelector(arguments[0]); el.value = arguments[1];
+                      el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));''', css, value)
+    }
+
+    /** A screenshot with the element at css scrolled into view. */
+    void shoot(String css, String name) {
+        browser.js('document.querySelector(arguments[0])?.scrollIntoView()', css)
+        browser.screenshot(name)
+    }
+
+    void type(String css, String text) {
+        def el = browser.find(css)
+        el.clear()
+        el.sendKeys(text)
+    }
+
+    /** POSTs an OwnTracks location as device uniqueId with token; returns the HTTP status. */
+    int ownTracks(String uniqueId, String token) {
+        String basic = Base64.encoder.encodeToString("$uniqueId:$token".getBytes('UTF-8'))
+        String body = """{"_type":"location","tid":"ot","lat":$LAT,"lon":$LON,"tst":${Instant.now().minusSeconds(5).epochSecond},"acc":10}"""
+        try {
+            http.toBlocking().exchange(HttpRequest.POST('/ingest/owntracks', body).contentType('application/json')
+                    .header('Authorization', "Basic $basic"), String).status.code
+        } catch (HttpClientResponseException e) {
+            e.status.code
+        }
+    }
+
+    def "an admin picks a fence from the list, moves a corner, changes its dwell, schedule and wards, and the API returns them"() {
+        given: 'a 600 m square ban zone with a 30-minute dwell, always active, and a ward'
+        String name = unique('乌江口禁渔区')
+        List<List<Double>> ring = [[LON - 0.003, LAT - 0.003], [LON + 0.003, LAT - 0.003], [LON + 0.003, LAT + 0.003], [LON - 0.003, LAT + 0.003], [LON - 0.003, LAT - 0.003]]
+        String fence = data.fence(name, 'BAN', [type: 'Polygon', coordinates: [ring]], [dwellMinutes: 30])
+        String wardName = unique('陈爷爷')
+        String ward = data.ward(wardName)
+        adminOn('fences')
+
+        when: 'the fence is found by name in the list and picked'
+        browser.waitFor("#fence-list button[data-fence-id='$fence']")
+        type('#fence-filter', name)
+        browser.find("#fence-list button[data-fence-id='$fence']").click()
+
+        then: 'its values fill the form and its corners can be dragged'
+        browser.waitUntil { browser.find('#fence-name').getAttribute('value') == name }
+        browser.find('#fence-dwell').getAttribute('value') == '30'
+        browser.find('#fence-zone').getAttribute('value') == 'Asia/Shanghai'
+        browser.find('#fence-editing').text.contains(name)
+        browser.waitFor('.leaflet-editing-icon')
+
+        when: 'the first corner is dragged 40 px east, and a daily window that starts and ends at 08:00 is saved'
+        new Actions(browser.driver).clickAndHold(browser.find('.leaflet-editing-icon')).moveByOffset(20, 0).moveByOffset(20, 0).release().perform()
+        type('#fence-dwell', '45')
+        setValue('#fence-active-from', '2026-12-01')
+        setValue('#fence-active-until', '2027-03-31')
+        setValue('#fence-daily-from', '08:00')
+        setValue('#fence-daily-until', '08:00')
+        type('#fence-zone', 'Asia/Urumqi')
+        type('#fence-subjects-filter', wardName)
+        browser.find("#fence-subjects-$ward").click()
+        browser.find('#fence-save').click()
+
+        then: 'the server refuses the empty window, and says so next to the daily hours'
+        browser.waitUntil { browser.find('#fence-daily-from-error').text.contains('empty') }
+        browser.find('#fence-daily-from').getAttribute('aria-invalid') == 'true'
+        browser.find('#fence-message').text.contains('请修改')
+        browser.find('#fence-message').text.contains('每日开始')
+        data.get("/api/fences/$fence").properties.dwellMinutes == 30
+        browser.screenshot('11-admin-fence-error')
+
+        when: 'the window is made 08:00 to 20:00 and saved'
+        setValue('#fence-daily-until', '20:00')
+        browser.find('#fence-save').click()
+
+        then:
+        browser.waitUntil { browser.find('#fence-message').text == '已保存' }
+        browser.find('#fence-daily-from-error').text == ''
+        Map saved = data.get("/api/fences/$fence") as Map
+        saved.properties.name == name
+        saved.properties.kind == 'BAN'
+        saved.properties.dwellMinutes == 45
+        saved.properties.active == [from: '2026-12-01', until: '2027-03-31', daily: '08:00-20:00', zone: 'Asia/Urumqi']
+        saved.properties.subjects == [ward]
+        List<List<Double>> corners = saved.geometry.coordinates[0]
+        corners.size() == 5
+        corners[0][0] > ring[0][0] + 0.0002     // moved east
+        Math.abs(corners[0][1] - ring[0][1]) < 0.0001
+        corners[1] == ring[1]
+        corners[4] == corners[0]
+
+        cleanup:
+        browser.screenshot('12-admin-fence-edited')
+    }
+
+    def "an admin retires a fence only after confirming"() {
+        given:
+        String fence = data.circle(unique('临时安全区'), 'SAFE', LON + 0.01, LAT, 150)
+        adminOn('fences')
+        browser.waitFor("#fence-list button[data-fence-id='$fence']").click()
+        browser.waitFor('#fence-delete')
+
+        when: 'the confirmation is dismissed'
+        browser.find('#fence-delete').click()
+        browser.driver.switchTo().alert().dismiss()
+
+        then:
+        data.get("/api/fences/$fence").properties.retiredAt == null
+
+        when: 'and then accepted'
+        browser.find('#fence-delete').click()
+        browser.driver.switchTo().alert().accept()
+
+        then:
+        browser.waitUntil { browser.find('#fence-message').text.contains('已停用') }
+        data.get("/api/fences/$fence").properties.retiredAt != null
+        browser.waitUntil { browser.driver.findElements(By.cssSelector("#fence-list button[data-fence-id='$fence']")).isEmpty() }
+    }
+
+    def "an admin claims an unknown device for a ward, sees its token once, the device reports with it, and deleting it stops that"() {
+        given: 'a phone running OwnTracks tried to report before it was registered'
+        String ward = data.ward(unique('赵奶奶'))
+        String uniqueId = "ot-${UUID.randomUUID().toString().take(8)}".toString()
+        assert ownTracks(uniqueId, 'guess') == 401
+        adminOn('devices')
+
+        when: 'it is claimed from the unknown devices and registered for the ward'
+        browser.waitFor("#unknown-devices li[data-unique-id='$uniqueId'] button.claim").click()
+        assert browser.find('#device-unique-id').getAttribute('value') == uniqueId
+        assert browser.find('#device-protocol').getAttribute('value') == 'OWNTRACKS'
+        browser.find("#device-subject option[value='$ward']").click()
+        browser.find('#device-save').click()
+        def tokenField = browser.waitFor('#device-token-value')
+        String token = tokenField.getAttribute('value')
+        browser.screenshot('13-admin-device-token')
+
+        then: 'the token is shown with the note to copy it now, and it is the real one'
+        token.length() >= 20
+        browser.find('#device-token-note').text.contains('只显示这一次')
+        browser.waitUntil { browser.driver.findElements(By.cssSelector("#device-list li[data-unique-id='$uniqueId']")).size() == 1 }
+        browser.driver.findElements(By.cssSelector("#unknown-devices li[data-unique-id='$uniqueId']")).isEmpty()
+        def listed = (data.get('/api/devices') as List<Map>).find { it.uniqueId == uniqueId }
+        listed.subjectId == ward
+        listed.protocol == 'OWNTRACKS'
+        listed.hasToken
+        !listed.containsKey('token')
+        ownTracks(uniqueId, token) == 200
+
+        when: 'the console is opened again'
+        browser.open('/')
+        browser.waitFor('#admin-tab-devices').click()
+        browser.waitFor("#device-list li[data-unique-id='$uniqueId']")
+
+        then: 'the token is nowhere to be seen'
+        !browser.driver.pageSource.contains(token)
+        browser.driver.findElements(By.cssSelector('#device-token-value')).isEmpty()
+
+        when: 'the device is deleted, confirmed'
+        browser.find("#device-list li[data-unique-id='$uniqueId'] button.danger").click()
+        browser.driver.switchTo().alert().accept()
+
+        then:
+        browser.waitUntil { browser.driver.findElements(By.cssSelector("#device-list li[data-unique-id='$uniqueId']")).isEmpty() }
+        !(data.get('/api/devices') as List<Map>).any { it.uniqueId == uniqueId }
+        ownTracks(uniqueId, token) == 401
+    }
+
+    def "an admin creates a family account for a ward, and that family member logs in and sees the ward"() {
+        given:
+        String wardName = unique('孙奶奶')
+        String ward = data.ward(wardName)
+        String username = "family-${UUID.randomUUID().toString().take(8)}".toString()
+        adminOn('users')
+        browser.waitFor('#user-wards-filter').sendKeys(wardName)
+        browser.waitFor("#user-wards-$ward")
+
+        when: 'a family account without a ward is submitted'
+        type('#user-name', username)
+        type('#user-password', 'correct horse battery')
+        browser.find('#user-save').click()
+
+        then: 'the server asks for a ward, next to the wards'
+        browser.waitUntil { browser.find('#user-wards-error').text.contains('ward') }
+        browser.find('#user-message').text.contains('可查看的家人')
+
+        when: 'the ward is ticked'
+        browser.find("#user-wards-$ward").click()
+        browser.find('#user-save').click()
+
+        then:
+        browser.waitUntil { browser.find('#user-message').text.contains(username) }
+        browser.waitFor("#user-list li[data-username='$username']").text.contains(wardName)
+        def account = (data.get('/api/users') as List<Map>).find { it.username == username }
+        account.role == 'FAMILY'
+        account.wardIds == [ward as long]
+        browser.screenshot('14-admin-users')
+
+        when: 'they log in'
+        browser.find('#logout').click()
+        browser.logIn(username, 'correct horse battery')
+
+        then:
+        browser.waitFor("#wards li.ward[data-subject-id='$ward']").text.contains(wardName)
+        browser.driver.findElements(By.cssSelector('#wards li.ward')).size() == 1
+        browser.find('#who').text.contains('家属')
+    }
+
+    def "an admin registers a ward with a guardian and changes an officer's travel mode"() {
+        given:
+        String guardianName = unique('周先生')
+        String guardian = data.subject('GUARDIAN', guardianName, [phone: '+8613900001111'])
+        String officer = data.subject('OFFICER', unique('吴警官'), [unit: 'POLICE', travelMode: 'WALK'])
+        String wardName = unique('周奶奶')
+        adminOn('subjects')
+        browser.waitFor('#subject-form')
+
+        when: 'a ward is registered with that guardian'
+        browser.find('#subject-kind option[value=WARD]').click()
+        type('#subject-name', wardName)
+        type('#subject-offline', '45')
+        type('#subject-guardians-filter', guardianName)
+        browser.waitFor("#subject-guardians-$guardian").click()
+        browser.find('#subject-save').click()
+
+        then:
+        browser.waitUntil { browser.find('#subject-message').text.contains(wardName) }
+        def ward = (data.get('/api/subjects?kind=WARD') as List<Map>).find { it.name == wardName }
+        ward.guardians == [guardian]
+        ward.offlineMinutes == 45
+
+        when: 'the officer is edited: by car now'
+        browser.find('#subject-filter option[value=OFFICER]').click()
+        browser.waitFor("#subject-list li[data-subject-id='$officer'] button.edit").click()
+        browser.find('#subject-travel option[value=CAR]').click()
+        browser.find('#subject-save').click()
+
+        then:
+        browser.waitUntil { browser.find('#subject-message').text.contains('已保存') }
+        data.get("/api/subjects/$officer").travelMode == 'CAR'
+        data.get("/api/subjects/$officer").unit == 'POLICE'
+
+        cleanup:
+        browser.screenshot('15-admin-subjects')
+    }
+
+    def "a family member on a phone sees the SMS they were sent about their ward, and the back-home message"() {
+        given: 'a guardian with a phone, their ward inside a safe zone, and their family account'
+        String phone = "+86139${(10000000 + new Random().nextInt(89999999))}".toString()
+        String guardian = data.subject('GUARDIAN', unique('郑女士'), [phone: phone])
+        String wardName = unique('郑爷爷')
+        String ward = data.subject('WARD', wardName, [guardians: [guardian]])
+        double lon = LON + 0.03, lat = LAT + 0.01
+        data.circle(unique('郑家'), 'SAFE', lon, lat, 200, [ward])
+        String username = "family-${UUID.randomUUID().toString().take(8)}".toString()
+        data.post('/api/users', [username: username, password: 'pw-' + username, role: 'FAMILY', wardIds: [ward as long], subjectId: guardian as long])
+
+        and: 'someone else\'s ward also wanders, with SMS to its own guardian'
+        String otherName = unique('别家老人')
+        String otherGuardian = data.subject('GUARDIAN', unique('别家监护人'), [phone: '+8613700002222'])
+        String other = data.subject('WARD', otherName, [guardians: [otherGuardian]])
+        data.circle(unique('别家'), 'SAFE', lon - 0.02, lat, 200, [other])
+
+        when: 'the ward walks off alone and comes back; the other wanders'
+        data.sightings([ApiData.fix(ward, lon, lat, 900), ApiData.fix(ward, lon + 0.006, lat, 600), ApiData.fix(ward, lon, lat, 120)])
+        data.sightings([ApiData.fix(other, lon - 0.02, lat, 900), ApiData.fix(other, lon - 0.026, lat, 600)])
+        browser.driver.manage().window().setSize(new Dimension(390, 844))
+        browser.logIn(username, 'pw-' + username)
+        def list = browser.waitFor('#notification-list')
+        browser.waitUntil { browser.driver.findElements(By.cssSelector('#notification-list li.channel-sms')).size() >= 2 }
+
+        then: 'the SMS about leaving, sent to their own phone, and the back-home one'
+        def sms = browser.driver.findElements(By.cssSelector('#notification-list li.channel-sms'))*.text
+        sms.any { it.contains(wardName) && it.contains('独自离开') && it.contains(phone) && it.contains('短信') }
+        browser.find('#notification-list li.channel-sms.back-home').text.contains('回到安全区域')
+        browser.find('#notification-list li.channel-sms.back-home').text.contains('已回到安全区')
+        !list.text.contains(otherName)
+        !list.text.contains('+8613700002222')
+
+        and: 'each delivery names the alert step that caused it'
+        def alert = data.alertOf(ward, 'WANDER')
+        def steps = (data.get("/api/notifications?alertId=$alert&channel=SMS") as List<Map>).collect { [it.alertType, it.action, it.outcome] }
+        steps.toSet() == [['WANDER', 'OPENED', null], ['WANDER', 'RESOLVED', 'RETURNED']].toSet()
+        shoot('#my-notifications', '16-family-messages-phone')
+
+        when:
+        browser.find('#language').findElement(By.cssSelector('option[value=en]')).click()
+
+        then:
+        browser.waitUntil { browser.find('#notifications-title').text == 'Messages sent to me' }
+        browser.waitUntil { browser.find('#notification-list li.back-home').text.contains('Back in the safe zone') }
+
+        cleanup:
+        shoot('#my-notifications', '17-family-messages-phone-en')
+    }
+}
