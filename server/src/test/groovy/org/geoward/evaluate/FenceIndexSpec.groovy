@@ -225,19 +225,18 @@ class FenceIndexSpec extends Specification {
         exactlyChecked > 1000
     }
 
-    def "building an index of 10,000 fences of the benchmark mix takes a few seconds at most"() {
+    def "an index of 10,000 fences of the benchmark mix holds every fence, in a bounded number of cell entries"() {
+        // how long the build takes is for the benchmark (docs/benchmarks.md), not for a timed test on a shared machine
         given:
         def fences = SyntheticFences.generate(10_000, 1)
 
         when:
-        FenceIndex.of(fences)
-        long start = System.nanoTime()
         def index = FenceIndex.of(fences)
-        double seconds = (System.nanoTime() - start) / 1e9
-        println "FenceIndex.of(10,000 fences): ${String.format('%.2f', seconds)} s, ${index.cellEntries()} cell entries"
+        println "FenceIndex.of(10,000 fences): ${index.cellEntries()} cell entries"
 
         then:
         index.size() == 10_000
-        seconds < 6
+        index.cellEntries() >= 10_000
+        index.cellEntries() < 3_000_000 // 1.42M today; a covering gone wild (every cell of the box) would be far more
     }
 }
