@@ -138,6 +138,39 @@ class WebhookSpec extends Specification {
         receiver.close()
     }
 
+    def "a ward out and back within one transaction: the OPENED message carries no outcome, the RESOLVED one RETURNED"() {
+        given:
+        def receiver = new Receiver()
+        subscribe(receiver.url())
+        def ward = scene.subject('WARD', '来回')
+
+        when: "the alert is opened and resolved, and both steps appended, in one transaction (as one batch of fixes does)"
+        def alert = scene.value("""
+            WITH a AS (
+                INSERT INTO alert (type, status, outcome, subject_id, opened_at, resolved_at, pos, last_fix_at)
+                VALUES ('WANDER', 'RESOLVED', 'RETURNED', ?, now(), now(),
+                        ST_SetSRID(ST_MakePoint(107.39, 29.70), 4326)::geography, now()) RETURNING id
+            ), opened AS (
+                INSERT INTO alert_event (alert_id, actor, action, status, detail)
+                SELECT id, 'system', 'OPENED', 'OPEN', jsonb_build_object('type', 'WANDER') FROM a
+            ), resolved AS (
+                INSERT INTO alert_event (alert_id, actor, action, status, detail)
+                SELECT id, 'system', 'RESOLVED', 'RESOLVED', jsonb_build_object('outcome', 'RETURNED') FROM a
+            )
+            SELECT id FROM a""", [ward]) as long
+
+        then:
+        eventually.eventually {
+            assert receiver.delivered().size() == 2
+        }
+        def payloads = receiver.delivered().collect { new JsonSlurper().parseText(it.body) }.findAll { it.alertId == alert }
+        payloads.find { it.action == 'OPENED' }.outcome == null
+        payloads.find { it.action == 'RESOLVED' }.outcome == 'RETURNED'
+
+        cleanup:
+        receiver.close()
+    }
+
     def "admins list subscriptions without their secrets and delete them"() {
         given:
         def subscription = subscribe("https://example.org/geoward")
