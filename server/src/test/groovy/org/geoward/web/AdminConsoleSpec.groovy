@@ -251,7 +251,7 @@ class AdminConsoleSpec extends Specification {
 
         then: 'the server asks for a ward, next to the wards'
         browser.waitUntil { browser.find('#user-wards-error').text.contains('ward') }
-        browser.find('#user-message').text.contains('可查看的家人')
+        browser.find('#user-message').text.contains('可查看的老人')
 
         when: 'the ward is ticked'
         browser.find("#user-wards-$ward").click()
