@@ -72,11 +72,14 @@ export function renderSubjects(el) {
         if (subject) name.focus();
     };
     const loadGuardians = () => get(routes.subjects('GUARDIAN')).then((g) => guardians.setItems(g)).catch(() => guardians.setItems([]));
+    let latest = 0; // a slower, older answer must not overwrite the list for the filter chosen since
     const refresh = async () => {
+        const mine = ++latest;
         loadGuardians();
         let subjects;
         try {
             subjects = await get(routes.subjects(kindFilter.value || null));
+            if (mine !== latest) return;
         } catch (e) {
             replace(list, h('li', { class: 'form-error' }, `${t('error')}: ${e.message}`));
             return;

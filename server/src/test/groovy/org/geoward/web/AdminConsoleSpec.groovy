@@ -167,7 +167,7 @@ class AdminConsoleSpec extends Specification {
         given:
         String fence = data.circle(unique('临时安全区'), 'SAFE', LON + 0.01, LAT, 150)
         adminOn('fences')
-        browser.waitFor("#fence-list button[data-fence-id='$fence']").click()
+        browser.click("#fence-list button[data-fence-id='$fence']")
         browser.waitFor('#fence-delete')
 
         when: 'the confirmation is dismissed'
@@ -300,7 +300,7 @@ class AdminConsoleSpec extends Specification {
 
         when: 'the officer is edited: by car now'
         browser.find('#subject-filter option[value=OFFICER]').click()
-        browser.waitFor("#subject-list li[data-subject-id='$officer'] button.edit").click()
+        browser.click("#subject-list li[data-subject-id='$officer'] button.edit")
         browser.find('#subject-travel option[value=CAR]').click()
         browser.find('#subject-save').click()
 

@@ -70,6 +70,14 @@ class Browser implements Closeable {
         new WebDriverWait(driver, Duration.ofSeconds(seconds)).ignoring(StaleElementReferenceException).until { condition() }
     }
 
+    /** Clicks the element once visible; if a re-render replaces it under the click, finds it again. */
+    void click(String css, int seconds = 15) {
+        waitUntil(seconds) {
+            waitFor(css, seconds).click()
+            true
+        }
+    }
+
     WebElement find(String css) {
         driver.findElement(By.cssSelector(css))
     }
