@@ -6,7 +6,6 @@ import io.micronaut.http.client.annotation.Client
 import io.micronaut.runtime.server.EmbeddedServer
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import jakarta.inject.Inject
-import org.geoward.alert.Logins
 import org.geoward.fence.FenceCatalog
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role

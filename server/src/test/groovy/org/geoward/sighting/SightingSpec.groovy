@@ -14,7 +14,6 @@ import org.geoward.fence.FenceCatalog
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
-import org.geoward.alert.Logins
 import org.geoward.support.Accounts
 import spock.lang.Shared
 import spock.lang.Specification
