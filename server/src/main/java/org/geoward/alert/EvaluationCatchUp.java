@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.geoward.sighting.FixConsumer;
 import org.geoward.sighting.Sighting;
 import org.geoward.sighting.Source;
+import org.geoward.subject.SubjectDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +37,19 @@ public class EvaluationCatchUp {
 
     private final JdbcOperations jdbc;
     private final FixConsumer evaluation;
+    private final SubjectDirectory directory;
     private final Duration lookback;
     private final Duration grace;
 
     EvaluationCatchUp(
             JdbcOperations jdbc,
             FixConsumer evaluation,
+            SubjectDirectory directory,
             @Value("${geoward.evaluate.catch-up-lookback:24h}") Duration lookback,
             @Value("${geoward.evaluate.catch-up-grace:30s}") Duration grace) {
         this.jdbc = jdbc;
         this.evaluation = evaluation;
+        this.directory = directory;
         this.lookback = lookback;
         this.grace = grace;
     }
@@ -57,10 +63,12 @@ public class EvaluationCatchUp {
         if (missed.isEmpty()) {
             return 0;
         }
-        long subjects =
-                missed.stream().mapToLong(Sighting::subjectId).distinct().count();
-        LOG.warn("{} stored fixes of {} subjects were never evaluated; evaluating them now", missed.size(), subjects);
-        evaluation.accept(missed);
+        Set<Long> subjects = missed.stream().map(Sighting::subjectId).collect(Collectors.toSet());
+        LOG.warn(
+                "{} stored fixes of {} subjects were never evaluated; evaluating them now",
+                missed.size(),
+                subjects.size());
+        evaluation.accept(missed, directory.findAll(subjects));
         return missed.size();
     }
 

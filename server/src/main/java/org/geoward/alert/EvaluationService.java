@@ -20,7 +20,6 @@ import org.geoward.fence.FenceCatalog;
 import org.geoward.sighting.FixConsumer;
 import org.geoward.sighting.Sighting;
 import org.geoward.sighting.SubjectMoved;
-import org.geoward.subject.SubjectDirectory;
 import org.geoward.subject.SubjectInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,6 @@ public class EvaluationService implements FixConsumer {
 
     private final Evaluator evaluator = new Evaluator();
     private final FenceCatalog fences;
-    private final SubjectDirectory directory;
     private final TransactionOperations<Connection> tx;
     private final JdbcOperations jdbc;
     private final StateStore states;
@@ -59,7 +57,6 @@ public class EvaluationService implements FixConsumer {
 
     EvaluationService(
             FenceCatalog fences,
-            SubjectDirectory directory,
             TransactionOperations<Connection> tx,
             JdbcOperations jdbc,
             StateStore states,
@@ -69,7 +66,6 @@ public class EvaluationService implements FixConsumer {
             ApplicationEventPublisher<AlertChanged> publisher,
             ApplicationEventPublisher<SubjectMoved> movements) {
         this.fences = fences;
-        this.directory = directory;
         this.tx = tx;
         this.jdbc = jdbc;
         this.states = states;
@@ -81,12 +77,11 @@ public class EvaluationService implements FixConsumer {
     }
 
     @Override
-    public void accept(List<Sighting> sightings) {
+    public void accept(List<Sighting> sightings, Map<Long, SubjectInfo> subjects) {
         Map<Long, List<Sighting>> bySubject = new TreeMap<>();
         for (Sighting s : sightings) {
             bySubject.computeIfAbsent(s.subjectId(), k -> new ArrayList<>()).add(s);
         }
-        Map<Long, SubjectInfo> subjects = directory.findAll(bySubject.keySet());
         bySubject.keySet().retainAll(subjects.keySet());
         if (bySubject.isEmpty()) {
             return;

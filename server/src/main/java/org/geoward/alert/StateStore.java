@@ -4,6 +4,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,8 +62,9 @@ class StateStore {
     }
 
     /**
-     * Locks and returns the states of {@code subjectIds}, creating empty ones the first time: one {@code INSERT}
-     * of the missing rows and one {@code SELECT ... FOR UPDATE}, both in ascending subject id order.
+     * Locks and returns the states of {@code subjectIds}, creating empty ones the first time: one {@code SELECT ...
+     * FOR UPDATE} in ascending subject id order; only if some rows are missing, one {@code INSERT} of those (also
+     * ascending) and a second {@code SELECT ... FOR UPDATE} of them.
      */
     Map<Long, SubjectState> lockAndLoadAll(Collection<Long> subjectIds) {
         Long[] ids = new TreeSet<>(subjectIds).toArray(Long[]::new);
@@ -70,17 +72,26 @@ class StateStore {
         if (ids.length == 0) {
             return out;
         }
-        String empty = new SubjectState().toJson();
-        jdbc.prepareStatement(
-                """
-                INSERT INTO subject_state (subject_id, state)
-                SELECT id, ?::jsonb FROM unnest(?::bigint[]) WITH ORDINALITY AS v(id, n) ORDER BY n
-                ON CONFLICT DO NOTHING""",
-                ps -> {
-                    ps.setString(1, empty);
-                    ps.setArray(2, ps.getConnection().createArrayOf("bigint", ids));
-                    return ps.executeUpdate();
-                });
+        selectForUpdate(ids, out);
+        if (out.size() < ids.length) {
+            Long[] missing =
+                    Arrays.stream(ids).filter(id -> !out.containsKey(id)).toArray(Long[]::new);
+            jdbc.prepareStatement(
+                    """
+                    INSERT INTO subject_state (subject_id, state)
+                    SELECT id, ?::jsonb FROM unnest(?::bigint[]) WITH ORDINALITY AS v(id, n) ORDER BY n
+                    ON CONFLICT DO NOTHING""",
+                    ps -> {
+                        ps.setString(1, new SubjectState().toJson());
+                        ps.setArray(2, ps.getConnection().createArrayOf("bigint", missing));
+                        return ps.executeUpdate();
+                    });
+            selectForUpdate(missing, out);
+        }
+        return out;
+    }
+
+    private void selectForUpdate(Long[] ids, Map<Long, SubjectState> out) {
         jdbc.prepareStatement(
                 """
                 SELECT subject_id, state::text FROM subject_state WHERE subject_id = ANY(?)
@@ -94,7 +105,6 @@ class StateStore {
                     }
                     return null;
                 });
-        return out;
     }
 
     /** Writes the states back in one statement (the rows must have been locked by {@link #lockAndLoadAll}). */

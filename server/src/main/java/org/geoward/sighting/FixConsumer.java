@@ -1,6 +1,8 @@
 package org.geoward.sighting;
 
 import java.util.List;
+import java.util.Map;
+import org.geoward.subject.SubjectInfo;
 
 /**
  * Takes stored sightings for evaluation. The one entry into the evaluator: the in-process implementation
@@ -12,6 +14,9 @@ import java.util.List;
  */
 public interface FixConsumer {
 
-    /** Evaluates sightings of any subjects, in any order (each is sorted by event time per subject). */
-    void accept(List<Sighting> sightings);
+    /**
+     * Evaluates sightings of any subjects, in any order (each is sorted by event time per subject). {@code subjects}
+     * holds the subjects the caller looked up for them, by id; sightings of a subject not in it are skipped.
+     */
+    void accept(List<Sighting> sightings, Map<Long, SubjectInfo> subjects);
 }

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,7 +69,8 @@ public class SightingService {
                 }
             }
         }
-        List<Sighting> resolved = resolve(inputs, rejected);
+        Map<Long, SubjectInfo> subjects = new HashMap<>();
+        List<Sighting> resolved = resolve(inputs, rejected, subjects);
         Map<SightingStore.Key, Sighting> unique = new LinkedHashMap<>();
         for (Sighting s : resolved) {
             unique.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
@@ -77,15 +79,19 @@ public class SightingService {
         if (!fresh.isEmpty()) {
             List<Sighting> ordered = new ArrayList<>(fresh);
             ordered.sort(Comparator.comparing(Sighting::time));
-            evaluation.accept(ordered);
+            evaluation.accept(ordered, subjects);
         }
         List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());
         rejected.forEach((index, error) -> list.add(new RecordResult.Rejection(index, error)));
         return new RecordResult(fresh.size(), resolved.size() - fresh.size(), list);
     }
 
-    /** Turns the valid inputs into sightings of known subjects; the unknown ones go to {@code rejected}. */
-    private List<Sighting> resolve(List<SightingInput> inputs, Map<Integer, String> rejected) {
+    /**
+     * Turns the valid inputs into sightings of known subjects; the unknown ones go to {@code rejected}, and every
+     * subject the sightings name to {@code subjects}.
+     */
+    private List<Sighting> resolve(
+            List<SightingInput> inputs, Map<Integer, String> rejected, Map<Long, SubjectInfo> subjects) {
         Set<Long> subjectIds = new LinkedHashSet<>();
         Set<String> deviceIds = new LinkedHashSet<>();
         Set<String> trackIds = new LinkedHashSet<>();
@@ -101,7 +107,7 @@ public class SightingService {
                 }
             }
         }
-        Map<Long, SubjectInfo> subjects = directory.findAll(subjectIds);
+        subjects.putAll(directory.findAll(subjectIds));
         Map<String, Optional<DeviceBinding>> devices = new HashMap<>();
         deviceIds.forEach(d -> devices.put(d, directory.deviceByUniqueId(d)));
         Map<String, Long> visitors = new HashMap<>();
@@ -134,6 +140,13 @@ public class SightingService {
             }
             out.add(sighting(in, subjectId, deviceRow));
         }
+        Set<Long> others = new HashSet<>();
+        out.forEach(s -> {
+            if (!subjects.containsKey(s.subjectId())) {
+                others.add(s.subjectId());
+            }
+        });
+        subjects.putAll(directory.findAll(others));
         return out;
     }
 
