@@ -22,11 +22,17 @@ class CatchUpSpec extends AlertSpecBase {
                 subject, scene.at(minutes), receivedSecondsAgo, lon, lat)
     }
 
-    def "a ward's exit stored before a crash but never evaluated raises WANDER at the next catch-up, once"() {
-        given: 'a ward seen at home, evaluated as usual'
+    /** A ward with a 200 m SAFE circle, evaluated at home {@code minutes} after the scene's base time. */
+    long wardAtHome(double minutes) {
         long ward = scene.subject('WARD')
         scene.circle('SAFE', LON, LAT, 200, [ward])
-        scene.post(token, scene.fix(ward, 0, LON, LAT))
+        scene.post(token, scene.fix(ward, minutes, LON, LAT))
+        ward
+    }
+
+    def "a ward's exit stored before a crash but never evaluated raises WANDER at the next catch-up, once"() {
+        given: 'a ward seen at home, evaluated as usual'
+        long ward = wardAtHome(0)
 
         and: 'two fixes 2 km out, stored a minute ago, whose evaluation never happened'
         storeOnly(ward, 5, LON + 2 * KM, LAT, 60)
@@ -49,9 +55,7 @@ class CatchUpSpec extends AlertSpecBase {
 
     def "a fix just stored is left to the evaluation still running on it (grace period)"() {
         given:
-        long ward = scene.subject('WARD')
-        scene.circle('SAFE', LON, LAT, 200, [ward])
-        scene.post(token, scene.fix(ward, 0, LON, LAT))
+        long ward = wardAtHome(0)
         storeOnly(ward, 5, LON + 2 * KM, LAT, 0)
 
         expect:
@@ -60,9 +64,7 @@ class CatchUpSpec extends AlertSpecBase {
 
     def "an out-of-order fix older than the last evaluated one is not caught up"() {
         given:
-        long ward = scene.subject('WARD')
-        scene.circle('SAFE', LON, LAT, 200, [ward])
-        scene.post(token, scene.fix(ward, 10, LON, LAT))
+        long ward = wardAtHome(10)
         storeOnly(ward, 5, LON + 2 * KM, LAT, 60)
 
         expect:

@@ -1,24 +1,13 @@
 package org.geoward.web
 
 import io.micronaut.http.HttpRequest
-import io.micronaut.http.client.HttpClient
-import io.micronaut.http.client.annotation.Client
 import io.micronaut.http.client.exceptions.HttpClientResponseException
-import io.micronaut.runtime.server.EmbeddedServer
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
-import jakarta.inject.Inject
-import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
-import org.geoward.security.User
-import org.geoward.security.UserRepository
-import org.geoward.support.Accounts
 import org.openqa.selenium.By
 import org.openqa.selenium.Dimension
 import org.openqa.selenium.interactions.Actions
-import spock.lang.Shared
-import spock.lang.Specification
 
-import javax.sql.DataSource
 import java.time.Instant
 
 /**
@@ -27,44 +16,11 @@ import java.time.Instant
  * sent. Data through the real APIs ({@link ApiData}); screenshots to target/screenshots.
  */
 @MicronautTest(transactional = false)
-class AdminConsoleSpec extends Specification {
-    static final double LON = 107.3895, LAT = 29.7080   // central Fuling, by the Yangtze
-
-    @Inject EmbeddedServer server
-    @Inject @Client('/') HttpClient http
-    @Inject UserRepository users
-    @Inject PasswordHasher hasher
-    @Inject DataSource dataSource
-
-    @Shared Browser browser
-    @Shared ApiData data
-
-    def setup() {
-        browser = browser ?: new Browser(server.URL.toString().replaceAll('/$', ''))
-        data = data ?: new ApiData(http, new Accounts(http, users, hasher).tokenFor(Role.ADMIN), dataSource)
-        browser.driver.manage().window().setSize(new Dimension(1400, 900))
-        browser.fresh()
-    }
-
-    /** Each feature retires its fences while the server still runs (it is gone by cleanupSpec). */
-    def cleanup() {
-        data?.retireFences()
-    }
-
-    def cleanupSpec() {
-        browser?.close()
-    }
-
-    static String unique(String name) {
-        "$name ${UUID.randomUUID().toString().take(4)}".toString()
-    }
+class AdminConsoleSpec extends BrowserSpec {
 
     /** Logs in a new admin and opens the admin tab key (fences, subjects, devices, users). */
     void adminOn(String tab) {
-        String username = "admin-${UUID.randomUUID().toString().take(8)}".toString()
-        users.save(new User(null, username, hasher.hash('pw-' + username), Role.ADMIN, null))
-        browser.logIn(username, 'pw-' + username)
-        browser.waitForPresent('#map path.district-outline')
+        logInAs(Role.ADMIN)
         browser.waitFor("#admin-tab-$tab").click()
     }
 

@@ -1,22 +1,11 @@
 package org.geoward.web
 
-import io.micronaut.http.client.HttpClient
-import io.micronaut.http.client.annotation.Client
-import io.micronaut.runtime.server.EmbeddedServer
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
-import jakarta.inject.Inject
-import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
-import org.geoward.security.User
-import org.geoward.security.UserRepository
-import org.geoward.support.Accounts
 import org.openqa.selenium.By
 import org.openqa.selenium.Dimension
 import org.openqa.selenium.interactions.Actions
-import spock.lang.Shared
-import spock.lang.Specification
 
-import javax.sql.DataSource
 
 /**
  * The map console in a real browser (Debian's headless Chromium) against the real server and its real APIs: every
@@ -24,48 +13,7 @@ import javax.sql.DataSource
  * One browser for the whole class, as Chromium is slow to start. Screenshots of each view go to target/screenshots.
  */
 @MicronautTest(transactional = false)
-class ConsoleSpec extends Specification {
-    static final double LON = 107.3895, LAT = 29.7080   // central Fuling, by the Yangtze
-
-    @Inject EmbeddedServer server
-    @Inject @Client('/') HttpClient http
-    @Inject UserRepository users
-    @Inject PasswordHasher hasher
-    @Inject DataSource dataSource
-
-    @Shared Browser browser
-    @Shared ApiData data
-
-    def setup() {
-        browser = browser ?: new Browser(server.URL.toString().replaceAll('/$', ''))
-        data = data ?: new ApiData(http, new Accounts(http, users, hasher).tokenFor(Role.ADMIN), dataSource)
-        browser.driver.manage().window().setSize(new Dimension(1400, 900))
-        browser.fresh()
-    }
-
-    def cleanupSpec() {
-        data?.retireFences()
-        browser?.close()
-    }
-
-    /** A new user with role; returns [username, password]. */
-    List<String> account(Role role, Long subjectId = null) {
-        String username = "${role.name().toLowerCase()}-${UUID.randomUUID().toString().take(8)}".toString()
-        String password = 'pw-' + username
-        users.save(new User(null, username, hasher.hash(password), role, subjectId))
-        [username, password]
-    }
-
-    void logInAs(Role role, Long subjectId = null) {
-        def (u, p) = account(role, subjectId)
-        browser.logIn(u, p)
-        browser.waitForPresent('#map path.district-outline')
-    }
-
-    /** A unique name, so features never see each other's data. */
-    static String unique(String name) {
-        "$name ${UUID.randomUUID().toString().take(4)}".toString()
-    }
+class ConsoleSpec extends BrowserSpec {
 
     def "the login page speaks Chinese by default"() {
         when:
