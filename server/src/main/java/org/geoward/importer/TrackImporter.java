@@ -48,7 +48,7 @@ public class TrackImporter {
      */
     public ImportResult importTrack(long subjectId, Format format, InputStream in, ImportRun run) throws IOException {
         try {
-            ImportResult result = importTrack(subjectId, format, new CountingInputStream(in, run), run);
+            ImportResult result = read(subjectId, format, new CountingInputStream(in, run), run);
             run.done();
             return result;
         } catch (IOException | RuntimeException e) {
@@ -57,8 +57,7 @@ public class TrackImporter {
         }
     }
 
-    private ImportResult importTrack(long subjectId, Format format, CountingInputStream in, ImportRun run)
-            throws IOException {
+    private ImportResult read(long subjectId, Format format, CountingInputStream in, ImportRun run) throws IOException {
         long started = System.nanoTime();
         Counts counts = new Counts();
         List<TrackPoint> batch = new ArrayList<>(BATCH);

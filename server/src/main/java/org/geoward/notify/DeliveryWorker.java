@@ -26,11 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the outbox. {@link NotifySettings#workers} threads each poll every {@link NotifySettings#pollInterval}: a
  * thread claims due PENDING rows one at a time ({@code FOR UPDATE SKIP LOCKED}, so the threads, and several nodes,
- * share the table without sending a row twice, and a receiver that is slow to answer holds up one thread only), sends each through its {@link Channel} while holding the row lock, and in the same
- * transaction records the attempt in {@code notification_attempt} and either marks the row SENT or schedules the
- * next attempt after an exponential backoff ({@link NotifySettings#backoffAfter}); after
- * {@link NotifySettings#maxAttempts} failures the row is FAILED. All state is in the database, so a restart resumes
- * where it stopped; a send whose commit is lost is repeated with the same message id, which receivers drop.
+ * share the table without sending a row twice, and a receiver that is slow to answer holds up one thread only),
+ * sends each through its {@link Channel} while holding the row lock, and in the same transaction records the attempt
+ * in {@code notification_attempt} and either marks the row SENT or schedules the next attempt after an exponential
+ * backoff ({@link NotifySettings#backoffAfter}); after {@link NotifySettings#maxAttempts} failures the row is
+ * FAILED. All state is in the database, so a restart resumes where it stopped; a send whose commit is lost is
+ * repeated with the same message id, which receivers drop.
  */
 @Singleton
 final class DeliveryWorker {
@@ -40,6 +41,7 @@ final class DeliveryWorker {
     private final TransactionOperations<Connection> transactions;
     private final NotifySettings settings;
     private final Map<ChannelKind, Channel> channels = new EnumMap<>(ChannelKind.class);
+    private final int workers;
     private final ScheduledExecutorService threads;
     private volatile boolean stopped;
 
@@ -52,8 +54,9 @@ final class DeliveryWorker {
         this.transactions = transactions;
         this.settings = settings;
         channels.forEach(c -> this.channels.put(c.kind(), c));
+        this.workers = Math.max(1, settings.workers());
         AtomicInteger numbers = new AtomicInteger();
-        this.threads = Executors.newScheduledThreadPool(Math.max(1, settings.workers()), task -> {
+        this.threads = Executors.newScheduledThreadPool(workers, task -> {
             Thread thread = new Thread(task, "deliver-" + numbers.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -63,8 +66,8 @@ final class DeliveryWorker {
     @EventListener
     void start(StartupEvent event) {
         long every = Math.max(10, settings.pollInterval().toMillis());
-        for (int i = 0; i < Math.max(1, settings.workers()); i++) {
-            threads.scheduleWithFixedDelay(this::poll, 1_000 + i * every / settings.workers(), every, MILLISECONDS);
+        for (int i = 0; i < workers; i++) {
+            threads.scheduleWithFixedDelay(this::poll, 1_000 + i * every / workers, every, MILLISECONDS);
         }
     }
 

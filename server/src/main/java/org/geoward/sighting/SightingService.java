@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.DeviceBinding;
 import org.geoward.subject.SubjectDirectory;
@@ -140,13 +140,14 @@ public class SightingService {
             }
             out.add(sighting(in, subjectId, deviceRow));
         }
-        Set<Long> others = new HashSet<>();
-        out.forEach(s -> {
-            if (!subjects.containsKey(s.subjectId())) {
-                others.add(s.subjectId());
-            }
-        });
-        subjects.putAll(directory.findAll(others));
+        // devices and camera tracks name subjects the lookup above did not read; the transaction is skipped when none
+        Set<Long> others = out.stream()
+                .map(Sighting::subjectId)
+                .filter(id -> !subjects.containsKey(id))
+                .collect(Collectors.toSet());
+        if (!others.isEmpty()) {
+            subjects.putAll(directory.findAll(others));
+        }
         return out;
     }
 
