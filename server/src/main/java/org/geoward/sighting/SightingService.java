@@ -1,7 +1,9 @@
 package org.geoward.sighting;
 
 import io.micronaut.http.HttpStatus;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,8 +24,10 @@ import org.geoward.subject.SubjectInfo;
 
 /**
  * Records batches of sightings: checks each item on its own, resolves who was seen (subject id, registered device or
- * camera track → VISITOR), drops repeats, stores the batch in one statement and commits, then hands the new
- * sightings to the {@link FixConsumer} and returns once they are evaluated.
+ * camera track → VISITOR), drops repeats, stores the batch in one statement, hands the new sightings to the
+ * {@link FixConsumer} in the same transaction and commits once: the sightings, the evaluator state and the alerts
+ * commit together (one WAL flush per batch). A failed evaluation is rolled back alone and the sightings still commit
+ * ({@code EvaluationCatchUp} evaluates them later).
  *
  * <p>Evaluation is synchronous: {@link #record} returns (and the HTTP 202 goes out) only after the batch is stored
  * and its alerts are committed. That gives back-pressure to the senders for free and lets a client that got its 202
@@ -34,14 +38,27 @@ public class SightingService {
     /** The most sightings one call may carry. */
     public static final int MAX_BATCH = 10_000;
 
+    /**
+     * The order rows are stored in: two batches that carry some of the same (subject, time) keys then insert them in
+     * the same order, so one waits for the other instead of both deadlocking on the unique index.
+     */
+    private static final Comparator<Sighting> STORE_ORDER =
+            Comparator.comparingLong(Sighting::subjectId).thenComparing(Sighting::time);
+
     private final SubjectDirectory directory;
     private final SightingStore store;
     private final FixConsumer evaluation;
+    private final TransactionOperations<Connection> tx;
 
-    SightingService(SubjectDirectory directory, SightingStore store, FixConsumer evaluation) {
+    SightingService(
+            SubjectDirectory directory,
+            SightingStore store,
+            FixConsumer evaluation,
+            TransactionOperations<Connection> tx) {
         this.directory = directory;
         this.store = store;
         this.evaluation = evaluation;
+        this.tx = tx;
     }
 
     /**
@@ -75,12 +92,19 @@ public class SightingService {
         for (Sighting s : resolved) {
             unique.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
         }
-        List<Sighting> fresh = store.store(new ArrayList<>(unique.values()));
-        if (!fresh.isEmpty()) {
+        List<Sighting> rows = new ArrayList<>(unique.values());
+        rows.sort(STORE_ORDER);
+        Stored stored = tx.executeWrite(status -> {
+            List<Sighting> fresh = store.store(rows);
+            if (fresh.isEmpty()) {
+                return new Stored(fresh, () -> {});
+            }
             List<Sighting> ordered = new ArrayList<>(fresh);
             ordered.sort(Comparator.comparing(Sighting::time));
-            evaluation.accept(ordered, subjects);
-        }
+            return new Stored(fresh, evaluation.acceptWithin(ordered, subjects));
+        });
+        stored.announce().run();
+        List<Sighting> fresh = stored.fresh();
         List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());
         rejected.forEach((index, error) -> list.add(new RecordResult.Rejection(index, error)));
         return new RecordResult(fresh.size(), resolved.size() - fresh.size(), list);
@@ -150,6 +174,9 @@ public class SightingService {
         }
         return out;
     }
+
+    /** The sightings a batch newly stored, and what announces their evaluation once the batch has committed. */
+    private record Stored(List<Sighting> fresh, Runnable announce) {}
 
     private static Sighting sighting(SightingInput in, long subjectId, Long deviceRow) {
         return new Sighting(

@@ -4,9 +4,10 @@ import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import jakarta.inject.Inject
 
 /**
- * Fixes stored but never evaluated (the server died between the store's commit and the evaluation's, or the
- * evaluation failed) are found and evaluated by {@link EvaluationCatchUp}; the crash is played by inserting the
- * sighting rows as the store does, without the evaluation.
+ * Fixes stored but never evaluated (the evaluation failed and was rolled back to its savepoint while the sightings
+ * committed, or rows written by an older version that committed the store before the evaluation) are found and
+ * evaluated by {@link EvaluationCatchUp}; mostly played by inserting the sighting rows as the store does, without the
+ * evaluation, and once by a real database fault in the middle of an ingest.
  */
 @MicronautTest(transactional = false)
 class CatchUpSpec extends AlertSpecBase {
@@ -69,5 +70,45 @@ class CatchUpSpec extends AlertSpecBase {
 
         expect:
         catchUp.unevaluated().every { it.subjectId() != ward }
+    }
+
+    def "a batch whose evaluation fails on the database for one ward still stores everything, alerts the others, and the catch-up evaluates the ward later"() {
+        given: 'two wards at home; the database refuses to save the state of the first (a fault in mid-transaction)'
+        long failing = wardAtHome(0)
+        long other = wardAtHome(0)
+        String trigger = "refuse_state_${failing}"
+        scene.update("""
+                CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS \$\$
+                BEGIN RAISE EXCEPTION 'state of subject % refused by the test', NEW.subject_id; END \$\$""")
+        scene.update("""
+                CREATE TRIGGER ${trigger} BEFORE UPDATE ON subject_state FOR EACH ROW
+                WHEN (NEW.subject_id = ${failing}) EXECUTE FUNCTION ${trigger}()""")
+
+        when: 'one batch takes both 2 km out'
+        def response = scene.post(token, [scene.fix(failing, 5, LON + 2 * KM, LAT), scene.fix(other, 5, LON + 2 * KM, LAT)])
+
+        then: 'both fixes are stored and acknowledged; the other ward is evaluated and alerted, the failing one not'
+        response.status.code == 202
+        response.body().accepted == 2
+        scene.first('SELECT count(*) FROM sighting WHERE subject_id = ANY(?::bigint[]) AND time = ?::timestamptz',
+                "{$failing,$other}".toString(), scene.at(5)) == 2
+        alerts(other)*.properties*.type == ['WANDER']
+        alerts(failing).isEmpty()
+        scene.first('SELECT last_fix_at < ?::timestamptz FROM subject_state WHERE subject_id = ?', scene.at(5), failing)
+
+        when: 'the fault is gone and the fix is older than the grace period: the catch-up evaluates it'
+        scene.update("DROP TRIGGER ${trigger} ON subject_state")
+        scene.update("DROP FUNCTION ${trigger}()")
+        scene.update("UPDATE sighting SET received_at = now() - interval '1 minute' WHERE subject_id = ?", failing)
+        catchUp.run()
+
+        then:
+        alerts(failing)*.properties*.type == ['WANDER']
+        alerts(failing)[0].properties.openedAt == scene.at(5)
+        alerts(other).size() == 1
+
+        cleanup:
+        scene.update("DROP TRIGGER IF EXISTS ${trigger} ON subject_state")
+        scene.update("DROP FUNCTION IF EXISTS ${trigger}()")
     }
 }

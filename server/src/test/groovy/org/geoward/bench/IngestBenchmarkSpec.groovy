@@ -38,6 +38,9 @@ import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwr
  * <li>the same rows COPYed (CopyManager, 2 connections, one COPY and commit per 1,000) into
  *     {@code CREATE TABLE bench_copy (LIKE sighting INCLUDING ALL)}: the raw baseline; then into a copy that also
  *     has a GIST on {@code pos}; then the HTTP ingest again with a temporary GIST on {@code sighting.pos};</li>
+ * <li>interleaved rounds (GEOWARD_BENCH_ROUNDS, default 5): 10 batches COPYed into {@code sighting} itself (its
+ *     primary key, BRIN and foreign keys: the same schema) beside 10 HTTP batches, alternating which goes first, so
+ *     each round's ratio compares two rates measured seconds apart on the same table; the median is the headline;</li>
  * <li>latency: fixes that take a ward out of its SAFE zone, at a steady rate, idle and under the ingest load; the
  *     time from sending the POST to reading the {@code opened} event on {@code GET /api/alerts/stream}.</li>
  * </ol>
@@ -52,6 +55,8 @@ class IngestBenchmarkSpec extends Specification {
     static final int BATCHES = intEnv('GEOWARD_BENCH_BATCHES', 40)
     static final int BATCH = 1000
     static final int THREADS = 2
+    static final int ROUNDS = intEnv('GEOWARD_BENCH_ROUNDS', 5)
+    static final int ROUND_BATCHES = 10
     static final int IDLE_PROBES = 200
     static final int LOAD_PROBES = 800
     static final double IDLE_RATE = 20
@@ -76,6 +81,7 @@ class IngestBenchmarkSpec extends Specification {
     String token
     List<Long> wards
     List<double[]> homes = []
+    List<Map> rounds = []
 
     def "ingest over HTTP against raw COPY, with and without GIST on sighting.pos, and POST-to-SSE latency"() {
         given: 'wards, fences and probe wards'
@@ -160,6 +166,21 @@ class IngestBenchmarkSpec extends Specification {
         and: 'the first HTTP phase once more, without probes: how much the figures drift within the run'
         Map httpAgain = postAll(loadAgain)
 
+        and: 'interleaved rounds: COPY into sighting itself (its indexes and foreign keys), then HTTP, then swapped'
+        for (int r = 0; r < ROUNDS; r++) {
+            def copyRows = batches(base, 20_000 + 200 * r, ROUND_BATCHES)
+            def httpRows = batches(base, 20_000 + 200 * r + 100, ROUND_BATCHES)
+            Map copy, posted
+            if (r % 2 == 0) {
+                copy = copyAll('sighting', copyRows)
+                posted = postAll(httpRows)
+            } else {
+                posted = postAll(httpRows)
+                copy = copyAll('sighting', copyRows)
+            }
+            rounds << [copy: copy, http: posted, ratio: posted.rate / copy.rate, load: loadavg()]
+        }
+
         then:
         stored == load.sum { it.size() }
         evaluated == wards.size()
@@ -188,6 +209,17 @@ class IngestBenchmarkSpec extends Specification {
             line(String.format(Locale.ROOT, 'with GIST: COPY %.0f %% of its rate without, HTTP %.0f %% of its rate without',
                     100 * copyGist.rate / copyPlain.rate, 100 * httpGist.rate / httpPlain.rate))
             line("database commits per 1,000-row HTTP batch: $commitsPerBatch")
+            if (rounds.size() == ROUNDS) {
+                line('')
+                line("interleaved rounds ($ROUND_BATCHES batches each way; COPY into sighting itself, same rows' shape):")
+                rounds.eachWithIndex { Map r, int i ->
+                    line(String.format(Locale.ROOT, '  round %d: COPY %8.0f rows/s, HTTP %8.0f rows/s, HTTP %5.1f%% of COPY (load %s)',
+                            i + 1, r.copy.rate, r.http.rate, 100 * r.ratio, r.load))
+                }
+                List<Double> ratios = rounds.collect { it.ratio as double }.sort()
+                line(String.format(Locale.ROOT, '  HTTP / COPY into sighting: median %.1f%%, range %.1f-%.1f%%',
+                        100 * ratios[ratios.size().intdiv(2)], 100 * ratios[0], 100 * ratios[-1]))
+            }
             line('')
             latency('POST -> SSE opened, idle, 20/s', idleLatency, IDLE_PROBES)
             latency('POST -> SSE opened, under the HTTP ingest, 10/s', loadLatency, loadProbes)
