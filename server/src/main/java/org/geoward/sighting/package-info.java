@@ -4,7 +4,8 @@
  *
  * <p>The pipeline, in order: {@code SightingController} (JSON → {@link org.geoward.sighting.SightingInput}) →
  * {@link org.geoward.sighting.SightingService#record} (validate, resolve subject / device / camera track, dedupe,
- * store with {@code subject_position}) → {@link org.geoward.sighting.FixConsumer#accept} (evaluator, alerts, state in
- * one transaction per subject, see {@code org.geoward.alert.EvaluationService}) → {@code AlertChanged} → SSE.
+ * store with {@code subject_position}) → {@link org.geoward.sighting.FixConsumer#acceptWithin} (evaluator, alerts,
+ * state, in the store's transaction under a savepoint, see {@code org.geoward.alert.EvaluationService}) → one commit
+ * → {@code AlertChanged} → SSE.
  */
 package org.geoward.sighting;
