@@ -22,13 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates stored sightings that never were: an evaluation that failed (logged by {@link EvaluationService}) is
- * rolled back to its savepoint while the sightings of its batch still commit, and a sender that retries gets them
- * counted as duplicates, so they would stay unseen by the evaluator for good. Every {@code geoward.evaluate.catch-up-interval}
- * (and soon after start), sightings received within {@code catch-up-lookback} and more than {@code catch-up-grace}
- * ago, newer than their subject's last evaluated fix, go through the {@link FixConsumer} again. Evaluating a fix
- * twice changes nothing (a fix not newer than the last evaluated one changes no state), so racing a slow batch is
- * harmless.
+ * Evaluates stored sightings that never were: an evaluation that failed (logged by {@link EvaluationService}) is rolled
+ * back to its savepoint while the sightings of its batch still commit, and a sender that retries gets them counted as
+ * duplicates, so they would stay unseen by the evaluator for good. Every {@code geoward.evaluate.catch-up-interval}
+ * (and soon after start), sightings received within {@code catch-up-lookback} and more than {@code catch-up-grace} ago,
+ * newer than their subject's last evaluated fix, go through the {@link FixConsumer} again. Evaluating a fix twice
+ * changes nothing (a fix not newer than the last evaluated one changes no state), so racing a slow batch is harmless.
  */
 @Singleton
 public class EvaluationCatchUp {
