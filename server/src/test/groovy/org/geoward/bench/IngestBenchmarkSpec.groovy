@@ -38,8 +38,8 @@ import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwr
  * <li>the same rows COPYed (CopyManager, 2 connections, one COPY and commit per 1,000) into
  *     {@code CREATE TABLE bench_copy (LIKE sighting INCLUDING ALL)}: the raw baseline; then into a copy that also
  *     has a GIST on {@code pos}; then the HTTP ingest again with a temporary GIST on {@code sighting.pos};</li>
- * <li>interleaved rounds (GEOWARD_BENCH_ROUNDS, default 5): 10 batches COPYed into {@code sighting} itself (its
- *     primary key, BRIN and foreign keys: the same schema) beside 10 HTTP batches, alternating which goes first, so
+ * <li>interleaved rounds (GEOWARD_BENCH_ROUNDS, default 5): 20 batches COPYed into {@code sighting} itself (its
+ *     primary key, BRIN and foreign keys: the same schema) beside 20 HTTP batches, alternating which goes first, so
  *     each round's ratio compares two rates measured seconds apart on the same table; the median is the headline;</li>
  * <li>latency: fixes that take a ward out of its SAFE zone, at a steady rate, idle and under the ingest load; the
  *     time from sending the POST to reading the {@code opened} event on {@code GET /api/alerts/stream}.</li>
@@ -56,7 +56,9 @@ class IngestBenchmarkSpec extends Specification {
     static final int BATCH = 1000
     static final int THREADS = 2
     static final int ROUNDS = intEnv('GEOWARD_BENCH_ROUNDS', 5)
-    static final int ROUND_BATCHES = 10
+    static final int ROUND_BATCHES = 20
+    /** Batches posted before any phase is timed, so that the JIT has compiled the ingest path (C2 was still busy after 10). */
+    static final int WARMUP = intEnv('GEOWARD_BENCH_WARMUP', 100)
     static final int IDLE_PROBES = 200
     static final int LOAD_PROBES = 800
     static final double IDLE_RATE = 20
@@ -99,7 +101,7 @@ class IngestBenchmarkSpec extends Specification {
         line("setup: ${wards.size()} wards, ${fences} fences (${catalog.index().cellEntries()} cell entries incl. probe zone),"
                 + " ${probeWards.size()} probe wards")
         Instant base = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS)
-        postAll(batches(base, 0, 10))
+        postAll(batches(base, 0, WARMUP))
         postBodies([probeFixes(probeWards, PROBE_LON, PROBE_LAT, Instant.now().minusSeconds(60))])
         def sse = new SseLatency(URI.create("${server.URL}/api/alerts/stream?access_token=$token"))
         probe(sse, [probeWards.remove(probeWards.size() - 1)], 1, new AtomicBoolean(true)) // the stream's first event
