@@ -1,5 +1,6 @@
 package org.geoward.sighting;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.geoward.problem.DatabaseFailures;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.DeviceBinding;
 import org.geoward.subject.SubjectDirectory;
@@ -27,7 +29,8 @@ import org.geoward.subject.SubjectInfo;
  * camera track → VISITOR), drops repeats, stores the batch in one statement, hands the new sightings to the
  * {@link FixConsumer} in the same transaction and commits once: the sightings, the evaluator state and the alerts
  * commit together (one WAL flush per batch). A failed evaluation is rolled back alone and the sightings still commit
- * ({@code EvaluationCatchUp} evaluates them later).
+ * ({@code EvaluationCatchUp} evaluates them later). A batch the database rolls back for a deadlock or a serialization
+ * failure is run again, up to {@code geoward.ingest.attempts} times in all (default 3).
  *
  * <p>Evaluation is synchronous: {@link #record} returns (and the HTTP 202 goes out) only after the batch is stored
  * and its alerts are committed. That gives back-pressure to the senders for free and lets a client that got its 202
@@ -49,16 +52,19 @@ public class SightingService {
     private final SightingStore store;
     private final FixConsumer evaluation;
     private final TransactionOperations<Connection> tx;
+    private final int attempts;
 
     SightingService(
             SubjectDirectory directory,
             SightingStore store,
             FixConsumer evaluation,
-            TransactionOperations<Connection> tx) {
+            TransactionOperations<Connection> tx,
+            @Value("${geoward.ingest.attempts:3}") int attempts) {
         this.directory = directory;
         this.store = store;
         this.evaluation = evaluation;
         this.tx = tx;
+        this.attempts = Math.max(1, attempts);
     }
 
     /**
@@ -94,15 +100,18 @@ public class SightingService {
         }
         List<Sighting> rows = new ArrayList<>(unique.values());
         rows.sort(STORE_ORDER);
-        Stored stored = tx.executeWrite(status -> {
-            List<Sighting> fresh = store.store(rows);
-            if (fresh.isEmpty()) {
-                return new Stored(fresh, () -> {});
-            }
-            List<Sighting> ordered = new ArrayList<>(fresh);
-            ordered.sort(Comparator.comparing(Sighting::time));
-            return new Stored(fresh, evaluation.acceptWithin(ordered, subjects));
-        });
+        Stored stored = DatabaseFailures.retryingConflicts(
+                attempts,
+                "storing " + rows.size() + " sightings",
+                () -> tx.executeWrite(status -> {
+                    List<Sighting> fresh = store.store(rows);
+                    if (fresh.isEmpty()) {
+                        return new Stored(fresh, () -> {});
+                    }
+                    List<Sighting> ordered = new ArrayList<>(fresh);
+                    ordered.sort(Comparator.comparing(Sighting::time));
+                    return new Stored(fresh, evaluation.acceptWithin(ordered, subjects));
+                }));
         stored.announce().run();
         List<Sighting> fresh = stored.fresh();
         List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());

@@ -1,0 +1,79 @@
+package org.geoward.sighting
+
+import io.micronaut.runtime.server.EmbeddedServer
+
+import javax.sql.DataSource
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.sql.Connection
+import java.util.concurrent.CompletableFuture
+
+import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource
+
+/**
+ * Makes PostgreSQL abort an ingest for a real deadlock: a second transaction locks the ward's {@code subject_position}
+ * row, the ingest inserts the fix and waits for that row, then the second transaction inserts the same fix and waits
+ * for the ingest. The ingest waited first, so its deadlock check fires first (the other transaction's
+ * {@code deadlock_timeout} is 10 s) and it is the one rolled back; then the other transaction rolls back too.
+ */
+class IngestDeadlock {
+    final EmbeddedServer server
+    final DataSource dataSource
+    final String token
+
+    IngestDeadlock(EmbeddedServer server, DataSource dataSource, String token) {
+        this.server = server
+        this.dataSource = unwrapDataSource(dataSource)
+        this.token = token
+    }
+
+    /** Posts {@code fix} (for {@code ward}, which must have a latest position) while the deadlock plays out; returns the response. */
+    HttpResponse<String> post(long ward, Map fix) {
+        Connection other = dataSource.connection
+        try {
+            other.autoCommit = false
+            other.createStatement().execute("SET deadlock_timeout = '10s'")
+            def lock = other.prepareStatement('SELECT 1 FROM subject_position WHERE subject_id = ? FOR UPDATE')
+            lock.setLong(1, ward)
+            lock.executeQuery().close()
+
+            def body = groovy.json.JsonOutput.toJson([fix])
+            CompletableFuture<HttpResponse<String>> response = HttpClient.newHttpClient().sendAsync(
+                    HttpRequest.newBuilder(URI.create("${server.URL}/api/sightings"))
+                            .header('Content-Type', 'application/json').header('Authorization', "Bearer $token")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+            awaitIngestWaitingForLock(other)
+
+            def insert = other.prepareStatement('''
+                    INSERT INTO sighting (subject_id, time, pos, accuracy, source)
+                    VALUES (?, ?::timestamptz, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 5, 'GPS')''')
+            insert.setLong(1, ward)
+            insert.setString(2, fix.time as String)
+            insert.setDouble(3, fix.lon as double)
+            insert.setDouble(4, fix.lat as double)
+            insert.executeUpdate() // waits until PostgreSQL has aborted the ingest's transaction
+            other.rollback()
+            response.get()
+        } finally {
+            other.rollback()
+            other.close()
+        }
+    }
+
+    /** Waits until some session (the ingest) is blocked by this connection's row lock. */
+    private static void awaitIngestWaitingForLock(Connection c) {
+        long deadline = System.nanoTime() + 10_000_000_000L
+        while (System.nanoTime() < deadline) {
+            def rs = c.createStatement().executeQuery(
+                    'SELECT count(*) FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))')
+            rs.next()
+            if (rs.getLong(1) > 0) {
+                return
+            }
+            Thread.sleep(20)
+        }
+        throw new AssertionError('the ingest never waited for the locked subject_position row')
+    }
+}
