@@ -1,5 +1,6 @@
 package org.geoward.evaluate;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -27,6 +28,7 @@ public final class FenceIndex {
     public static final double FAST_ACCURACY_METERS = 80;
 
     private static final double CELL = CellCover.CELL_DEGREES;
+    private static final int[] NONE = {};
     /** Covers the rounding of stored samples and the measuring error between two points a few metres apart. */
     private static final double SAMPLE_SLACK_METERS = 0.06;
 
@@ -40,15 +42,30 @@ public final class FenceIndex {
     /** A fence the point is inside of, or near enough to its boundary that the band leaves it undecided. */
     public record Candidate(Fence fence, double depthMeters) {}
 
+    /** Marks a fence that applies to the kind's default subjects, one named subject, or a set of them. */
+    private static final byte KIND_DEFAULT = 0, ONE_SUBJECT = 1, SUBJECT_SET = 2;
+
     private final Fence[] fences;
     private final FenceShape[] shapes;
-    private final Map<Long, Integer> byId = new HashMap<>();
+    /** Fence id to its position in {@link #fences}. */
+    private final LongTable byId;
     /** Subject id to its index in {@link #safeLists}. */
     private final LongTable safeBySubject;
 
     private final List<List<Fence>> safeLists = new ArrayList<>();
-    /** Hysteresis margin of each fence, in metres. */
+    /** Per subject of {@link #safeBySubject}: the positions of its SAFE fences. */
+    private final int[][] safePositions;
+    /**
+     * What the evaluator asks of every fence, by position, in flat arrays so that deciding a fence need not touch
+     * its {@link Fence}: id, kind, hysteresis margin (metres), whom it applies to, whether it is always active.
+     */
+    private final long[] ids;
+
+    private final FenceKind[] kinds;
     private final double[] hysteresis;
+    private final byte[] audience;
+    private final long[] soleSubject;
+    private final boolean[] alwaysActive;
     /** Cell key to (first entry << 32 | entry count). */
     private final LongTable cells;
     /** The (cell, fence) entries, a cell's entries one after the other; see {@link #FENCE}. */
@@ -73,9 +90,10 @@ public final class FenceIndex {
         Map<Long, List<Fence>> safe = new HashMap<>();
         double maxH = 0;
         double minH = fences.length == 0 ? 0 : Double.MAX_VALUE;
+        byId = new LongTable(fences.length);
         for (int i = 0; i < fences.length; i++) {
             Fence f = fences[i];
-            if (byId.put(f.id(), i) != null) {
+            if (byId.intern(f.id()) != i) {
                 throw new IllegalArgumentException("duplicate fence id " + f.id());
             }
             shapes[i] = FenceShape.of(f);
@@ -94,16 +112,32 @@ public final class FenceIndex {
         }
         tree.build();
         safeBySubject = new LongTable(safe.size());
+        safePositions = new int[safe.size()][];
         for (Map.Entry<Long, List<Fence>> e : safe.entrySet()) {
-            safeBySubject.intern(e.getKey());
+            int n = safeBySubject.intern(e.getKey());
             safeLists.add(List.copyOf(e.getValue()));
+            safePositions[n] = e.getValue().stream().mapToInt(f -> (int) byId.get(f.id())).toArray();
         }
         maxHysteresis = maxH;
         minHysteresis = minH;
         large = tooLarge.stream().mapToInt(Integer::intValue).toArray();
+        ids = new long[fences.length];
+        kinds = new FenceKind[fences.length];
         hysteresis = new double[fences.length];
+        audience = new byte[fences.length];
+        soleSubject = new long[fences.length];
+        alwaysActive = new boolean[fences.length];
         for (int i = 0; i < fences.length; i++) {
-            hysteresis[i] = fences[i].hysteresisMeters();
+            Fence f = fences[i];
+            ids[i] = f.id();
+            kinds[i] = f.kind();
+            hysteresis[i] = f.hysteresisMeters();
+            int named = f.subjects().size();
+            audience[i] = named == 0 ? KIND_DEFAULT : named == 1 ? ONE_SUBJECT : SUBJECT_SET;
+            soleSubject[i] = named == 1 ? f.subjects().iterator().next() : 0;
+            ActivityWindow w = f.window();
+            alwaysActive[i] =
+                    w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
         }
         cells = new LongTable(Math.max(16, cover.size / 4));
         int[] cellOf = new int[cover.size];
@@ -177,8 +211,53 @@ public final class FenceIndex {
 
     /** Returns the fence with the id, or null. */
     public Fence fence(long id) {
-        Integer i = byId.get(id);
-        return i == null ? null : fences[i];
+        long i = byId.get(id);
+        return i < 0 ? null : fences[(int) i];
+    }
+
+    /** Returns the position of the fence with the id (0 to {@link #size()} - 1), or -1. */
+    int positionOf(long id) {
+        return (int) byId.get(id);
+    }
+
+    Fence fenceAt(int position) {
+        return fences[position];
+    }
+
+    long idAt(int position) {
+        return ids[position];
+    }
+
+    FenceKind kindAt(int position) {
+        return kinds[position];
+    }
+
+    double hysteresisAt(int position) {
+        return hysteresis[position];
+    }
+
+    /** Tells what {@link Fence#appliesTo} tells for the fence at the position. */
+    boolean appliesAt(int position, long subjectId, SubjectKind subjectKind) {
+        return switch (audience[position]) {
+            case ONE_SUBJECT -> soleSubject[position] == subjectId;
+            case SUBJECT_SET -> fences[position].subjects().contains(subjectId);
+            default -> switch (kinds[position]) {
+                case SAFE -> false;
+                case DANGER -> subjectKind == SubjectKind.WARD;
+                case BAN -> true;
+            };
+        };
+    }
+
+    /** Tells whether the fence at the position is active at the instant. */
+    boolean isActiveAt(int position, Instant instant) {
+        return alwaysActive[position] || fences[position].window().isActiveAt(instant);
+    }
+
+    /** Returns the positions of the SAFE fences that name the subject; do not modify. */
+    int[] safePositionsOf(long subjectId) {
+        long i = safeBySubject.get(subjectId);
+        return i < 0 ? NONE : safePositions[(int) i];
     }
 
     /** Returns the SAFE fences that name the subject. */
@@ -189,11 +268,11 @@ public final class FenceIndex {
 
     /** Returns the exact signed depth in metres of the point in the fence (positive inside). */
     public double depthMeters(long fenceId, double lon, double lat) {
-        Integer i = byId.get(fenceId);
-        if (i == null) {
+        long i = byId.get(fenceId);
+        if (i < 0) {
             throw new IllegalArgumentException("no fence " + fenceId);
         }
-        return shapes[i].depth(lon, lat);
+        return shapes[(int) i].depth(lon, lat);
     }
 
     /**
@@ -203,11 +282,37 @@ public final class FenceIndex {
      * depth.
      */
     public List<Candidate> candidates(double lon, double lat, double accuracyMeters) {
+        Near near = new Near();
+        findNear(lon, lat, accuracyMeters, near);
+        List<Candidate> out = new ArrayList<>(near.size);
+        for (int k = 0; k < near.size; k++) {
+            out.add(new Candidate(fences[near.positions[k]], near.depths[k]));
+        }
+        return out;
+    }
+
+    /** Holds what {@link #candidates} returns as fence positions and depths, for the evaluator. */
+    static final class Near {
+        int[] positions = new int[4];
+        double[] depths = new double[4];
+        int size;
+
+        void add(int position, double depth) {
+            if (size == positions.length) {
+                positions = Arrays.copyOf(positions, size * 2);
+                depths = Arrays.copyOf(depths, size * 2);
+            }
+            positions[size] = position;
+            depths[size++] = depth;
+        }
+    }
+
+    /** Adds to {@code out} what {@link #candidates} returns, as positions and depths. */
+    void findNear(double lon, double lat, double accuracyMeters, Near out) {
         double accuracy = Double.isNaN(accuracyMeters) ? 0 : Math.max(0, accuracyMeters);
-        List<Candidate> out = new ArrayList<>(4);
         if (accuracy > FAST_ACCURACY_METERS) {
             measureNear(lon, lat, accuracy, out);
-            return out;
+            return;
         }
         int ix = (int) Math.floor(lon / CELL), iy = (int) Math.floor(lat / CELL);
         long cell = cells.get(CellCover.cellKey(ix, iy));
@@ -217,11 +322,11 @@ public final class FenceIndex {
             double band = hysteresis[f] + accuracy;
             float low = Float.intBitsToFloat(entries[e + LOW]);
             if (low > band) {
-                out.add(new Candidate(fences[f], low));
+                out.add(f, low);
             } else if (Float.intBitsToFloat(entries[e + HIGH]) >= -band) {
                 double d = depthInCell(e, detail, f, ix, iy, lon, lat, band);
                 if (d >= -band) {
-                    out.add(new Candidate(fences[f], d));
+                    out.add(f, d);
                 }
             }
             e += entryInts(detail);
@@ -229,7 +334,6 @@ public final class FenceIndex {
         for (int f : large) {
             addIfNear(f, lon, lat, accuracy, out);
         }
-        return out;
     }
 
     /**
@@ -265,13 +369,13 @@ public final class FenceIndex {
         return count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, runStart[detail], count);
     }
 
-    private void measureNear(double lon, double lat, double accuracy, List<Candidate> out) {
+    private void measureNear(double lon, double lat, double accuracy, Near out) {
         for (Object o : tree.query(padded(lon, lat, lon, lat, maxHysteresis + accuracy))) {
             addIfNear((Integer) o, lon, lat, accuracy, out);
         }
     }
 
-    private void addIfNear(int f, double lon, double lat, double accuracy, List<Candidate> out) {
+    private void addIfNear(int f, double lon, double lat, double accuracy, Near out) {
         double band = fences[f].hysteresisMeters() + accuracy;
         FenceShape s = shapes[f];
         if (!padded(s.minLon, s.minLat, s.maxLon, s.maxLat, band).contains(lon, lat)) {
@@ -279,7 +383,7 @@ public final class FenceIndex {
         }
         double d = s.depth(lon, lat);
         if (d >= -band) {
-            out.add(new Candidate(fences[f], d));
+            out.add(f, d);
         }
     }
 

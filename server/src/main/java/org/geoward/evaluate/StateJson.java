@@ -12,7 +12,7 @@ final class StateJson {
 
     static String write(SubjectState s) {
         StringBuilder b = new StringBuilder(128).append("{\"v\":1");
-        b.append(",\"lastFixTime\":").append(time(s.lastFixTime));
+        b.append(",\"lastFixTime\":").append(time(s.lastFixTime()));
         b.append(",\"lastLon\":").append(number(s.lastLon));
         b.append(",\"lastLat\":").append(number(s.lastLat));
         b.append(",\"lastAccuracy\":").append(number(s.lastAccuracy));
@@ -52,7 +52,7 @@ final class StateJson {
     static SubjectState read(String json) {
         Map<String, Object> root = (Map<String, Object>) new Parser(json).value();
         SubjectState s = new SubjectState();
-        s.lastFixTime = instant(root.get("lastFixTime"));
+        s.setLastFixTime(instant(root.get("lastFixTime")));
         s.lastLon = dbl(root.get("lastLon"));
         s.lastLat = dbl(root.get("lastLat"));
         s.lastAccuracy = dbl(root.get("lastAccuracy"));

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * {@link Evaluator#evaluate} updates the state it is given in place.
  */
 public final class SubjectState {
+    /** Marks {@link #lastFixSecond} of a subject never seen. */
+    static final long NO_FIX = Long.MIN_VALUE;
 
     /** Says on which side of a fence the subject was last decided to be. */
     public enum Side {
@@ -75,7 +77,10 @@ public final class SubjectState {
         }
     }
 
-    Instant lastFixTime;
+    /** Event time of the last evaluated fix as epoch seconds and nanoseconds; {@link #NO_FIX} when none. */
+    long lastFixSecond = NO_FIX;
+
+    int lastFixNano;
     double lastLon = Double.NaN;
     double lastLat = Double.NaN;
     double lastAccuracy = Double.NaN;
@@ -87,7 +92,22 @@ public final class SubjectState {
 
     /** Returns the event time of the last evaluated fix, or null. */
     public Instant lastFixTime() {
-        return lastFixTime;
+        return lastFixSecond == NO_FIX ? null : Instant.ofEpochSecond(lastFixSecond, lastFixNano);
+    }
+
+    /** Sets the event time of the last evaluated fix; null means none. */
+    void setLastFixTime(Instant time) {
+        lastFixSecond = time == null ? NO_FIX : time.getEpochSecond();
+        lastFixNano = time == null ? 0 : time.getNano();
+    }
+
+    /** Compares the time with the last evaluated fix's: negative if earlier, 0 if equal, positive if later or none. */
+    int compareToLastFix(Instant time) {
+        if (lastFixSecond == NO_FIX) {
+            return 1;
+        }
+        int c = Long.compare(time.getEpochSecond(), lastFixSecond);
+        return c != 0 ? c : Integer.compare(time.getNano(), lastFixNano);
     }
 
     /** Returns the longitude of the last fix that decided anything, or NaN. */
