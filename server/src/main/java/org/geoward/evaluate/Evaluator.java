@@ -265,7 +265,8 @@ public final class Evaluator {
                 if (isAccompanied()) {
                     fs.wanderPending = true;
                 } else {
-                    String detail = (fs.wanderPending ? "alone outside " : "left ") + index.fenceAt(f).name();
+                    String detail = (fs.wanderPending ? "alone outside " : "left ")
+                            + index.fenceAt(f).name();
                     fs.wanderPending = false;
                     open(AlertType.WANDER, f, detail);
                 }
@@ -314,7 +315,8 @@ public final class Evaluator {
             }
             fs.lastInside = fix.time();
             Duration dwell = Duration.between(fs.episodeStart, fix.time());
-            if (!fs.loiterRaised && dwell.compareTo(Duration.ofMinutes(index.fenceAt(f).dwellMinutes())) >= 0) {
+            if (!fs.loiterRaised
+                    && dwell.compareTo(Duration.ofMinutes(index.fenceAt(f).dwellMinutes())) >= 0) {
                 fs.loiterRaised = true;
                 if (!s.isOpen(AlertType.LOITER, id)) {
                     open(AlertType.LOITER, f, "in " + index.fenceAt(f).name() + " since " + fs.episodeStart);

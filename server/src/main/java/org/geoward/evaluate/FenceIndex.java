@@ -30,14 +30,21 @@ public final class FenceIndex {
     private static final double CELL = CellCover.CELL_DEGREES;
     private static final int[] NONE = {};
     /** Covers the rounding of stored samples and the measuring error between two points a few metres apart. */
-    private static final double SAMPLE_SLACK_METERS = 0.06;
+    private static final double SAMPLE_SLACK_METERS = CellCover.SAMPLE_METERS / 2 + 0.01;
 
     private static final int GRID = CellCover.SAMPLE_GRID;
+    /** Cells per side of a tile: the cells of a tile have their entry offsets side by side in {@link #cellStart}. */
+    private static final int TILE_SHIFT = 4, TILE_SIDE = 1 << TILE_SHIFT, TILE_CELLS = TILE_SIDE * TILE_SIDE;
+    /** Depth bounds of an entry are stored as shorts in units of this many metres, rounded outwards. */
+    private static final double BOUND_METERS = 0.25;
     /**
-     * Offsets in an entry: fence index, low and high depth bounds over the cell (float bits), detail or -1, and for
-     * entries with a detail its depth samples, two shorts an int.
+     * Offsets in an entry: the fence's position (its complement when the entry has a detail), the low and high depth
+     * bounds over the cell (two shorts), and for entries with a detail: its index, its sample base and its depth
+     * samples, four bytes an int (see {@link CellCover#samples}).
      */
-    private static final int FENCE = 0, LOW = 1, HIGH = 2, DETAIL = 3, SAMPLES = 4, ENTRY_INTS = 4;
+    private static final int FENCE = 0, BOUNDS = 1, DETAIL = 2, BASE = 3, SAMPLES = 4;
+
+    private static final int ENTRY_INTS = 2, DETAILED_ENTRY_INTS = SAMPLES + CellCover.SAMPLES / 4;
 
     /** A fence the point is inside of, or near enough to its boundary that the band leaves it undecided. */
     public record Candidate(Fence fence, double depthMeters) {}
@@ -66,9 +73,14 @@ public final class FenceIndex {
     private final byte[] audience;
     private final long[] soleSubject;
     private final boolean[] alwaysActive;
-    /** Cell key to (first entry << 32 | entry count). */
-    private final LongTable cells;
-    /** The (cell, fence) entries, a cell's entries one after the other; see {@link #FENCE}. */
+    /** Tile key (see {@link #tileKey}) to the tile's number. */
+    private final LongTable tiles;
+    /**
+     * Where the entries of each cell start in {@link #entries}: cell (column x, row y) of tile t at {@code t *
+     * TILE_CELLS + y * TILE_SIDE + x}; its entries end where the next one's start.
+     */
+    private final int[] cellStart;
+    /** The (cell, fence) entries, a cell's entries one after the other, tile by tile; see {@link #FENCE}. */
     private final int[] entries;
 
     private final int entryCount;
@@ -116,7 +128,8 @@ public final class FenceIndex {
         for (Map.Entry<Long, List<Fence>> e : safe.entrySet()) {
             int n = safeBySubject.intern(e.getKey());
             safeLists.add(List.copyOf(e.getValue()));
-            safePositions[n] = e.getValue().stream().mapToInt(f -> (int) byId.get(f.id())).toArray();
+            safePositions[n] =
+                    e.getValue().stream().mapToInt(f -> (int) byId.get(f.id())).toArray();
         }
         maxHysteresis = maxH;
         minHysteresis = minH;
@@ -136,43 +149,26 @@ public final class FenceIndex {
             audience[i] = named == 0 ? KIND_DEFAULT : named == 1 ? ONE_SUBJECT : SUBJECT_SET;
             soleSubject[i] = named == 1 ? f.subjects().iterator().next() : 0;
             ActivityWindow w = f.window();
-            alwaysActive[i] =
-                    w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
+            alwaysActive[i] = w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
         }
-        cells = new LongTable(Math.max(16, cover.size / 4));
-        int[] cellOf = new int[cover.size];
+        tiles = new LongTable(Math.max(16, cover.size / 256));
+        int[] slotOf = new int[cover.size];
         for (int e = 0; e < cover.size; e++) {
-            cellOf[e] = cells.intern(cover.cellKey[e]);
+            int ix = CellCover.column(cover.cellKey[e]), iy = CellCover.row(cover.cellKey[e]);
+            slotOf[e] = tiles.intern(tileKey(ix, iy)) * TILE_CELLS + cellInTile(ix, iy);
         }
-        int[] cellStart = new int[cells.size() + 1];
-        int[] cellCount = new int[cells.size()];
+        cellStart = new int[tiles.size() * TILE_CELLS + 1];
         for (int e = 0; e < cover.size; e++) {
-            cellStart[cellOf[e] + 1] += entryInts(cover.detail[e]);
-            cellCount[cellOf[e]]++;
+            cellStart[slotOf[e] + 1] += cover.detail[e] < 0 ? ENTRY_INTS : DETAILED_ENTRY_INTS;
         }
-        for (int c = 0; c < cells.size(); c++) {
+        for (int c = 0; c + 1 < cellStart.length; c++) {
             cellStart[c + 1] += cellStart[c];
         }
-        long[] packed = new long[cells.size()];
-        for (int c = 0; c < cells.size(); c++) {
-            packed[c] = ((long) cellStart[c] << 32) | cellCount[c];
-        }
-        cells.replaceValues(packed);
-        entries = new int[cellStart[cells.size()]];
-        int[] fill = Arrays.copyOf(cellStart, cells.size());
+        entries = new int[cellStart[cellStart.length - 1]];
+        int[] fill = Arrays.copyOf(cellStart, cellStart.length - 1);
         for (int e = 0; e < cover.size; e++) {
-            int detail = cover.detail[e];
-            int at = fill[cellOf[e]];
-            fill[cellOf[e]] += entryInts(detail);
-            entries[at + FENCE] = cover.fence[e];
-            entries[at + LOW] = Float.floatToRawIntBits(cover.lo[e]);
-            entries[at + HIGH] = Float.floatToRawIntBits(cover.hi[e]);
-            entries[at + DETAIL] = detail;
-            for (int k = 0; detail >= 0 && k < CellCover.SAMPLES; k += 2) {
-                short a = cover.samples[detail * CellCover.SAMPLES + k];
-                short b = cover.samples[detail * CellCover.SAMPLES + k + 1];
-                entries[at + SAMPLES + k / 2] = (a & 0xffff) | (b << 16);
-            }
+            int at = fill[slotOf[e]];
+            fill[slotOf[e]] += writeEntry(cover, e, at);
         }
         entryCount = cover.size;
         runStart = Arrays.copyOf(cover.runStart, cover.details);
@@ -180,8 +176,40 @@ public final class FenceIndex {
         pool = Arrays.copyOf(cover.pool, cover.poolSize);
     }
 
-    private static int entryInts(int detail) {
-        return detail < 0 ? ENTRY_INTS : ENTRY_INTS + CellCover.SAMPLES / 2;
+    /** Writes entry e of the covering at {@code at} in {@link #entries}; returns its length in ints. */
+    private int writeEntry(CellCover cover, int e, int at) {
+        int detail = cover.detail[e];
+        int low = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.floor(cover.lo[e] / BOUND_METERS)));
+        int high = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.ceil(cover.hi[e] / BOUND_METERS)));
+        entries[at + FENCE] = detail < 0 ? cover.fence[e] : ~cover.fence[e];
+        entries[at + BOUNDS] = (low & 0xffff) | (high << 16);
+        if (detail < 0) {
+            return ENTRY_INTS;
+        }
+        entries[at + DETAIL] = detail;
+        entries[at + BASE] = cover.sampleBase[detail];
+        for (int k = 0; k < CellCover.SAMPLES; k++) {
+            entries[at + SAMPLES + k / 4] |= (cover.samples[detail * CellCover.SAMPLES + k] & 0xff) << (8 * (k & 3));
+        }
+        return DETAILED_ENTRY_INTS;
+    }
+
+    private static long tileKey(int ix, int iy) {
+        return CellCover.cellKey(ix >> TILE_SHIFT, iy >> TILE_SHIFT);
+    }
+
+    private static int cellInTile(int ix, int iy) {
+        return (iy & (TILE_SIDE - 1)) * TILE_SIDE + (ix & (TILE_SIDE - 1));
+    }
+
+    /** Returns the entries of cell (ix, iy) as {@code start << 32 | end}; start equals end when it has none. */
+    private long cellSpan(int ix, int iy) {
+        long tile = tiles.get(tileKey(ix, iy));
+        if (tile < 0) {
+            return 0;
+        }
+        int c = (int) tile * TILE_CELLS + cellInTile(ix, iy);
+        return ((long) cellStart[c] << 32) | cellStart[c + 1];
     }
 
     /** Builds an index over the fences; ids must be unique. */
@@ -315,21 +343,22 @@ public final class FenceIndex {
             return;
         }
         int ix = (int) Math.floor(lon / CELL), iy = (int) Math.floor(lat / CELL);
-        long cell = cells.get(CellCover.cellKey(ix, iy));
-        for (int k = (int) cell, e = (int) (cell >>> 32); k > 0; k--) {
-            int f = entries[e + FENCE];
-            int detail = entries[e + DETAIL];
+        long span = cellSpan(ix, iy);
+        for (int e = (int) (span >>> 32), end = (int) span; e < end; ) {
+            int head = entries[e + FENCE];
+            int f = head ^ (head >> 31);
+            int bounds = entries[e + BOUNDS];
             double band = hysteresis[f] + accuracy;
-            float low = Float.intBitsToFloat(entries[e + LOW]);
+            double low = (short) bounds * BOUND_METERS;
             if (low > band) {
                 out.add(f, low);
-            } else if (Float.intBitsToFloat(entries[e + HIGH]) >= -band) {
-                double d = depthInCell(e, detail, f, ix, iy, lon, lat, band);
+            } else if ((bounds >> 16) * BOUND_METERS >= -band) {
+                double d = head < 0 ? depthInCell(e, f, ix, iy, lon, lat, band) : shapes[f].depth(lon, lat);
                 if (d >= -band) {
                     out.add(f, d);
                 }
             }
-            e += entryInts(detail);
+            e += head < 0 ? DETAILED_ENTRY_INTS : ENTRY_INTS;
         }
         for (int f : large) {
             addIfNear(f, lon, lat, accuracy, out);
@@ -341,16 +370,13 @@ public final class FenceIndex {
      * +band as the depth does. The depth at the nearest sample of the entry's detail, plus or minus the distance to
      * that sample (depth changes by at most a metre a metre), usually decides; otherwise the depth is measured.
      */
-    private double depthInCell(int entry, int detail, int f, int ix, int iy, double lon, double lat, double band) {
-        if (detail < 0) {
-            return shapes[f].depth(lon, lat);
-        }
+    private double depthInCell(int entry, int f, int ix, int iy, double lon, double lat, double band) {
         int gx = Math.min(GRID - 1, Math.max(0, (int) ((lon / CELL - ix) * GRID)));
         int gy = Math.min(GRID - 1, Math.max(0, (int) ((lat / CELL - iy) * GRID)));
         int k = gy * GRID + gx;
-        short sample = (short) (entries[entry + SAMPLES + k / 2] >> (16 * (k & 1)));
+        byte sample = (byte) (entries[entry + SAMPLES + k / 4] >> (8 * (k & 3)));
         if (sample != CellCover.NO_SAMPLE) {
-            double depth = sample * CellCover.SAMPLE_METERS;
+            double depth = entries[entry + BASE] * CellCover.BASE_METERS + sample * CellCover.SAMPLE_METERS;
             double dx = (lon - CellCover.sampleLon(ix, gx)) * Geodesy.lonScaleBound(lat);
             double dy = (lat - CellCover.sampleLat(iy, gy)) * Geodesy.latScaleBound(lat);
             double reach = Math.sqrt(dx * dx + dy * dy) * 1.001 + 0.001 * Math.abs(depth) + SAMPLE_SLACK_METERS;
@@ -364,6 +390,7 @@ public final class FenceIndex {
                 return depth;
             }
         }
+        int detail = entries[entry + DETAIL];
         FenceShape s = shapes[f];
         int count = runCount[detail];
         return count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, runStart[detail], count);
@@ -408,7 +435,7 @@ public final class FenceIndex {
                 int ya = Math.max(y0, (int) Math.floor(ys[0] / CELL)),
                         yb = Math.min(y1, (int) Math.floor(ys[1] / CELL));
                 for (int y = ya; y <= yb; y++) {
-                    collectReaching(cells.get(CellCover.cellKey(x, y)), filter, seen);
+                    collectReaching(cellSpan(x, y), filter, seen);
                 }
             }
             for (int f : large) {
@@ -438,12 +465,13 @@ public final class FenceIndex {
         return new double[] {Math.min(la, lb) - 1e-12, Math.max(la, lb) + 1e-12};
     }
 
-    private void collectReaching(long cell, Predicate<Fence> filter, List<Integer> seen) {
-        for (int k = (int) cell, e = (int) (cell >>> 32); k > 0; k--) {
-            if (Float.intBitsToFloat(entries[e + HIGH]) >= 0) {
-                addUnseen(entries[e + FENCE], filter, seen);
+    private void collectReaching(long span, Predicate<Fence> filter, List<Integer> seen) {
+        for (int e = (int) (span >>> 32), end = (int) span; e < end; ) {
+            int head = entries[e + FENCE];
+            if ((entries[e + BOUNDS] >> 16) >= 0) {
+                addUnseen(head ^ (head >> 31), filter, seen);
             }
-            e += entryInts(entries[e + DETAIL]);
+            e += head < 0 ? DETAILED_ENTRY_INTS : ENTRY_INTS;
         }
     }
 
