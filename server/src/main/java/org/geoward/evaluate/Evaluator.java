@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -112,13 +111,13 @@ public final class Evaluator {
     }
 
     private static void resolveOffline(Fix fix, SubjectState s, List<Transition> out) {
-        if (!s.open.isEmpty() && s.open.remove(OFFLINE) != null) {
+        if (!s.open.isEmpty() && s.open.remove(AlertType.OFFLINE, null) != null) {
             out.add(transition(Transition.Kind.RESOLVE, AlertType.OFFLINE, fix, null, "REPORTED", "fix received"));
         }
     }
 
     private static void raiseSos(Fix fix, SubjectState s, List<Transition> out) {
-        if (fix.sos() && s.open.putIfAbsent(new SubjectState.AlertKey(AlertType.SOS, null), fix.time()) == null) {
+        if (fix.sos() && s.open.putIfAbsent(AlertType.SOS, null, fix.time()) == null) {
             out.add(transition(Transition.Kind.OPEN, AlertType.SOS, fix, null, null, "SOS pressed"));
         }
     }
@@ -186,14 +185,16 @@ public final class Evaluator {
         private void revisitRemembered() {
             int[] left = null;
             int count = 0;
-            for (Iterator<Long> it = s.fences.keySet().iterator(); it.hasNext(); ) {
-                int f = index.positionOf(it.next());
+            for (int i = 0; i < s.fences.size(); ) {
+                int f = index.positionOf(s.fences.idAt(i));
                 if (f >= 0 && isDone(f)) {
+                    i++;
                     continue;
                 }
                 if (f < 0 || !index.appliesAt(f, fix.subjectId(), fix.subjectKind())) {
-                    it.remove();
+                    s.fences.removeAt(i);
                 } else {
+                    i++;
                     if (left == null) {
                         left = new int[s.fences.size()];
                     }
@@ -249,7 +250,7 @@ public final class Evaluator {
             if (d == Decision.ENTERED) {
                 fs.moveTo(SubjectState.Side.INSIDE, fix.time());
                 fs.wanderPending = false;
-                if (s.open.remove(new SubjectState.AlertKey(AlertType.WANDER, id)) != null) {
+                if (s.open.remove(AlertType.WANDER, id) != null) {
                     out.add(transition(
                             Transition.Kind.RESOLVE,
                             AlertType.WANDER,
@@ -261,7 +262,7 @@ public final class Evaluator {
             } else if (d == Decision.LEFT) {
                 fs.moveTo(SubjectState.Side.OUTSIDE, fix.time());
             }
-            if (fs.side == SubjectState.Side.OUTSIDE && !s.isOpen(AlertType.WANDER, id)) {
+            if (fs.side == SubjectState.Side.OUTSIDE && !s.open.contains(AlertType.WANDER, id)) {
                 if (isAccompanied()) {
                     fs.wanderPending = true;
                 } else {
@@ -278,10 +279,14 @@ public final class Evaluator {
             if (d == Decision.LEFT) {
                 s.fences.remove(id);
             } else if (d == Decision.ENTERED) {
-                SubjectState.FenceState fs = s.fences.computeIfAbsent(id, k -> new SubjectState.FenceState());
+                SubjectState.FenceState fs = s.fences.get(id);
+                if (fs == null) {
+                    fs = new SubjectState.FenceState();
+                    s.fences.put(id, fs);
+                }
                 if (fs.side != SubjectState.Side.INSIDE) {
                     fs.moveTo(SubjectState.Side.INSIDE, fix.time());
-                    if (!s.isOpen(AlertType.DANGER, id)) {
+                    if (!s.open.contains(AlertType.DANGER, id)) {
                         open(AlertType.DANGER, f, "entered " + index.fenceAt(f).name());
                     }
                 }
@@ -318,7 +323,7 @@ public final class Evaluator {
             if (!fs.loiterRaised
                     && dwell.compareTo(Duration.ofMinutes(index.fenceAt(f).dwellMinutes())) >= 0) {
                 fs.loiterRaised = true;
-                if (!s.isOpen(AlertType.LOITER, id)) {
+                if (!s.open.contains(AlertType.LOITER, id)) {
                     open(AlertType.LOITER, f, "in " + index.fenceAt(f).name() + " since " + fs.episodeStart);
                 }
             }
@@ -349,7 +354,7 @@ public final class Evaluator {
                             && length >= bands + 2 * f.hysteresisMeters()
                             && f.appliesTo(fix.subjectId(), fix.subjectKind())
                             && !s.fences.containsKey(f.id())
-                            && !s.isOpen(AlertType.DANGER, f.id())
+                            && !s.open.contains(AlertType.DANGER, f.id())
                             && f.window().isActiveAt(fix.time()));
             for (Fence f : crossed) {
                 int position = index.positionOf(f.id());
@@ -375,7 +380,7 @@ public final class Evaluator {
 
         private void open(AlertType type, int f, String detail) {
             long id = index.idAt(f);
-            if (s.open.putIfAbsent(new SubjectState.AlertKey(type, id), fix.time()) == null) {
+            if (s.open.putIfAbsent(type, id, fix.time()) == null) {
                 out.add(transition(Transition.Kind.OPEN, type, fix, id, null, detail));
             }
         }

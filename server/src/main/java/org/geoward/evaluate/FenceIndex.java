@@ -76,6 +76,13 @@ public final class FenceIndex {
     /** Tile key (see {@link #tileKey}) to the tile's number. */
     private final LongTable tiles;
     /**
+     * When the tiles lie in a compact block (one city): tile (column x, row y) of the block at {@code y *
+     * tileColumns + x}, its number or -1; null otherwise. Spares the hash lookup.
+     */
+    private final int[] tileGrid;
+
+    private final int tileColumn0, tileRow0, tileColumns, tileRows;
+    /**
      * Where the entries of each cell start in {@link #entries}: cell (column x, row y) of tile t at {@code t *
      * TILE_CELLS + y * TILE_SIDE + x}; its entries end where the next one's start.
      */
@@ -157,6 +164,23 @@ public final class FenceIndex {
             int ix = CellCover.column(cover.cellKey[e]), iy = CellCover.row(cover.cellKey[e]);
             slotOf[e] = tiles.intern(tileKey(ix, iy)) * TILE_CELLS + cellInTile(ix, iy);
         }
+        int[] block = tileBlock(cover);
+        tileColumn0 = block[0];
+        tileRow0 = block[1];
+        tileColumns = block[2];
+        tileRows = block[3];
+        long blockTiles = (long) tileColumns * tileRows;
+        if (cover.size > 0 && blockTiles <= Math.max(4096, 16L * tiles.size())) {
+            tileGrid = new int[(int) blockTiles];
+            Arrays.fill(tileGrid, -1);
+            for (int e = 0; e < cover.size; e++) {
+                int tx = (CellCover.column(cover.cellKey[e]) >> TILE_SHIFT) - tileColumn0;
+                int ty = (CellCover.row(cover.cellKey[e]) >> TILE_SHIFT) - tileRow0;
+                tileGrid[ty * tileColumns + tx] = slotOf[e] / TILE_CELLS;
+            }
+        } else {
+            tileGrid = null;
+        }
         cellStart = new int[tiles.size() * TILE_CELLS + 1];
         for (int e = 0; e < cover.size; e++) {
             cellStart[slotOf[e] + 1] += cover.detail[e] < 0 ? ENTRY_INTS : DETAILED_ENTRY_INTS;
@@ -194,6 +218,25 @@ public final class FenceIndex {
         return DETAILED_ENTRY_INTS;
     }
 
+    /** Returns the first tile column and row of the covering and its width and height in tiles. */
+    private static int[] tileBlock(CellCover cover) {
+        long x0 = Long.MAX_VALUE, y0 = Long.MAX_VALUE, x1 = Long.MIN_VALUE, y1 = Long.MIN_VALUE;
+        for (int e = 0; e < cover.size; e++) {
+            int tx = CellCover.column(cover.cellKey[e]) >> TILE_SHIFT,
+                    ty = CellCover.row(cover.cellKey[e]) >> TILE_SHIFT;
+            x0 = Math.min(x0, tx);
+            y0 = Math.min(y0, ty);
+            x1 = Math.max(x1, tx);
+            y1 = Math.max(y1, ty);
+        }
+        if (cover.size == 0) {
+            return new int[] {0, 0, 0, 0};
+        }
+        long w = x1 - x0 + 1, h = y1 - y0 + 1;
+        return new int[] {(int) x0, (int) y0, (int) Math.min(w, Integer.MAX_VALUE), (int) Math.min(h, Integer.MAX_VALUE)
+        };
+    }
+
     private static long tileKey(int ix, int iy) {
         return CellCover.cellKey(ix >> TILE_SHIFT, iy >> TILE_SHIFT);
     }
@@ -204,7 +247,16 @@ public final class FenceIndex {
 
     /** Returns the entries of cell (ix, iy) as {@code start << 32 | end}; start equals end when it has none. */
     private long cellSpan(int ix, int iy) {
-        long tile = tiles.get(tileKey(ix, iy));
+        long tile;
+        if (tileGrid != null) {
+            int tx = (ix >> TILE_SHIFT) - tileColumn0, ty = (iy >> TILE_SHIFT) - tileRow0;
+            if (tx < 0 || ty < 0 || tx >= tileColumns || ty >= tileRows) {
+                return 0;
+            }
+            tile = tileGrid[ty * tileColumns + tx];
+        } else {
+            tile = tiles.get(tileKey(ix, iy));
+        }
         if (tile < 0) {
             return 0;
         }

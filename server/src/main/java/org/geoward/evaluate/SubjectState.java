@@ -1,11 +1,8 @@
 package org.geoward.evaluate;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Holds the durable evaluator state of one subject: the last evaluated fix, per fence whether the subject is
@@ -84,8 +81,8 @@ public final class SubjectState {
     double lastLon = Double.NaN;
     double lastLat = Double.NaN;
     double lastAccuracy = Double.NaN;
-    final Map<Long, FenceState> fences = new TreeMap<>();
-    final Map<AlertKey, Instant> open = new LinkedHashMap<>();
+    final FenceStates fences = new FenceStates();
+    final OpenAlerts open = new OpenAlerts();
 
     /** Creates the state of a subject never seen before. */
     public SubjectState() {}
@@ -127,22 +124,22 @@ public final class SubjectState {
 
     /** Returns the per-fence states by fence id (read-only). */
     public Map<Long, FenceState> fences() {
-        return Collections.unmodifiableMap(fences);
+        return fences.toMap();
     }
 
     /** Returns the open alerts and when each opened (read-only). */
     public Map<AlertKey, Instant> openAlerts() {
-        return Collections.unmodifiableMap(open);
+        return open.toMap();
     }
 
     /** Tells whether an alert of the type is open for the fence (null for SOS / OFFLINE). */
     public boolean isOpen(AlertType type, Long fenceId) {
-        return open.containsKey(new AlertKey(type, fenceId));
+        return open.contains(type, fenceId);
     }
 
     /** Forgets an open alert that was resolved outside the evaluator (e.g. by a dispatcher), so it may open again. */
     public void markResolved(AlertType type, Long fenceId) {
-        open.remove(new AlertKey(type, fenceId));
+        open.remove(type, fenceId);
     }
 
     boolean hasLastPosition() {
