@@ -45,6 +45,7 @@ public final class Evaluator {
         UNDECIDED
     }
 
+    private static final int[] NONE = {};
     private static final SubjectState.AlertKey OFFLINE = new SubjectState.AlertKey(AlertType.OFFLINE, null);
 
     private final Config config;
@@ -141,7 +142,7 @@ public final class Evaluator {
         private final List<Transition> out;
         private final FenceIndex.Near near = new FenceIndex.Near();
         /** Positions of the fences already decided for this fix. */
-        private int[] done = new int[4];
+        private int[] done = NONE;
 
         private int doneCount;
         private Boolean accompanied;
@@ -224,7 +225,7 @@ public final class Evaluator {
 
         private void decide(int f, Decision d) {
             if (doneCount == done.length) {
-                done = Arrays.copyOf(done, doneCount * 2);
+                done = Arrays.copyOf(done, Math.max(4, doneCount * 2));
             }
             done[doneCount++] = f;
             if (!index.appliesAt(f, fix.subjectId(), fix.subjectKind()) || !index.isActiveAt(f, fix.time())) {

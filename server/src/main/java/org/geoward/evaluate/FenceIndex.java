@@ -29,6 +29,7 @@ public final class FenceIndex {
 
     private static final double CELL = CellCover.CELL_DEGREES;
     private static final int[] NONE = {};
+    private static final double[] NO_DEPTHS = {};
     /** Covers the rounding of stored samples and the measuring error between two points a few metres apart. */
     private static final double SAMPLE_SLACK_METERS = CellCover.SAMPLE_METERS / 2 + 0.01;
 
@@ -39,10 +40,11 @@ public final class FenceIndex {
     private static final double BOUND_METERS = 0.25;
     /**
      * Offsets in an entry: the fence's position (its complement when the entry has a detail), the low and high depth
-     * bounds over the cell (two shorts), and for entries with a detail: its index, its sample base and its depth
-     * samples, four bytes an int (see {@link CellCover#samples}).
+     * bounds over the cell (two shorts), and for entries with a detail: where its segment runs start in {@link #pool},
+     * its sample base (a short) with the number of runs (a short, -1 for every segment), and its depth samples, four
+     * bytes an int (see {@link CellCover#samples}).
      */
-    private static final int FENCE = 0, BOUNDS = 1, DETAIL = 2, BASE = 3, SAMPLES = 4;
+    private static final int FENCE = 0, BOUNDS = 1, RUNS = 2, BASE_AND_COUNT = 3, SAMPLES = 4;
 
     private static final int ENTRY_INTS = 2, DETAILED_ENTRY_INTS = SAMPLES + CellCover.SAMPLES / 4;
 
@@ -91,11 +93,11 @@ public final class FenceIndex {
     private final int[] entries;
 
     private final int entryCount;
-    /** Per detail: the segment runs that can be nearest, as in {@link CellCover#runStart}. */
-    private final int[] runStart;
-
-    private final int[] runCount;
+    /** The segment runs that can be nearest, (from, to) pairs, of every entry with a detail. */
     private final int[] pool;
+    /** Per fence position, what {@link FenceShape#circleDepth} needs of a circle; radius 0 for other fences. */
+    private final double[] circles;
+
     private final int[] large;
     private final STRtree tree = new STRtree();
     private final double maxHysteresis;
@@ -195,8 +197,12 @@ public final class FenceIndex {
             fill[slotOf[e]] += writeEntry(cover, e, at);
         }
         entryCount = cover.size;
-        runStart = Arrays.copyOf(cover.runStart, cover.details);
-        runCount = Arrays.copyOf(cover.runCount, cover.details);
+        circles = new double[fences.length * FenceShape.CIRCLE_DOUBLES];
+        for (int i = 0; i < fences.length; i++) {
+            if (shapes[i].form == FenceShape.Form.CIRCLE) {
+                shapes[i].writeCircle(circles, i * FenceShape.CIRCLE_DOUBLES);
+            }
+        }
         pool = Arrays.copyOf(cover.pool, cover.poolSize);
     }
 
@@ -210,10 +216,14 @@ public final class FenceIndex {
         if (detail < 0) {
             return ENTRY_INTS;
         }
-        entries[at + DETAIL] = detail;
-        entries[at + BASE] = cover.sampleBase[detail];
+        int base = cover.sampleBase[detail];
+        boolean baseFits = base >= Short.MIN_VALUE && base <= Short.MAX_VALUE;
+        int count = cover.runCount[detail] <= Short.MAX_VALUE ? cover.runCount[detail] : -1;
+        entries[at + RUNS] = cover.runStart[detail];
+        entries[at + BASE_AND_COUNT] = (baseFits ? base & 0xffff : 0) | (count << 16);
         for (int k = 0; k < CellCover.SAMPLES; k++) {
-            entries[at + SAMPLES + k / 4] |= (cover.samples[detail * CellCover.SAMPLES + k] & 0xff) << (8 * (k & 3));
+            byte sample = baseFits ? cover.samples[detail * CellCover.SAMPLES + k] : CellCover.NO_SAMPLE;
+            entries[at + SAMPLES + k / 4] |= (sample & 0xff) << (8 * (k & 3));
         }
         return DETAILED_ENTRY_INTS;
     }
@@ -373,14 +383,14 @@ public final class FenceIndex {
 
     /** Holds what {@link #candidates} returns as fence positions and depths, for the evaluator. */
     static final class Near {
-        int[] positions = new int[4];
-        double[] depths = new double[4];
+        int[] positions = NONE;
+        double[] depths = NO_DEPTHS;
         int size;
 
         void add(int position, double depth) {
             if (size == positions.length) {
-                positions = Arrays.copyOf(positions, size * 2);
-                depths = Arrays.copyOf(depths, size * 2);
+                positions = Arrays.copyOf(positions, Math.max(4, size * 2));
+                depths = Arrays.copyOf(depths, Math.max(4, size * 2));
             }
             positions[size] = position;
             depths[size++] = depth;
@@ -405,7 +415,11 @@ public final class FenceIndex {
             if (low > band) {
                 out.add(f, low);
             } else if ((bounds >> 16) * BOUND_METERS >= -band) {
-                double d = head < 0 ? depthInCell(e, f, ix, iy, lon, lat, band) : shapes[f].depth(lon, lat);
+                double d = head < 0
+                        ? depthInCell(e, f, ix, iy, lon, lat, band)
+                        : circles[f * FenceShape.CIRCLE_DOUBLES + 2] > 0
+                                ? FenceShape.circleDepth(circles, f * FenceShape.CIRCLE_DOUBLES, lon, lat)
+                                : shapes[f].depth(lon, lat);
                 if (d >= -band) {
                     out.add(f, d);
                 }
@@ -428,7 +442,8 @@ public final class FenceIndex {
         int k = gy * GRID + gx;
         byte sample = (byte) (entries[entry + SAMPLES + k / 4] >> (8 * (k & 3)));
         if (sample != CellCover.NO_SAMPLE) {
-            double depth = entries[entry + BASE] * CellCover.BASE_METERS + sample * CellCover.SAMPLE_METERS;
+            double depth =
+                    (short) entries[entry + BASE_AND_COUNT] * CellCover.BASE_METERS + sample * CellCover.SAMPLE_METERS;
             double dx = (lon - CellCover.sampleLon(ix, gx)) * Geodesy.lonScaleBound(lat);
             double dy = (lat - CellCover.sampleLat(iy, gy)) * Geodesy.latScaleBound(lat);
             double reach = Math.sqrt(dx * dx + dy * dy) * 1.001 + 0.001 * Math.abs(depth) + SAMPLE_SLACK_METERS;
@@ -442,10 +457,9 @@ public final class FenceIndex {
                 return depth;
             }
         }
-        int detail = entries[entry + DETAIL];
         FenceShape s = shapes[f];
-        int count = runCount[detail];
-        return count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, runStart[detail], count);
+        int count = entries[entry + BASE_AND_COUNT] >> 16;
+        return count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, entries[entry + RUNS], count);
     }
 
     private void measureNear(double lon, double lat, double accuracy, Near out) {
