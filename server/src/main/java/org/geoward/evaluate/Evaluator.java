@@ -123,6 +123,21 @@ public final class Evaluator {
         }
     }
 
+    /**
+     * Compares the time from {@code from} to {@code to} with the minutes as {@code Duration.between(from,
+     * to).compareTo(Duration.ofMinutes(minutes))} does, without making either.
+     */
+    static int compareElapsed(Instant from, Instant to, int minutes) {
+        long seconds = Math.subtractExact(to.getEpochSecond(), from.getEpochSecond());
+        int nanos = to.getNano() - from.getNano();
+        if (nanos < 0) {
+            seconds--;
+            nanos += 1_000_000_000;
+        }
+        int c = Long.compare(seconds, minutes * 60L);
+        return c != 0 ? c : Integer.compare(nanos, 0);
+    }
+
     static Transition transition(
             Transition.Kind kind, AlertType type, Fix fix, Long fenceId, String outcome, String detail) {
         return new Transition(kind, type, fix.subjectId(), fenceId, fix.time(), fix.lon(), fix.lat(), outcome, detail);
@@ -302,8 +317,7 @@ public final class Evaluator {
                 return;
             }
             if (fs != null && fs.episodeStart != null && fs.lastInside != null) {
-                Duration silence = Duration.between(fs.lastInside, fix.time());
-                if (silence.compareTo(Duration.ofMinutes(index.fenceAt(f).maxGapMinutes())) > 0) {
+                if (compareElapsed(fs.lastInside, fix.time(), index.maxGapMinutesAt(f)) > 0) {
                     fs.episodeStart = null;
                     fs.loiterRaised = false;
                 }
@@ -320,9 +334,7 @@ public final class Evaluator {
                 fs.episodeStart = fix.time();
             }
             fs.lastInside = fix.time();
-            Duration dwell = Duration.between(fs.episodeStart, fix.time());
-            if (!fs.loiterRaised
-                    && dwell.compareTo(Duration.ofMinutes(index.fenceAt(f).dwellMinutes())) >= 0) {
+            if (!fs.loiterRaised && compareElapsed(fs.episodeStart, fix.time(), index.dwellMinutesAt(f)) >= 0) {
                 fs.loiterRaised = true;
                 if (!s.open.contains(AlertType.LOITER, id)) {
                     open(AlertType.LOITER, f, "in " + index.fenceAt(f).name() + " since " + fs.episodeStart);

@@ -65,16 +65,18 @@ public final class FenceIndex {
     /** Per subject of {@link #safeBySubject}: the positions of its SAFE fences. */
     private final int[][] safePositions;
     /**
-     * What the evaluator asks of every fence, by position, in flat arrays so that deciding a fence need not touch
-     * its {@link Fence}: id, kind, hysteresis margin (metres), whom it applies to, whether it is always active.
+     * What the evaluator asks of every fence, by position, side by side in one array so that deciding a fence reads
+     * one line and need not touch its {@link Fence}: at {@code FENCE_LONGS * position} its id, its hysteresis margin
+     * (metres, double bits), the subject it names if it names one, and its kind, audience and whether it is always
+     * active (see {@link #meta}).
      */
-    private final long[] ids;
+    private final long[] fenceData;
 
-    private final FenceKind[] kinds;
-    private final double[] hysteresis;
-    private final byte[] audience;
-    private final long[] soleSubject;
-    private final boolean[] alwaysActive;
+    private static final int FENCE_LONGS = 4, ID = 0, HYSTERESIS = 1, SOLE_SUBJECT = 2, META = 3;
+    private static final FenceKind[] KINDS = FenceKind.values();
+    /** Per position, its BAN dwell and its longest gap in an episode, in minutes. */
+    private final int[] minutes;
+
     /** Tile key (see {@link #tileKey}) to the tile's number. */
     private final LongTable tiles;
     /**
@@ -143,22 +145,21 @@ public final class FenceIndex {
         maxHysteresis = maxH;
         minHysteresis = minH;
         large = tooLarge.stream().mapToInt(Integer::intValue).toArray();
-        ids = new long[fences.length];
-        kinds = new FenceKind[fences.length];
-        hysteresis = new double[fences.length];
-        audience = new byte[fences.length];
-        soleSubject = new long[fences.length];
-        alwaysActive = new boolean[fences.length];
+        fenceData = new long[fences.length * FENCE_LONGS];
+        minutes = new int[fences.length * 2];
         for (int i = 0; i < fences.length; i++) {
             Fence f = fences[i];
-            ids[i] = f.id();
-            kinds[i] = f.kind();
-            hysteresis[i] = f.hysteresisMeters();
             int named = f.subjects().size();
-            audience[i] = named == 0 ? KIND_DEFAULT : named == 1 ? ONE_SUBJECT : SUBJECT_SET;
-            soleSubject[i] = named == 1 ? f.subjects().iterator().next() : 0;
             ActivityWindow w = f.window();
-            alwaysActive[i] = w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
+            boolean always = w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
+            byte who = named == 0 ? KIND_DEFAULT : named == 1 ? ONE_SUBJECT : SUBJECT_SET;
+            fenceData[i * FENCE_LONGS + ID] = f.id();
+            fenceData[i * FENCE_LONGS + HYSTERESIS] = Double.doubleToRawLongBits(f.hysteresisMeters());
+            fenceData[i * FENCE_LONGS + SOLE_SUBJECT] =
+                    named == 1 ? f.subjects().iterator().next() : 0;
+            fenceData[i * FENCE_LONGS + META] = meta(f.kind(), who, always);
+            minutes[2 * i] = f.dwellMinutes();
+            minutes[2 * i + 1] = f.maxGapMinutes();
         }
         tiles = new LongTable(Math.max(16, cover.size / 256));
         int[] slotOf = new int[cover.size];
@@ -315,23 +316,39 @@ public final class FenceIndex {
     }
 
     long idAt(int position) {
-        return ids[position];
+        return fenceData[position * FENCE_LONGS + ID];
     }
 
     FenceKind kindAt(int position) {
-        return kinds[position];
+        return KINDS[(int) fenceData[position * FENCE_LONGS + META] & 3];
     }
 
     double hysteresisAt(int position) {
-        return hysteresis[position];
+        return Double.longBitsToDouble(fenceData[position * FENCE_LONGS + HYSTERESIS]);
+    }
+
+    /** Returns the BAN dwell of the fence at the position, in minutes. */
+    int dwellMinutesAt(int position) {
+        return minutes[2 * position];
+    }
+
+    /** Returns the longest silence within a BAN episode of the fence at the position, in minutes. */
+    int maxGapMinutesAt(int position) {
+        return minutes[2 * position + 1];
+    }
+
+    /** Packs kind (bits 0-1), audience (bits 2-3) and always-active (bit 4). */
+    private static long meta(FenceKind kind, byte who, boolean always) {
+        return kind.ordinal() | (who << 2) | (always ? 16 : 0);
     }
 
     /** Tells what {@link Fence#appliesTo} tells for the fence at the position. */
     boolean appliesAt(int position, long subjectId, SubjectKind subjectKind) {
-        return switch (audience[position]) {
-            case ONE_SUBJECT -> soleSubject[position] == subjectId;
+        long meta = fenceData[position * FENCE_LONGS + META];
+        return switch ((int) (meta >> 2) & 3) {
+            case ONE_SUBJECT -> fenceData[position * FENCE_LONGS + SOLE_SUBJECT] == subjectId;
             case SUBJECT_SET -> fences[position].subjects().contains(subjectId);
-            default -> switch (kinds[position]) {
+            default -> switch (KINDS[(int) meta & 3]) {
                 case SAFE -> false;
                 case DANGER -> subjectKind == SubjectKind.WARD;
                 case BAN -> true;
@@ -341,7 +358,8 @@ public final class FenceIndex {
 
     /** Tells whether the fence at the position is active at the instant. */
     boolean isActiveAt(int position, Instant instant) {
-        return alwaysActive[position] || fences[position].window().isActiveAt(instant);
+        return (fenceData[position * FENCE_LONGS + META] & 16) != 0
+                || fences[position].window().isActiveAt(instant);
     }
 
     /** Returns the positions of the SAFE fences that name the subject; do not modify. */
@@ -410,7 +428,7 @@ public final class FenceIndex {
             int head = entries[e + FENCE];
             int f = head ^ (head >> 31);
             int bounds = entries[e + BOUNDS];
-            double band = hysteresis[f] + accuracy;
+            double band = Double.longBitsToDouble(fenceData[f * FENCE_LONGS + HYSTERESIS]) + accuracy;
             double low = (short) bounds * BOUND_METERS;
             if (low > band) {
                 out.add(f, low);
