@@ -451,29 +451,39 @@ public final class FenceIndex {
 
     /**
      * Returns the depth of a point of cell (ix, iy) in fence f, or an estimate of it that compares with -band and
-     * +band as the depth does. The depth at the nearest sample of the entry's detail, plus or minus the distance to
-     * that sample (depth changes by at most a metre a metre), usually decides; otherwise the depth is measured.
+     * +band as the depth does. Depth changes by at most a metre a metre, so each of the four samples of the entry's
+     * detail around the point bounds it by the sample's depth plus or minus the distance to it; where these bounds
+     * together leave no doubt they decide, otherwise the depth is measured.
      */
     private double depthInCell(int entry, int f, int ix, int iy, double lon, double lat, double band) {
-        int gx = Math.min(GRID - 1, Math.max(0, (int) ((lon / CELL - ix) * GRID)));
-        int gy = Math.min(GRID - 1, Math.max(0, (int) ((lat / CELL - iy) * GRID)));
-        int k = gy * GRID + gx;
-        byte sample = (byte) (entries[entry + SAMPLES + k / 4] >> (8 * (k & 3)));
-        if (sample != CellCover.NO_SAMPLE) {
-            double depth =
-                    (short) entries[entry + BASE_AND_COUNT] * CellCover.BASE_METERS + sample * CellCover.SAMPLE_METERS;
-            double dx = (lon - CellCover.sampleLon(ix, gx)) * Geodesy.lonScaleBound(lat);
-            double dy = (lat - CellCover.sampleLat(iy, gy)) * Geodesy.latScaleBound(lat);
-            double reach = Math.sqrt(dx * dx + dy * dy) * 1.001 + 0.001 * Math.abs(depth) + SAMPLE_SLACK_METERS;
-            if (depth - reach > band) {
-                return depth - reach;
+        int gx0 = Math.min(GRID - 2, Math.max(0, (int) Math.floor((lon / CELL - ix) * GRID - 0.5)));
+        int gy0 = Math.min(GRID - 2, Math.max(0, (int) Math.floor((lat / CELL - iy) * GRID - 0.5)));
+        double base = (short) entries[entry + BASE_AND_COUNT] * CellCover.BASE_METERS;
+        double kx = Geodesy.lonScaleBound(lat), ky = Geodesy.latScaleBound(lat);
+        double low = Double.NEGATIVE_INFINITY, high = Double.POSITIVE_INFINITY;
+        for (int gy = gy0; gy < gy0 + 2; gy++) {
+            for (int gx = gx0; gx < gx0 + 2; gx++) {
+                int k = gy * GRID + gx;
+                byte sample = (byte) (entries[entry + SAMPLES + k / 4] >> (8 * (k & 3)));
+                if (sample == CellCover.NO_SAMPLE) {
+                    continue;
+                }
+                double depth = base + sample * CellCover.SAMPLE_METERS;
+                double dx = (lon - CellCover.sampleLon(ix, gx)) * kx;
+                double dy = (lat - CellCover.sampleLat(iy, gy)) * ky;
+                double reach = Math.sqrt(dx * dx + dy * dy) * 1.001 + 0.001 * Math.abs(depth) + SAMPLE_SLACK_METERS;
+                low = Math.max(low, depth - reach);
+                high = Math.min(high, depth + reach);
             }
-            if (depth + reach < -band) {
-                return depth + reach;
-            }
-            if (depth - reach >= -band && depth + reach <= band) {
-                return depth;
-            }
+        }
+        if (low > band) {
+            return low;
+        }
+        if (high < -band) {
+            return high;
+        }
+        if (low >= -band && high <= band) {
+            return (low + high) / 2;
         }
         FenceShape s = shapes[f];
         int count = entries[entry + BASE_AND_COUNT] >> 16;
