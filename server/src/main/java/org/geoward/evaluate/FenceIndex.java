@@ -17,8 +17,11 @@ import org.locationtech.jts.index.strtree.STRtree;
  *
  * <p>Each fence is covered with cells of a global grid of {@link CellCover#CELL_DEGREES} degrees. Every (cell,
  * fence) entry holds bounds of the depth over the cell, so most fixes are decided without any geometry. In cells the
- * fence boundary passes near, the depth at the nearest of a few samples per cell, widened by the distance to it,
- * usually decides; the rest are measured, and then only against the segments that can be nearest. Fixes with
+ * fence boundary passes near, the depth at the four of 16 samples per cell around the point, each widened by the
+ * distance to it, usually decides; the rest are measured, and then only against the segments that can be nearest.
+ * Cells are found through tiles of 16 x 16 cells, and a cell's entries lie side by side in one {@code int[]}; what
+ * the evaluator needs of a fence (id, kind, hysteresis, whom it applies to) sits by position in flat arrays, so a
+ * fix usually touches a few cache lines of the index and no {@link Fence}. Fixes with
  * accuracy worse than {@link #FAST_ACCURACY_METERS} and fences too large to raster go through an STRtree and exact
  * measurement instead. Depth is measured on the WGS 84 ellipsoid in a frame centred on the point (error below
  * 0.1 % up to 10 km); the antimeridian is not handled.
@@ -424,10 +427,16 @@ public final class FenceIndex {
         }
         int ix = (int) Math.floor(lon / CELL), iy = (int) Math.floor(lat / CELL);
         long span = cellSpan(ix, iy);
+        // every fence's band is at least this wide: an entry clearly outside it is skipped without reading the fence
+        double narrowest = minHysteresis + accuracy;
         for (int e = (int) (span >>> 32), end = (int) span; e < end; ) {
             int head = entries[e + FENCE];
-            int f = head ^ (head >> 31);
             int bounds = entries[e + BOUNDS];
+            if ((bounds >> 16) * BOUND_METERS < -narrowest) {
+                e += head < 0 ? DETAILED_ENTRY_INTS : ENTRY_INTS;
+                continue;
+            }
+            int f = head ^ (head >> 31);
             double band = Double.longBitsToDouble(fenceData[f * FENCE_LONGS + HYSTERESIS]) + accuracy;
             double low = (short) bounds * BOUND_METERS;
             if (low > band) {
