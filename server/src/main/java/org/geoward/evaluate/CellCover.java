@@ -20,10 +20,12 @@ final class CellCover {
     static final int SAMPLE_GRID = 4;
 
     static final int SAMPLES = SAMPLE_GRID * SAMPLE_GRID;
-    /** Samples are stored in units of this many metres. */
-    static final double SAMPLE_METERS = 0.1;
-    /** Marks a sample whose depth is too large for a short; the depth must then be measured. */
-    static final short NO_SAMPLE = Short.MIN_VALUE;
+    /** A detail's sample base is stored in units of this many metres. */
+    static final double BASE_METERS = 0.1;
+    /** Samples are stored as bytes in units of this many metres above or below their detail's base. */
+    static final double SAMPLE_METERS = 0.5;
+    /** Marks a sample too far from its base for a byte; the depth must then be measured. */
+    static final byte NO_SAMPLE = Byte.MIN_VALUE;
 
     long[] cellKey = new long[1024];
     int[] fence = new int[1024];
@@ -37,8 +39,13 @@ final class CellCover {
     int[] runStart = new int[256];
     /** Per detail: -1 to measure against every segment; n: n runs (from, to) in {@link #pool}. */
     int[] runCount = new int[256];
-    /** Per detail: {@link #SAMPLES} depths, row by row from the cell's south-west corner. */
-    short[] samples = new short[256 * SAMPLES];
+    /**
+     * Per detail: {@link #SAMPLES} depths, row by row from the cell's south-west corner, each {@code base *
+     * BASE_METERS + sample * SAMPLE_METERS}, within {@code SAMPLE_METERS / 2} of the exact depth.
+     */
+    byte[] samples = new byte[256 * SAMPLES];
+
+    int[] sampleBase = new int[256];
 
     int details;
     int[] pool = new int[1024];
@@ -238,21 +245,30 @@ final class CellCover {
             runStart = Arrays.copyOf(runStart, details * 2);
             runCount = Arrays.copyOf(runCount, details * 2);
             samples = Arrays.copyOf(samples, details * 2 * SAMPLES);
+            sampleBase = Arrays.copyOf(sampleBase, details * 2);
         }
         runStart[details] = start;
         runCount[details] = count;
         double[] depths =
                 s.form == FenceShape.Form.CORRIDOR && count > 0 ? corridorSampleDepths(s, ix, iy, start, count) : null;
-        for (int gy = 0; gy < SAMPLE_GRID; gy++) {
-            for (int gx = 0; gx < SAMPLE_GRID; gx++) {
-                double lon = sampleLon(ix, gx), lat = sampleLat(iy, gy);
-                int k = gy * SAMPLE_GRID + gx;
-                double d = depths != null
-                        ? depths[k]
-                        : count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, start, count);
-                long q = Math.round(d / SAMPLE_METERS);
-                samples[details * SAMPLES + k] = q > Short.MIN_VALUE && q <= Short.MAX_VALUE ? (short) q : NO_SAMPLE;
+        if (depths == null) {
+            depths = new double[SAMPLES];
+            for (int k = 0; k < SAMPLES; k++) {
+                double lon = sampleLon(ix, k % SAMPLE_GRID), lat = sampleLat(iy, k / SAMPLE_GRID);
+                depths[k] = count < 0 ? s.depth(lon, lat) : s.depth(lon, lat, pool, start, count);
             }
+        }
+        double low = Double.MAX_VALUE, high = -Double.MAX_VALUE;
+        for (double d : depths) {
+            low = Math.min(low, d);
+            high = Math.max(high, d);
+        }
+        long base = Math.round((low + high) / 2 / BASE_METERS);
+        base = Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, base));
+        sampleBase[details] = (int) base;
+        for (int k = 0; k < SAMPLES; k++) {
+            long q = Math.round((depths[k] - base * BASE_METERS) / SAMPLE_METERS);
+            samples[details * SAMPLES + k] = q > Byte.MIN_VALUE && q <= Byte.MAX_VALUE ? (byte) q : NO_SAMPLE;
         }
         return details++;
     }
@@ -294,6 +310,14 @@ final class CellCover {
     /** Returns the key of the cell in column ix and row iy. */
     static long cellKey(int ix, int iy) {
         return ((long) ix << 32) | (iy & 0xffffffffL);
+    }
+
+    static int column(long cellKey) {
+        return (int) (cellKey >> 32);
+    }
+
+    static int row(long cellKey) {
+        return (int) cellKey;
     }
 
     /** Returns the longitude of sample column {@code gx} of cell column {@code ix}. */

@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -47,6 +45,7 @@ public final class Evaluator {
         UNDECIDED
     }
 
+    private static final int[] NONE = {};
     private static final SubjectState.AlertKey OFFLINE = new SubjectState.AlertKey(AlertType.OFFLINE, null);
 
     private final Config config;
@@ -63,16 +62,16 @@ public final class Evaluator {
     public Result evaluate(
             Fix fix, SubjectState state, FenceIndex fences, Set<Long> guardianIds, GuardianLocator guardians) {
         SubjectState s = state == null ? new SubjectState() : state;
-        Instant last = s.lastFixTime;
         List<Transition> out = new ArrayList<>(0);
-        if (last != null && !fix.time().isAfter(last)) {
-            boolean older = fix.time().isBefore(last);
+        int order = s.compareToLastFix(fix.time());
+        if (order <= 0) {
+            boolean older = order < 0;
             if (older) {
                 raiseSos(fix, s, out);
             }
             return new Result(s, out, older, !older);
         }
-        s.lastFixTime = fix.time();
+        s.setLastFixTime(fix.time());
         resolveOffline(fix, s, out);
         raiseSos(fix, s, out);
         if (fix.accuracyMeters() > config.maxAccuracyMeters()) {
@@ -92,13 +91,14 @@ public final class Evaluator {
      * resolves it. Updates the state in place.
      */
     public List<Transition> checkOffline(long subjectId, SubjectState state, Instant now, int offlineMinutes) {
-        if (state.lastFixTime == null
+        Instant last = state.lastFixTime();
+        if (last == null
                 || state.isOpen(AlertType.OFFLINE, null)
-                || Duration.between(state.lastFixTime, now).compareTo(Duration.ofMinutes(offlineMinutes)) < 0) {
+                || Duration.between(last, now).compareTo(Duration.ofMinutes(offlineMinutes)) < 0) {
             return List.of();
         }
         state.open.put(OFFLINE, now);
-        String detail = "no fix since " + state.lastFixTime;
+        String detail = "no fix since " + last;
         return List.of(new Transition(
                 Transition.Kind.OPEN,
                 AlertType.OFFLINE,
@@ -112,15 +112,30 @@ public final class Evaluator {
     }
 
     private static void resolveOffline(Fix fix, SubjectState s, List<Transition> out) {
-        if (!s.open.isEmpty() && s.open.remove(OFFLINE) != null) {
+        if (!s.open.isEmpty() && s.open.remove(AlertType.OFFLINE, null) != null) {
             out.add(transition(Transition.Kind.RESOLVE, AlertType.OFFLINE, fix, null, "REPORTED", "fix received"));
         }
     }
 
     private static void raiseSos(Fix fix, SubjectState s, List<Transition> out) {
-        if (fix.sos() && s.open.putIfAbsent(new SubjectState.AlertKey(AlertType.SOS, null), fix.time()) == null) {
+        if (fix.sos() && s.open.putIfAbsent(AlertType.SOS, null, fix.time()) == null) {
             out.add(transition(Transition.Kind.OPEN, AlertType.SOS, fix, null, null, "SOS pressed"));
         }
+    }
+
+    /**
+     * Compares the time from {@code from} to {@code to} with the minutes as {@code Duration.between(from,
+     * to).compareTo(Duration.ofMinutes(minutes))} does, without making either.
+     */
+    static int compareElapsed(Instant from, Instant to, int minutes) {
+        long seconds = Math.subtractExact(to.getEpochSecond(), from.getEpochSecond());
+        int nanos = to.getNano() - from.getNano();
+        if (nanos < 0) {
+            seconds--;
+            nanos += 1_000_000_000;
+        }
+        int c = Long.compare(seconds, minutes * 60L);
+        return c != 0 ? c : Integer.compare(nanos, 0);
     }
 
     static Transition transition(
@@ -128,7 +143,10 @@ public final class Evaluator {
         return new Transition(kind, type, fix.subjectId(), fenceId, fix.time(), fix.lon(), fix.lat(), outcome, detail);
     }
 
-    /** Holds one fix's evaluation against the fences. */
+    /**
+     * Holds one fix's evaluation against the fences. Fences are named by their position in the index, so deciding
+     * one reads the index's flat arrays and touches the {@link Fence} only to name it in an alert.
+     */
     private static final class FixPass {
         private final Fix fix;
         private final SubjectState s;
@@ -137,9 +155,9 @@ public final class Evaluator {
         private final GuardianLocator guardians;
         private final Config config;
         private final List<Transition> out;
-        private final List<FenceIndex.Candidate> near;
-        /** Ids of the fences already decided for this fix. */
-        private long[] done = new long[4];
+        private final FenceIndex.Near near = new FenceIndex.Near();
+        /** Positions of the fences already decided for this fix. */
+        private int[] done = NONE;
 
         private int doneCount;
         private Boolean accompanied;
@@ -159,15 +177,16 @@ public final class Evaluator {
             this.guardians = guardians == null ? GuardianLocator.none() : guardians;
             this.config = config;
             this.out = out;
-            this.near = index.candidates(fix.lon(), fix.lat(), fix.accuracyMeters());
+            index.findNear(fix.lon(), fix.lat(), fix.accuracyMeters(), near);
         }
 
         void run() {
-            for (FenceIndex.Candidate c : near) {
-                decide(c.fence(), decision(c.fence(), c.depthMeters()));
+            for (int k = 0; k < near.size; k++) {
+                int f = near.positions[k];
+                decide(f, decision(f, near.depths[k]));
             }
-            for (Fence f : index.safeFencesOf(fix.subjectId())) {
-                if (!isDone(f.id())) {
+            for (int f : index.safePositionsOf(fix.subjectId())) {
+                if (!isDone(f)) {
                     decide(f, Decision.LEFT);
                 }
             }
@@ -180,114 +199,132 @@ public final class Evaluator {
         }
 
         private void revisitRemembered() {
-            for (Iterator<Map.Entry<Long, SubjectState.FenceState>> it =
-                            s.fences.entrySet().iterator();
-                    it.hasNext(); ) {
-                long id = it.next().getKey();
-                if (isDone(id)) {
+            int[] left = null;
+            int count = 0;
+            for (int i = 0; i < s.fences.size(); ) {
+                int f = index.positionOf(s.fences.idAt(i));
+                if (f >= 0 && isDone(f)) {
+                    i++;
                     continue;
                 }
-                Fence f = index.fence(id);
-                if (f == null || !f.appliesTo(fix.subjectId(), fix.subjectKind())) {
-                    it.remove();
+                if (f < 0 || !index.appliesAt(f, fix.subjectId(), fix.subjectKind())) {
+                    s.fences.removeAt(i);
+                } else {
+                    i++;
+                    if (left == null) {
+                        left = new int[s.fences.size()];
+                    }
+                    left[count++] = f;
                 }
             }
-            for (Long id : new ArrayList<>(s.fences.keySet())) {
-                if (!isDone(id)) {
-                    decide(index.fence(id), Decision.LEFT);
+            for (int k = 0; k < count; k++) {
+                if (!isDone(left[k])) {
+                    decide(left[k], Decision.LEFT);
                 }
             }
         }
 
-        private boolean isDone(long fenceId) {
+        private boolean isDone(int position) {
             for (int i = 0; i < doneCount; i++) {
-                if (done[i] == fenceId) {
+                if (done[i] == position) {
                     return true;
                 }
             }
             return false;
         }
 
-        private Decision decision(Fence f, double depth) {
-            double band = f.hysteresisMeters() + fix.accuracyMeters();
+        private Decision decision(int f, double depth) {
+            double band = index.hysteresisAt(f) + fix.accuracyMeters();
             return depth > band ? Decision.ENTERED : depth < -band ? Decision.LEFT : Decision.UNDECIDED;
         }
 
-        private void decide(Fence f, Decision d) {
+        private void decide(int f, Decision d) {
             if (doneCount == done.length) {
-                done = Arrays.copyOf(done, doneCount * 2);
+                done = Arrays.copyOf(done, Math.max(4, doneCount * 2));
             }
-            done[doneCount++] = f.id();
-            if (!f.appliesTo(fix.subjectId(), fix.subjectKind()) || !f.window().isActiveAt(fix.time())) {
+            done[doneCount++] = f;
+            if (!index.appliesAt(f, fix.subjectId(), fix.subjectKind()) || !index.isActiveAt(f, fix.time())) {
                 return;
             }
-            switch (f.kind()) {
+            switch (index.kindAt(f)) {
                 case SAFE -> decideSafe(f, d);
                 case DANGER -> decideDanger(f, d);
                 case BAN -> decideBan(f, d);
             }
         }
 
-        private void decideSafe(Fence f, Decision d) {
-            SubjectState.FenceState fs = s.fences.get(f.id());
+        private void decideSafe(int f, Decision d) {
+            long id = index.idAt(f);
+            SubjectState.FenceState fs = s.fences.get(id);
             if (fs == null) {
                 if (d == Decision.UNDECIDED) {
                     return;
                 }
                 fs = new SubjectState.FenceState();
-                s.fences.put(f.id(), fs);
+                s.fences.put(id, fs);
             }
             if (d == Decision.ENTERED) {
                 fs.moveTo(SubjectState.Side.INSIDE, fix.time());
                 fs.wanderPending = false;
-                if (s.open.remove(new SubjectState.AlertKey(AlertType.WANDER, f.id())) != null) {
+                if (s.open.remove(AlertType.WANDER, id) != null) {
                     out.add(transition(
-                            Transition.Kind.RESOLVE, AlertType.WANDER, fix, f.id(), "RETURNED", "back in " + f.name()));
+                            Transition.Kind.RESOLVE,
+                            AlertType.WANDER,
+                            fix,
+                            id,
+                            "RETURNED",
+                            "back in " + index.fenceAt(f).name()));
                 }
             } else if (d == Decision.LEFT) {
                 fs.moveTo(SubjectState.Side.OUTSIDE, fix.time());
             }
-            if (fs.side == SubjectState.Side.OUTSIDE && !s.isOpen(AlertType.WANDER, f.id())) {
+            if (fs.side == SubjectState.Side.OUTSIDE && !s.open.contains(AlertType.WANDER, id)) {
                 if (isAccompanied()) {
                     fs.wanderPending = true;
                 } else {
-                    String detail = (fs.wanderPending ? "alone outside " : "left ") + f.name();
+                    String detail = (fs.wanderPending ? "alone outside " : "left ")
+                            + index.fenceAt(f).name();
                     fs.wanderPending = false;
                     open(AlertType.WANDER, f, detail);
                 }
             }
         }
 
-        private void decideDanger(Fence f, Decision d) {
+        private void decideDanger(int f, Decision d) {
+            long id = index.idAt(f);
             if (d == Decision.LEFT) {
-                s.fences.remove(f.id());
+                s.fences.remove(id);
             } else if (d == Decision.ENTERED) {
-                SubjectState.FenceState fs = s.fences.computeIfAbsent(f.id(), k -> new SubjectState.FenceState());
+                SubjectState.FenceState fs = s.fences.get(id);
+                if (fs == null) {
+                    fs = new SubjectState.FenceState();
+                    s.fences.put(id, fs);
+                }
                 if (fs.side != SubjectState.Side.INSIDE) {
                     fs.moveTo(SubjectState.Side.INSIDE, fix.time());
-                    if (!s.isOpen(AlertType.DANGER, f.id())) {
-                        open(AlertType.DANGER, f, "entered " + f.name());
+                    if (!s.open.contains(AlertType.DANGER, id)) {
+                        open(AlertType.DANGER, f, "entered " + index.fenceAt(f).name());
                     }
                 }
             }
         }
 
-        private void decideBan(Fence f, Decision d) {
-            SubjectState.FenceState fs = s.fences.get(f.id());
+        private void decideBan(int f, Decision d) {
+            long id = index.idAt(f);
+            SubjectState.FenceState fs = s.fences.get(id);
             if (d == Decision.LEFT) {
-                s.fences.remove(f.id());
+                s.fences.remove(id);
                 return;
             }
             if (fs != null && fs.episodeStart != null && fs.lastInside != null) {
-                Duration silence = Duration.between(fs.lastInside, fix.time());
-                if (silence.compareTo(Duration.ofMinutes(f.maxGapMinutes())) > 0) {
+                if (compareElapsed(fs.lastInside, fix.time(), index.maxGapMinutesAt(f)) > 0) {
                     fs.episodeStart = null;
                     fs.loiterRaised = false;
                 }
             }
             if (d == Decision.ENTERED && fs == null) {
                 fs = new SubjectState.FenceState();
-                s.fences.put(f.id(), fs);
+                s.fences.put(id, fs);
             }
             if (fs == null || (d == Decision.UNDECIDED && fs.side != SubjectState.Side.INSIDE)) {
                 return;
@@ -297,11 +334,10 @@ public final class Evaluator {
                 fs.episodeStart = fix.time();
             }
             fs.lastInside = fix.time();
-            Duration dwell = Duration.between(fs.episodeStart, fix.time());
-            if (!fs.loiterRaised && dwell.compareTo(Duration.ofMinutes(f.dwellMinutes())) >= 0) {
+            if (!fs.loiterRaised && compareElapsed(fs.episodeStart, fix.time(), index.dwellMinutesAt(f)) >= 0) {
                 fs.loiterRaised = true;
-                if (!s.isOpen(AlertType.LOITER, f.id())) {
-                    open(AlertType.LOITER, f, "in " + f.name() + " since " + fs.episodeStart);
+                if (!s.open.contains(AlertType.LOITER, id)) {
+                    open(AlertType.LOITER, f, "in " + index.fenceAt(f).name() + " since " + fs.episodeStart);
                 }
             }
         }
@@ -331,19 +367,20 @@ public final class Evaluator {
                             && length >= bands + 2 * f.hysteresisMeters()
                             && f.appliesTo(fix.subjectId(), fix.subjectKind())
                             && !s.fences.containsKey(f.id())
-                            && !s.isOpen(AlertType.DANGER, f.id())
+                            && !s.open.contains(AlertType.DANGER, f.id())
                             && f.window().isActiveAt(fix.time()));
             for (Fence f : crossed) {
-                if (isClearlyOutsideNow(f) && isClearlyOutsideBefore(f)) {
-                    open(AlertType.DANGER, f, "crossed " + f.name() + " between fixes");
+                int position = index.positionOf(f.id());
+                if (isClearlyOutsideNow(position) && isClearlyOutsideBefore(f)) {
+                    open(AlertType.DANGER, position, "crossed " + f.name() + " between fixes");
                 }
             }
         }
 
-        private boolean isClearlyOutsideNow(Fence f) {
-            for (FenceIndex.Candidate c : near) {
-                if (c.fence().id() == f.id()) {
-                    return decision(f, c.depthMeters()) == Decision.LEFT;
+        private boolean isClearlyOutsideNow(int f) {
+            for (int k = 0; k < near.size; k++) {
+                if (near.positions[k] == f) {
+                    return decision(f, near.depths[k]) == Decision.LEFT;
                 }
             }
             return true;
@@ -354,9 +391,10 @@ public final class Evaluator {
             return index.depthMeters(f.id(), s.lastLon, s.lastLat) < -(f.hysteresisMeters() + accuracy);
         }
 
-        private void open(AlertType type, Fence f, String detail) {
-            if (s.open.putIfAbsent(new SubjectState.AlertKey(type, f.id()), fix.time()) == null) {
-                out.add(transition(Transition.Kind.OPEN, type, fix, f.id(), null, detail));
+        private void open(AlertType type, int f, String detail) {
+            long id = index.idAt(f);
+            if (s.open.putIfAbsent(type, id, fix.time()) == null) {
+                out.add(transition(Transition.Kind.OPEN, type, fix, id, null, detail));
             }
         }
 

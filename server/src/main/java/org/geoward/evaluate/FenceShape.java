@@ -32,6 +32,10 @@ final class FenceShape {
     final double[] y0;
     final double[] x1;
     final double[] y1;
+    /** For circles, what {@link #circleDepth} needs; null otherwise. */
+    private final double[] circle;
+    /** The same segments interleaved, (x0, y0, x1, y1) each, so measuring a run reads one array. */
+    private final double[] segments;
     /** For areas: the segment after / before segment i on its ring. */
     final int[] next;
 
@@ -64,6 +68,13 @@ final class FenceShape {
         next = new int[n];
         prev = new int[n];
         fillSegments(rings);
+        segments = new double[4 * n];
+        for (int i = 0; i < n; i++) {
+            segments[4 * i] = x0[i];
+            segments[4 * i + 1] = y0[i];
+            segments[4 * i + 2] = x1[i];
+            segments[4 * i + 3] = y1[i];
+        }
         double[] env = envelope();
         minLon = env[0];
         minLat = env[1];
@@ -74,6 +85,38 @@ final class FenceShape {
         ky0 = Geodesy.metersPerDegreeLat(lat0);
         dkx = (Geodesy.metersPerDegreeLon(lat0 + 0.01) - Geodesy.metersPerDegreeLon(lat0 - 0.01)) / 0.02;
         dky = (Geodesy.metersPerDegreeLat(lat0 + 0.01) - Geodesy.metersPerDegreeLat(lat0 - 0.01)) / 0.02;
+        circle = form == Form.CIRCLE ? new double[CIRCLE_DOUBLES] : null;
+        if (circle != null) {
+            writeCircle(circle, 0);
+        }
+    }
+
+    /** Doubles per circle in {@link #writeCircle}. */
+    static final int CIRCLE_DOUBLES = 8;
+
+    /** Writes what {@link #circleDepth} needs of this circle at {@code at}. */
+    void writeCircle(double[] to, int at) {
+        to[at] = centerLon;
+        to[at + 1] = centerLat;
+        to[at + 2] = reach;
+        to[at + 3] = lat0;
+        to[at + 4] = kx0;
+        to[at + 5] = dkx;
+        to[at + 6] = ky0;
+        to[at + 7] = dky;
+    }
+
+    /** Returns the signed depth in metres at the point of the circle written by {@link #writeCircle} at {@code at}. */
+    static double circleDepth(double[] c, int at, double lon, double lat) {
+        double centerLon = c[at], centerLat = c[at + 1], lat0 = c[at + 3], kx0 = c[at + 4];
+        double mid = (lat + centerLat) / 2;
+        double d = mid - lat0;
+        double kx = d > -1 && d < 1
+                ? kx0 + c[at + 5] * d - 0.5 * kx0 * Math.toRadians(d) * Math.toRadians(d)
+                : Geodesy.metersPerDegreeLon(mid);
+        double ky = d > -1 && d < 1 ? c[at + 6] + c[at + 7] * d : Geodesy.metersPerDegreeLat(mid);
+        double dx = (lon - centerLon) * kx, dy = (lat - centerLat) * ky;
+        return c[at + 2] - Math.sqrt(dx * dx + dy * dy);
     }
 
     /** Returns metres per degree of longitude at the latitude, from the local model (exact where it matters). */
@@ -205,9 +248,7 @@ final class FenceShape {
      */
     double depth(double lon, double lat, int[] runs, int start, int count) {
         if (form == Form.CIRCLE) {
-            double mid = (lat + centerLat) / 2;
-            double dx = (lon - centerLon) * kxAt(mid), dy = (lat - centerLat) * kyAt(mid);
-            return reach - Math.sqrt(dx * dx + dy * dy);
+            return circleDepth(circle, 0, lon, lat);
         }
         double kx = kxAt(lat);
         double ky = kyAt(lat);
@@ -218,8 +259,9 @@ final class FenceShape {
             int from = runs == null ? 0 : runs[start + 2 * k];
             int to = runs == null ? x0.length - 1 : runs[start + 2 * k + 1];
             for (int i = from; i <= to; i++) {
-                double ax = (x0[i] - lon) * kx, ay = (y0[i] - lat) * ky;
-                double dx = (x1[i] - x0[i]) * kx, dy = (y1[i] - y0[i]) * ky;
+                double sx0 = segments[4 * i], sy0 = segments[4 * i + 1];
+                double ax = (sx0 - lon) * kx, ay = (sy0 - lat) * ky;
+                double dx = (segments[4 * i + 2] - sx0) * kx, dy = (segments[4 * i + 3] - sy0) * ky;
                 double len2 = dx * dx + dy * dy;
                 double t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
                 double px = ax + t * dx, py = ay + t * dy;

@@ -12,15 +12,15 @@ final class StateJson {
 
     static String write(SubjectState s) {
         StringBuilder b = new StringBuilder(128).append("{\"v\":1");
-        b.append(",\"lastFixTime\":").append(time(s.lastFixTime));
+        b.append(",\"lastFixTime\":").append(time(s.lastFixTime()));
         b.append(",\"lastLon\":").append(number(s.lastLon));
         b.append(",\"lastLat\":").append(number(s.lastLat));
         b.append(",\"lastAccuracy\":").append(number(s.lastAccuracy));
         b.append(",\"fences\":{");
         String sep = "";
-        for (Map.Entry<Long, SubjectState.FenceState> e : s.fences.entrySet()) {
-            SubjectState.FenceState f = e.getValue();
-            b.append(sep).append('"').append(e.getKey()).append("\":{");
+        for (int i = 0; i < s.fences.size(); i++) {
+            SubjectState.FenceState f = s.fences.stateAt(i);
+            b.append(sep).append('"').append(s.fences.idAt(i)).append("\":{");
             b.append("\"side\":").append(f.side == null ? "null" : "\"" + f.side + "\"");
             b.append(",\"since\":").append(time(f.since));
             b.append(",\"episodeStart\":").append(time(f.episodeStart));
@@ -31,10 +31,10 @@ final class StateJson {
         }
         b.append("},\"open\":[");
         sep = "";
-        for (Map.Entry<SubjectState.AlertKey, Instant> e : s.open.entrySet()) {
-            b.append(sep).append("{\"type\":\"").append(e.getKey().type()).append('"');
-            b.append(",\"fence\":").append(e.getKey().fenceId());
-            b.append(",\"at\":").append(time(e.getValue())).append('}');
+        for (int i = 0; i < s.open.size(); i++) {
+            b.append(sep).append("{\"type\":\"").append(s.open.typeAt(i)).append('"');
+            b.append(",\"fence\":").append(s.open.fenceIdAt(i));
+            b.append(",\"at\":").append(time(s.open.timeAt(i))).append('}');
             sep = ",";
         }
         return b.append("]}").toString();
@@ -52,7 +52,7 @@ final class StateJson {
     static SubjectState read(String json) {
         Map<String, Object> root = (Map<String, Object>) new Parser(json).value();
         SubjectState s = new SubjectState();
-        s.lastFixTime = instant(root.get("lastFixTime"));
+        s.setLastFixTime(instant(root.get("lastFixTime")));
         s.lastLon = dbl(root.get("lastLon"));
         s.lastLat = dbl(root.get("lastLat"));
         s.lastAccuracy = dbl(root.get("lastAccuracy"));

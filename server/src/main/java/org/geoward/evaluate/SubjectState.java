@@ -1,11 +1,8 @@
 package org.geoward.evaluate;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * Holds the durable evaluator state of one subject: the last evaluated fix, per fence whether the subject is
@@ -16,6 +13,8 @@ import java.util.TreeMap;
  * {@link Evaluator#evaluate} updates the state it is given in place.
  */
 public final class SubjectState {
+    /** Marks {@link #lastFixSecond} of a subject never seen. */
+    static final long NO_FIX = Long.MIN_VALUE;
 
     /** Says on which side of a fence the subject was last decided to be. */
     public enum Side {
@@ -75,19 +74,37 @@ public final class SubjectState {
         }
     }
 
-    Instant lastFixTime;
+    /** Event time of the last evaluated fix as epoch seconds and nanoseconds; {@link #NO_FIX} when none. */
+    long lastFixSecond = NO_FIX;
+
+    int lastFixNano;
     double lastLon = Double.NaN;
     double lastLat = Double.NaN;
     double lastAccuracy = Double.NaN;
-    final Map<Long, FenceState> fences = new TreeMap<>();
-    final Map<AlertKey, Instant> open = new LinkedHashMap<>();
+    final FenceStates fences = new FenceStates();
+    final OpenAlerts open = new OpenAlerts();
 
     /** Creates the state of a subject never seen before. */
     public SubjectState() {}
 
     /** Returns the event time of the last evaluated fix, or null. */
     public Instant lastFixTime() {
-        return lastFixTime;
+        return lastFixSecond == NO_FIX ? null : Instant.ofEpochSecond(lastFixSecond, lastFixNano);
+    }
+
+    /** Sets the event time of the last evaluated fix; null means none. */
+    void setLastFixTime(Instant time) {
+        lastFixSecond = time == null ? NO_FIX : time.getEpochSecond();
+        lastFixNano = time == null ? 0 : time.getNano();
+    }
+
+    /** Compares the time with the last evaluated fix's: negative if earlier, 0 if equal, positive if later or none. */
+    int compareToLastFix(Instant time) {
+        if (lastFixSecond == NO_FIX) {
+            return 1;
+        }
+        int c = Long.compare(time.getEpochSecond(), lastFixSecond);
+        return c != 0 ? c : Integer.compare(time.getNano(), lastFixNano);
     }
 
     /** Returns the longitude of the last fix that decided anything, or NaN. */
@@ -107,22 +124,22 @@ public final class SubjectState {
 
     /** Returns the per-fence states by fence id (read-only). */
     public Map<Long, FenceState> fences() {
-        return Collections.unmodifiableMap(fences);
+        return fences.toMap();
     }
 
     /** Returns the open alerts and when each opened (read-only). */
     public Map<AlertKey, Instant> openAlerts() {
-        return Collections.unmodifiableMap(open);
+        return open.toMap();
     }
 
     /** Tells whether an alert of the type is open for the fence (null for SOS / OFFLINE). */
     public boolean isOpen(AlertType type, Long fenceId) {
-        return open.containsKey(new AlertKey(type, fenceId));
+        return open.contains(type, fenceId);
     }
 
     /** Forgets an open alert that was resolved outside the evaluator (e.g. by a dispatcher), so it may open again. */
     public void markResolved(AlertType type, Long fenceId) {
-        open.remove(new AlertKey(type, fenceId));
+        open.remove(type, fenceId);
     }
 
     boolean hasLastPosition() {
