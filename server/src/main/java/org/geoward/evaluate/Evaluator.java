@@ -71,14 +71,16 @@ public final class Evaluator {
             }
             return new Result(s, out, older, !older);
         }
+        // the fences near the fix first: the index's cache lines then load while the state's do
+        FixPass pass = fix.accuracyMeters() > config.maxAccuracyMeters()
+                ? null
+                : new FixPass(fix, s, fences, guardianIds == null ? Set.of() : guardianIds, guardians, config, out);
         s.setLastFixTime(fix.time());
         resolveOffline(fix, s, out);
         raiseSos(fix, s, out);
-        if (fix.accuracyMeters() > config.maxAccuracyMeters()) {
+        if (pass == null) {
             return new Result(s, out, false, false);
         }
-        FixPass pass =
-                new FixPass(fix, s, fences, guardianIds == null ? Set.of() : guardianIds, guardians, config, out);
         pass.run();
         s.lastLon = fix.lon();
         s.lastLat = fix.lat();

@@ -16,12 +16,15 @@ final class OpenAlerts {
     /** Added to a type's ordinal for an alert without a fence. */
     private static final int NO_FENCE = 0x100;
 
-    private static final int[] NO_CODES = {};
-    private static final long[] NO_IDS = {};
+    private static final long[] NO_KEYS = {};
     private static final Instant[] NO_TIMES = {};
 
-    private int[] codes = NO_CODES;
-    private long[] fenceIds = NO_IDS;
+    /**
+     * Per open alert, its code (type ordinal, plus {@link #NO_FENCE} without a fence) and its fence id (0 without)
+     * side by side, so that a lookup reads one array.
+     */
+    private long[] keys = NO_KEYS;
+
     private Instant[] times = NO_TIMES;
     private int size;
 
@@ -39,7 +42,7 @@ final class OpenAlerts {
 
     private int find(int code, long fenceId) {
         for (int i = 0; i < size; i++) {
-            if (codes[i] == code && fenceIds[i] == fenceId) {
+            if (keys[2 * i] == code && keys[2 * i + 1] == fenceId) {
                 return i;
             }
         }
@@ -89,14 +92,13 @@ final class OpenAlerts {
     }
 
     private void add(int code, long fenceId, Instant at) {
-        if (size == codes.length) {
+        if (size == times.length) {
             int capacity = Math.max(4, size * 2);
-            codes = Arrays.copyOf(codes, capacity);
-            fenceIds = Arrays.copyOf(fenceIds, capacity);
+            keys = Arrays.copyOf(keys, 2 * capacity);
             times = Arrays.copyOf(times, capacity);
         }
-        codes[size] = code;
-        fenceIds[size] = fenceId;
+        keys[2 * size] = code;
+        keys[2 * size + 1] = fenceId;
         times[size++] = at;
     }
 
@@ -107,20 +109,19 @@ final class OpenAlerts {
             return null;
         }
         Instant old = times[i];
-        System.arraycopy(codes, i + 1, codes, i, size - i - 1);
-        System.arraycopy(fenceIds, i + 1, fenceIds, i, size - i - 1);
+        System.arraycopy(keys, 2 * (i + 1), keys, 2 * i, 2 * (size - i - 1));
         System.arraycopy(times, i + 1, times, i, size - i - 1);
         times[--size] = null;
         return old;
     }
 
     AlertType typeAt(int i) {
-        return TYPES[codes[i] & (NO_FENCE - 1)];
+        return TYPES[(int) keys[2 * i] & (NO_FENCE - 1)];
     }
 
     /** Returns the fence of the i-th open alert, or null. */
     Long fenceIdAt(int i) {
-        return (codes[i] & NO_FENCE) != 0 ? null : fenceIds[i];
+        return (keys[2 * i] & NO_FENCE) != 0 ? null : keys[2 * i + 1];
     }
 
     Instant timeAt(int i) {
