@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +20,10 @@ public final class DatabaseFailures {
     /** The transaction was rolled back whole by PostgreSQL and running it again may well succeed. */
     private static final Set<String> ROLLED_BACK = Set.of("40001", "40P01");
 
-    /** Nothing of the request was done and a later try may succeed: the above, timeouts, shutdowns. */
-    private static final Set<String> TRANSIENT = Set.of("40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03");
+    /** Nothing of the request was done and a later try may succeed: the above, lock / statement timeouts, shutdowns. */
+    private static final Set<String> TRANSIENT = Stream.concat(
+                    ROLLED_BACK.stream(), Stream.of("55P03", "57014", "57P01", "57P02", "57P03"))
+            .collect(Collectors.toUnmodifiableSet());
 
     private DatabaseFailures() {}
 

@@ -1,51 +1,28 @@
 package org.geoward.sighting
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations
-import io.micronaut.http.client.HttpClient
-import io.micronaut.http.client.annotation.Client
 import io.micronaut.runtime.server.EmbeddedServer
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
-import io.micronaut.transaction.TransactionOperations
 import jakarta.inject.Inject
-import org.geoward.alert.Scene
-import org.geoward.fence.FenceCatalog
-import org.geoward.security.PasswordHasher
-import org.geoward.security.Role
-import org.geoward.security.UserRepository
-import org.geoward.support.Accounts
-import spock.lang.Specification
+import org.geoward.alert.AlertSpecBase
 
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
-import java.sql.Connection
-import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.function.Supplier
-
-import static org.geoward.alert.Scene.LAT
-import static org.geoward.alert.Scene.LON
 
 /**
  * Senders that retry at the same time: concurrent batches carrying the same fixes in different orders are stored and
  * evaluated once each, without a deadlock (one batch waits for the other on the unique index, in the same order).
  */
 @MicronautTest(transactional = false)
-class ConcurrentIngestSpec extends Specification {
+class ConcurrentIngestSpec extends AlertSpecBase {
 
     @Inject EmbeddedServer server
-    @Inject @Client("/") HttpClient http
-    @Inject UserRepository users
-    @Inject PasswordHasher hasher
-    @Inject JdbcOperations jdbc
-    @Inject TransactionOperations<Connection> tx
-    @Inject FenceCatalog catalog
 
     def "four senders posting the same 400 fixes, each in its own order, at once: every fix stored once, every 202, no deadlock"() {
         given: '40 wards, 10 fixes each a minute apart, wandering inside a SAFE circle'
-        def scene = new Scene(http, jdbc, tx, catalog)
-        String token = Accounts.token(http, users, hasher, Role.DISPATCHER)
         List<Long> wards = (1..40).collect { scene.subject('WARD') }
         scene.circle('SAFE', LON, LAT, 2_000, wards)
         def random = new Random(7)
@@ -58,11 +35,11 @@ class ConcurrentIngestSpec extends Specification {
         def pool = Executors.newFixedThreadPool(4)
 
         when: 'four senders each post all 400 in two batches, shuffled differently, released together'
-        List<Callable<List<Map>>> senders = (0..<4).collect { int s ->
+        List<CompletableFuture<List<Map>>> futures = (0..<4).collect { int s ->
             List<Map> mine = new ArrayList<>(fixes)
             Collections.shuffle(mine, new Random(s))
             def bodies = [mine.subList(0, 200), mine.subList(200, 400)].collect { groovy.json.JsonOutput.toJson(it) }
-            ({ ->
+            CompletableFuture.supplyAsync({ ->
                 start.await()
                 bodies.collect { String body ->
                     def response = client.send(HttpRequest.newBuilder(URI.create("${server.URL}/api/sightings"))
@@ -70,9 +47,8 @@ class ConcurrentIngestSpec extends Specification {
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
                     [status: response.statusCode(), body: new groovy.json.JsonSlurper().parseText(response.body())]
                 }
-            }) as Callable<List<Map>>
+            } as Supplier<List<Map>>, pool)
         }
-        def futures = senders.collect { sender -> CompletableFuture.supplyAsync({ sender.call() } as Supplier, pool) }
         start.countDown()
         List<Map> replies = futures.collectMany { it.get() }
         pool.shutdown()
@@ -87,9 +63,6 @@ class ConcurrentIngestSpec extends Specification {
         and: 'every ward was evaluated up to its last fix, and none left its zone'
         scene.first('SELECT count(*) FROM subject_state WHERE subject_id = ANY(?::bigint[]) AND last_fix_at = ?::timestamptz',
                 "{${wards.join(',')}}".toString(), scene.at(9)) == 40
-        wards.every { scene.alerts(token, it).isEmpty() }
-
-        cleanup:
-        scene?.retireFences()
+        wards.every { alerts(it).isEmpty() }
     }
 }
