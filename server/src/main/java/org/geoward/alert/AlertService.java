@@ -9,46 +9,38 @@ import java.sql.Types;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.geoward.evaluate.AlertType;
-import org.geoward.evaluate.SubjectState;
 import org.geoward.problem.ProblemException;
 
 /**
  * The people's side of an alert's life: acknowledge and resolve, each a timeline step with the user as actor,
  * published as {@link AlertChanged} after the commit.
  *
- * <p>Resolving by hand also tells the subject's evaluator state, in the same transaction, for the alerts whose episode
- * ends there (DANGER, LOITER, SOS: the next episode may raise them again). WANDER and OFFLINE stay marked open in the
+ * <p>Resolving by hand also tells the subject's evaluator partition, after the commit (a partition that dies before
+ * its next checkpoint finds the resolved alert when it starts again), for the alerts whose episode ends there (DANGER, LOITER, SOS: the next episode may raise them again). WANDER and OFFLINE stay marked open in the
  * state until the ward returns or reports again, so a ward still out does not raise a second WANDER the minute after
  * a dispatcher closed the first.
  */
 @Singleton
 public class AlertService {
-    private static final Set<AlertType> EPISODE_ENDS_ON_RESOLVE =
-            Set.of(AlertType.DANGER, AlertType.LOITER, AlertType.SOS);
-
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
-    private final StateStore states;
+    private final PartitionedEvaluation evaluation;
     private final AlertEvents events;
-    private final SubjectLocks locks;
     private final AlertQueries queries;
     private final ApplicationEventPublisher<AlertChanged> publisher;
 
     AlertService(
             JdbcOperations jdbc,
             TransactionOperations<Connection> tx,
-            StateStore states,
+            PartitionedEvaluation evaluation,
             AlertEvents events,
-            SubjectLocks locks,
             AlertQueries queries,
             ApplicationEventPublisher<AlertChanged> publisher) {
         this.jdbc = jdbc;
         this.tx = tx;
-        this.states = states;
+        this.evaluation = evaluation;
         this.events = events;
-        this.locks = locks;
         this.queries = queries;
         this.publisher = publisher;
     }
@@ -87,32 +79,26 @@ public class AlertService {
                 ? null
                 : Long.parseLong(current.properties().fenceId());
         String result = outcome == null || outcome.isBlank() ? "CLOSED" : outcome.trim();
-        List<AlertChanged> changed = locks.withLock(
-                subjectId,
-                () -> tx.executeWrite(s -> {
-                    SubjectState state = states.lockAndLoad(subjectId);
-                    boolean updated = update(
-                            """
+        List<AlertChanged> changed = tx.executeWrite(s -> {
+            boolean updated = update(
+                    """
                     UPDATE alert SET status = 'RESOLVED', outcome = ?, note = ?, resolved_at = now(), updated_at = now()
                     WHERE id = ? AND status <> 'RESOLVED'""",
-                            id,
-                            result,
-                            note);
-                    if (!updated) {
-                        throw ProblemException.conflict("alert " + id + " is already RESOLVED");
-                    }
-                    if (EPISODE_ENDS_ON_RESOLVE.contains(type)) {
-                        state.markResolved(type, fenceId);
-                        states.save(subjectId, state);
-                    }
-                    Map<String, Object> detail = new LinkedHashMap<>();
-                    detail.put("outcome", result);
-                    if (note != null) {
-                        detail.put("note", note);
-                    }
-                    return events.append(
-                            List.of(new AlertStep(id, viewer.username(), "RESOLVED", AlertStatus.RESOLVED, detail)));
-                }));
+                    id,
+                    result,
+                    note);
+            if (!updated) {
+                throw ProblemException.conflict("alert " + id + " is already RESOLVED");
+            }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("outcome", result);
+            if (note != null) {
+                detail.put("note", note);
+            }
+            return events.append(
+                    List.of(new AlertStep(id, viewer.username(), "RESOLVED", AlertStatus.RESOLVED, detail)));
+        });
+        evaluation.alertResolved(subjectId, type, fenceId);
         changed.forEach(publisher::publishEvent);
         return current(id, viewer);
     }

@@ -16,9 +16,11 @@ import org.geoward.evaluate.Transition;
 
 /**
  * Turns the evaluator's transitions into {@code alert} rows, inside the caller's transaction. OPEN inserts an alert
- * and relies on the unique index {@code alert_one_open} (one unresolved alert per subject, fence and type): if one is
- * already open, only its position moves. RESOLVE closes the unresolved alert of that subject, fence and type. Each
- * change returns the {@link AlertStep} to append to the timeline.
+ * unless the same alert (subject, fence, type and opening fix time: the idempotency key {@code alert_once}) exists
+ * already, as it does when a replay decides it again; it relies on the unique index {@code alert_one_open} (one
+ * unresolved alert per subject, fence and type): if one is already open, only its position moves. RESOLVE closes the
+ * unresolved alert of that subject, fence and type opened at or before the resolving fix (so a replayed resolve never
+ * closes a later episode's alert). Each change returns the {@link AlertStep} to append to the timeline.
  */
 @Singleton
 class AlertWriter {
@@ -48,7 +50,9 @@ class AlertWriter {
                 """
                 INSERT INTO alert (type, status, subject_id, fence_id, opened_at, updated_at, pos, last_fix_at,
                                    evidence_url, detail)
-                VALUES (?, 'OPEN', ?, ?, ?, now(), %s, ?, ?, ?)
+                SELECT ?, 'OPEN', ?, ?::bigint, ?::timestamptz, now(), %s, ?::timestamptz, ?, ?
+                WHERE NOT EXISTS (SELECT 1 FROM alert o WHERE o.subject_id = ? AND coalesce(o.fence_id, 0) = coalesce(?::bigint, 0)
+                                                         AND o.type = ? AND o.opened_at = ?::timestamptz)
                 ON CONFLICT (subject_id, coalesce(fence_id, 0), type) WHERE status <> 'RESOLVED'
                 DO UPDATE SET pos = coalesce(EXCLUDED.pos, alert.pos), last_fix_at = EXCLUDED.last_fix_at,
                               updated_at = now()
@@ -63,9 +67,13 @@ class AlertWriter {
                     ps.setTimestamp(7, lastFixAt == null ? null : Timestamp.from(lastFixAt));
                     ps.setString(8, evidenceUrl);
                     ps.setString(9, t.detail());
+                    ps.setLong(10, t.subjectId());
+                    setLong(ps, 11, t.fenceId());
+                    ps.setString(12, t.type().name());
+                    ps.setTimestamp(13, Timestamp.from(t.at()));
                     try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean("inserted")) {
+                        // no row: this very alert (same key) was raised before, and this is a replay of it
+                        if (!rs.next() || !rs.getBoolean("inserted")) {
                             return Optional.empty();
                         }
                         return Optional.of(
@@ -80,6 +88,7 @@ class AlertWriter {
                 UPDATE alert SET status = 'RESOLVED', outcome = ?, resolved_at = ?, updated_at = now(),
                                  pos = coalesce(%s, pos), last_fix_at = greatest(last_fix_at, ?)
                 WHERE subject_id = ? AND coalesce(fence_id, 0) = coalesce(?::bigint, 0) AND type = ? AND status <> 'RESOLVED'
+                  AND opened_at <= ?
                 RETURNING id"""
                         .formatted(POINT),
                 ps -> {
@@ -90,6 +99,7 @@ class AlertWriter {
                     ps.setLong(6, t.subjectId());
                     setLong(ps, 7, t.fenceId());
                     ps.setString(8, t.type().name());
+                    ps.setTimestamp(9, Timestamp.from(t.at()));
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             return Optional.empty();
@@ -102,28 +112,10 @@ class AlertWriter {
                 });
     }
 
-    /** Moves every unresolved alert of the subject to its newer fix: the alert's position follows the subject. */
-    void follow(long subjectId, Instant time, double lon, double lat, String evidenceUrl) {
-        jdbc.prepareStatement(
-                """
-                UPDATE alert SET pos = %s, last_fix_at = ?, updated_at = now(),
-                                 evidence_url = coalesce(?, evidence_url)
-                WHERE subject_id = ? AND status <> 'RESOLVED' AND (last_fix_at IS NULL OR last_fix_at < ?)"""
-                        .formatted(POINT),
-                ps -> {
-                    setPoint(ps, 1, lon, lat);
-                    ps.setTimestamp(3, Timestamp.from(time));
-                    ps.setString(4, evidenceUrl);
-                    ps.setLong(5, subjectId);
-                    ps.setTimestamp(6, Timestamp.from(time));
-                    return ps.executeUpdate();
-                });
-    }
-
     /** A subject's newest fix of a batch, for {@link #followAll}. */
     record Follow(long subjectId, Instant time, double lon, double lat, String evidenceUrl) {}
 
-    /** {@link #follow} for many subjects in one statement. */
+    /** Moves every unresolved alert of each subject to its newer fix (the alert follows the subject), in one statement. */
     void followAll(List<Follow> follows) {
         if (follows.isEmpty()) {
             return;

@@ -6,18 +6,17 @@ import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raises OFFLINE for wards gone silent: every {@code geoward.offline.check-interval} (default 15 s) it finds the
- * WARDs whose last evaluated fix is older than their {@code offline_minutes} (default 30) and have no OFFLINE open in
- * their state, and runs {@code Evaluator.checkOffline} for each under the subject's lock. The ward's next fix
- * resolves the alert (outcome REPORTED).
+ * Raises OFFLINE for wards gone silent: every {@code geoward.offline.check-interval} (default 15 s) it reads every
+ * WARD's {@code offline_minutes} (default 30) and lets each evaluation partition run {@code Evaluator.checkOffline}
+ * on its wards' in-memory last-seen times, in order with their fixes. The ward's next fix resolves the alert
+ * (outcome REPORTED).
  */
 @Singleton
 public class OfflineCheck {
@@ -28,9 +27,9 @@ public class OfflineCheck {
 
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
-    private final EvaluationService evaluation;
+    private final PartitionedEvaluation evaluation;
 
-    OfflineCheck(JdbcOperations jdbc, TransactionOperations<Connection> tx, EvaluationService evaluation) {
+    OfflineCheck(JdbcOperations jdbc, TransactionOperations<Connection> tx, PartitionedEvaluation evaluation) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.evaluation = evaluation;
@@ -40,6 +39,9 @@ public class OfflineCheck {
             fixedDelay = "${geoward.offline.check-interval:15s}",
             initialDelay = "${geoward.offline.check-interval:15s}")
     void run() {
+        if (!evaluation.isReady()) {
+            return;
+        }
         try {
             checkAll(Instant.now());
         } catch (RuntimeException e) {
@@ -49,29 +51,14 @@ public class OfflineCheck {
 
     /** Checks every ward against wall-clock time {@code now}; returns how many OFFLINE alerts opened. */
     public int checkAll(Instant now) {
-        int opened = 0;
-        for (Map.Entry<Long, Integer> ward : silentWards(now).entrySet()) {
-            if (evaluation.checkOffline(ward.getKey(), ward.getValue(), now)) {
-                opened++;
-            }
-        }
-        return opened;
+        return evaluation.checkOffline(wards(), now);
     }
 
-    private Map<Long, Integer> silentWards(Instant now) {
+    private Map<Long, Integer> wards() {
         return tx.executeRead(status -> jdbc.prepareStatement(
-                """
-                SELECT st.subject_id, coalesce(s.offline_minutes, ?)
-                FROM subject_state st JOIN subject s ON s.id = st.subject_id
-                WHERE s.kind = 'WARD' AND st.last_fix_at IS NOT NULL
-                  AND st.last_fix_at <= ?::timestamptz - make_interval(mins => coalesce(s.offline_minutes, ?))
-                  AND NOT coalesce(st.state -> 'open' @> '[{"type": "OFFLINE"}]', false)
-                ORDER BY st.last_fix_at""",
-                ps -> {
+                "SELECT id, coalesce(offline_minutes, ?) FROM subject WHERE kind = 'WARD'", ps -> {
                     ps.setInt(1, DEFAULT_OFFLINE_MINUTES);
-                    ps.setTimestamp(2, Timestamp.from(now));
-                    ps.setInt(3, DEFAULT_OFFLINE_MINUTES);
-                    Map<Long, Integer> wards = new LinkedHashMap<>();
+                    Map<Long, Integer> wards = new HashMap<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             wards.put(rs.getLong(1), rs.getInt(2));

@@ -414,7 +414,7 @@ public final class Evaluator {
                 }
             }
             for (Long g : guardianIds) {
-                Fix gf = guardians.latestFix(g).orElse(null);
+                Fix gf = guardians.closestFix(g, fix.time()).orElse(null);
                 if (gf != null
                         && Duration.between(gf.time(), fix.time()).abs().compareTo(config.companionTime()) <= 0
                         && Geodesy.distanceMeters(gf.lon(), gf.lat(), fix.lon(), fix.lat())

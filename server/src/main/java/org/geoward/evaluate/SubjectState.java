@@ -137,6 +137,11 @@ public final class SubjectState {
         return open.contains(type, fenceId);
     }
 
+    /** Tells whether any alert is open for the subject. */
+    public boolean hasOpenAlerts() {
+        return !open.isEmpty();
+    }
+
     /** Forgets an open alert that was resolved outside the evaluator (e.g. by a dispatcher), so it may open again. */
     public void markResolved(AlertType type, Long fenceId) {
         open.remove(type, fenceId);

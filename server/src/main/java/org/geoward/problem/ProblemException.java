@@ -9,6 +9,7 @@ import io.micronaut.http.HttpStatus;
 public class ProblemException extends RuntimeException {
     private final HttpStatus status;
     private final String field;
+    private Integer retryAfterSeconds;
 
     public ProblemException(HttpStatus status, String detail) {
         this(status, detail, null);
@@ -30,6 +31,18 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException conflict(String detail) {
         return new ProblemException(HttpStatus.CONFLICT, detail);
+    }
+
+    /** A 503 that tells the client to send the same request again after {@code seconds} ({@code Retry-After}). */
+    public static ProblemException busy(String detail, int seconds) {
+        ProblemException e = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        e.retryAfterSeconds = seconds;
+        return e;
+    }
+
+    /** Seconds after which the same request may succeed, or null when it will not by waiting. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public HttpStatus status() {

@@ -26,8 +26,12 @@ final class ProblemExceptionHandler implements ExceptionHandler<ProblemException
                 exception.getMessage(),
                 request.getPath(),
                 errors);
-        return HttpResponse.<Problem>status(exception.status())
+        var response = HttpResponse.<Problem>status(exception.status())
                 .contentType(Problem.MEDIA_TYPE)
                 .body(problem);
+        if (exception.retryAfterSeconds() != null) {
+            response.header("Retry-After", Integer.toString(exception.retryAfterSeconds()));
+        }
+        return response;
     }
 }

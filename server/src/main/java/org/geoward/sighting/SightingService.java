@@ -2,13 +2,11 @@ package org.geoward.sighting;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,53 +16,50 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.geoward.problem.DatabaseFailures;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.DeviceBinding;
 import org.geoward.subject.SubjectDirectory;
 import org.geoward.subject.SubjectInfo;
 
 /**
- * Records batches of sightings: checks each item on its own, resolves who was seen (subject id, registered device or
- * camera track → VISITOR), drops repeats, stores the batch in one statement, hands the new sightings to the
- * {@link FixConsumer} in the same transaction and commits once: the sightings, the evaluator state and the alerts
- * commit together (one WAL flush per batch). A failed evaluation is rolled back alone and the sightings still commit
- * ({@code EvaluationCatchUp} evaluates them later). A batch the database rolls back for a deadlock or a serialization
- * failure is run again, up to {@code geoward.ingest.attempts} times in all (default 3).
+ * The ingest pipeline, every source's one way in (JSON API, OsmAnd, OwnTracks, GT06, GPX/CSV import, the demo). Its
+ * steps, in order:
  *
- * <p>Evaluation is synchronous: {@link #record} returns (and the HTTP 202 goes out) only after the batch is stored
- * and its alerts are committed. That gives back-pressure to the senders for free and lets a client that got its 202
- * read the alerts it caused. Thread-safe.
+ * <ol>
+ *   <li><b>check</b> each item on its own ({@link SightingRules}): a bad one is rejected with its index and reason,
+ *       the good ones go on;
+ *   <li><b>resolve</b> who was seen: subject id, registered device, or camera track (a VISITOR made on the fly);
+ *   <li><b>drop repeats</b> within the request (same subject and event time);
+ *   <li><b>append</b> to the log ({@link SightingLog}: group commit with other requests, duplicates of stored rows
+ *       skipped) and <b>acknowledge</b> once the commit holding them is done: the 202 means stored;
+ *   <li><b>evaluate</b> (after the commit, off the request thread: the {@link EvaluationInput}'s partitions) and
+ *       <b>announce</b> (alert changes to SSE, movements to dispatch): the alerts follow the 202 within a fraction of
+ *       a second.
+ * </ol>
+ *
+ * With {@code geoward.ingest.wait-for-evaluation} (default false) the answer waits, in addition, until the evaluation
+ * has written what the fixes caused: the synchronous behaviour of before, for the test suite and for a deployment
+ * whose clients read their alerts right after posting. Thread-safe.
  */
 @Singleton
 public class SightingService {
     /** The most sightings one call may carry. */
     public static final int MAX_BATCH = 10_000;
 
-    /**
-     * The order rows are stored in: two batches that carry some of the same (subject, time) keys then insert them in
-     * the same order, so one waits for the other instead of both deadlocking on the unique index.
-     */
-    private static final Comparator<Sighting> STORE_ORDER =
-            Comparator.comparingLong(Sighting::subjectId).thenComparing(Sighting::time);
-
     private final SubjectDirectory directory;
-    private final SightingStore store;
-    private final FixConsumer evaluation;
-    private final TransactionOperations<Connection> tx;
-    private final int attempts;
+    private final SightingLog log;
+    private final EvaluationInput evaluation;
+    private final boolean waitForEvaluation;
 
     SightingService(
             SubjectDirectory directory,
-            SightingStore store,
-            FixConsumer evaluation,
-            TransactionOperations<Connection> tx,
-            @Value("${geoward.ingest.attempts:3}") int attempts) {
+            SightingLog log,
+            EvaluationInput evaluation,
+            @Value("${geoward.ingest.wait-for-evaluation:false}") boolean waitForEvaluation) {
         this.directory = directory;
-        this.store = store;
+        this.log = log;
         this.evaluation = evaluation;
-        this.tx = tx;
-        this.attempts = Math.max(1, attempts);
+        this.waitForEvaluation = waitForEvaluation;
     }
 
     /**
@@ -98,25 +93,16 @@ public class SightingService {
         for (Sighting s : resolved) {
             unique.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
         }
-        List<Sighting> rows = new ArrayList<>(unique.values());
-        rows.sort(STORE_ORDER);
-        Stored stored = DatabaseFailures.retryingConflicts(
-                attempts,
-                "storing " + rows.size() + " sightings",
-                () -> tx.executeWrite(status -> {
-                    List<Sighting> fresh = store.store(rows);
-                    if (fresh.isEmpty()) {
-                        return new Stored(fresh, () -> {});
-                    }
-                    List<Sighting> ordered = new ArrayList<>(fresh);
-                    ordered.sort(Comparator.comparing(Sighting::time));
-                    return new Stored(fresh, evaluation.acceptWithin(ordered, subjects));
-                }));
-        stored.announce().run();
-        List<Sighting> fresh = stored.fresh();
+        Map<SightingStore.Key, Long> appended = log.append(new ArrayList<>(unique.values()), subjects);
+        int fresh = appended.size();
+        if (waitForEvaluation && fresh > 0) {
+            long position =
+                    appended.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            evaluation.awaitEvaluated(position, Duration.ofSeconds(30));
+        }
         List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());
         rejected.forEach((index, error) -> list.add(new RecordResult.Rejection(index, error)));
-        return new RecordResult(fresh.size(), resolved.size() - fresh.size(), list);
+        return new RecordResult(fresh, resolved.size() - fresh, list);
     }
 
     /**
@@ -183,9 +169,6 @@ public class SightingService {
         }
         return out;
     }
-
-    /** The sightings a batch newly stored, and what announces their evaluation once the batch has committed. */
-    private record Stored(List<Sighting> fresh, Runnable announce) {}
 
     private static Sighting sighting(SightingInput in, long subjectId, Long deviceRow) {
         return new Sighting(

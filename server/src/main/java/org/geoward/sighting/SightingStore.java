@@ -2,7 +2,6 @@ package org.geoward.sighting;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,44 +9,32 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Appends sightings to {@code sighting} in one statement per batch and moves {@code subject_position} forward to each
- * subject's newest fix, in the same statement: the rows travel as one array per column ({@code unnest}), so a batch
- * of 10,000 costs one round trip. Rows whose (subject, event time) is already stored are skipped.
+ * Appends sightings to the log, {@code sighting}, in one statement per batch: the rows travel as one array per
+ * column ({@code unnest}), so a batch of 10,000 costs one round trip. Rows whose (subject, event time) is already
+ * stored are skipped; the new ones get their log position ({@code seq}) in the order given.
  */
 @Singleton
 class SightingStore {
     private static final String INSERT =
             """
-            WITH input AS (
-                SELECT * FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::float8[], ?::float4[], ?::text[],
-                                     ?::float4[], ?::float4[], ?::float4[], ?::text[], ?::bool[], ?::text[],
-                                     ?::text[], ?::bigint[])
-                    AS t(subject_id, time, lon, lat, accuracy, source, speed, heading, battery, companions, sos,
-                         phone, evidence_url, device_id)
-            ), stored AS (
-                INSERT INTO sighting (subject_id, time, pos, accuracy, source, speed, heading, battery, companions, sos,
-                                      phone, evidence_url, device_id)
-                SELECT subject_id, time::timestamptz, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, accuracy,
-                       source, speed, heading, battery, companions::bigint[], sos, phone, evidence_url, device_id
-                FROM input
-                ON CONFLICT (subject_id, time) DO NOTHING
-                RETURNING subject_id, time, pos, accuracy, battery, source
-            ), latest AS (
-                INSERT INTO subject_position AS p (subject_id, time, pos, accuracy, battery, source)
-                SELECT DISTINCT ON (subject_id) subject_id, time, pos, accuracy, battery, source
-                FROM stored ORDER BY subject_id, time DESC
-                ON CONFLICT (subject_id) DO UPDATE
-                    SET time = EXCLUDED.time, pos = EXCLUDED.pos, accuracy = EXCLUDED.accuracy,
-                        battery = EXCLUDED.battery, source = EXCLUDED.source
-                    WHERE p.time < EXCLUDED.time
-            )
-            SELECT subject_id, time FROM stored""";
+            INSERT INTO sighting (subject_id, time, pos, accuracy, source, speed, heading, battery, companions, sos,
+                                  phone, evidence_url, device_id)
+            SELECT subject_id, time::timestamptz, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, accuracy,
+                   source, speed, heading, battery, companions::bigint[], sos, phone, evidence_url, device_id
+            FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::float8[], ?::float4[], ?::text[],
+                        ?::float4[], ?::float4[], ?::float4[], ?::text[], ?::bool[], ?::text[],
+                        ?::text[], ?::bigint[])
+                AS t(subject_id, time, lon, lat, accuracy, source, speed, heading, battery, companions, sos,
+                     phone, evidence_url, device_id)
+            ON CONFLICT (subject_id, time) DO NOTHING
+            RETURNING seq, subject_id, time""";
 
     private final JdbcOperations jdbc;
 
@@ -56,32 +43,86 @@ class SightingStore {
     }
 
     /**
-     * Stores {@code sightings} (unique by subject and event time) and commits; returns those that were new, in the
-     * order given. Those not returned were stored before.
+     * Appends {@code sightings} (unique by subject and event time) inside the caller's transaction, in the order
+     * given, and returns the log position ({@code seq}) of each row that was new, by key. Rows not returned were
+     * stored before.
      */
-    @Transactional
-    public List<Sighting> store(List<Sighting> sightings) {
+    Map<Key, Long> append(List<Sighting> sightings) {
         if (sightings.isEmpty()) {
-            return List.of();
+            return Map.of();
         }
-        Set<Key> inserted = jdbc.prepareStatement(INSERT, ps -> {
+        return jdbc.prepareStatement(INSERT, ps -> {
             bind(ps, sightings);
-            Set<Key> keys = new HashSet<>();
+            Map<Key, Long> keys = new HashMap<>(sightings.size() * 2);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.add(new Key(
-                            rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant()));
+                    keys.put(
+                            new Key(
+                                    rs.getLong(2),
+                                    rs.getObject(3, OffsetDateTime.class).toInstant()),
+                            rs.getLong(1));
                 }
             }
             return keys;
         });
-        List<Sighting> fresh = new ArrayList<>(inserted.size());
-        for (Sighting s : sightings) {
-            if (inserted.contains(new Key(s.subjectId(), s.time()))) {
-                fresh.add(s);
+    }
+
+    /** A row of the log. */
+    record Row(long seq, Sighting sighting) {}
+
+    /** Reads up to {@code limit} rows after log position {@code position}, in log order. */
+    List<Row> readAfter(long position, int limit) {
+        return jdbc.prepareStatement(
+                """
+                SELECT seq, subject_id, time, ST_X(pos::geometry), ST_Y(pos::geometry), accuracy, source, speed,
+                       heading, battery, companions, sos, phone, evidence_url, device_id
+                FROM sighting WHERE seq > ? ORDER BY seq LIMIT ?""",
+                ps -> {
+                    ps.setLong(1, position);
+                    ps.setInt(2, limit);
+                    List<Row> rows = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            java.sql.Array companions = rs.getArray(11);
+                            rows.add(new Row(
+                                    rs.getLong(1),
+                                    new Sighting(
+                                            rs.getLong(2),
+                                            rs.getObject(3, OffsetDateTime.class)
+                                                    .toInstant(),
+                                            rs.getDouble(4),
+                                            rs.getDouble(5),
+                                            number(rs, 6),
+                                            Source.valueOf(rs.getString(7)),
+                                            number(rs, 8),
+                                            number(rs, 9),
+                                            number(rs, 10),
+                                            companions == null
+                                                    ? List.of()
+                                                    : Arrays.asList((Long[]) companions.getArray()),
+                                            rs.getBoolean(12),
+                                            rs.getString(13),
+                                            rs.getString(14),
+                                            rs.getObject(15, Long.class))));
+                        }
+                    }
+                    return rows;
+                });
+    }
+
+    private static Double number(ResultSet rs, int column) throws SQLException {
+        Object value = rs.getObject(column);
+        return value == null ? null : ((Number) value).doubleValue();
+    }
+
+    /** The highest log position stored, or 0 for an empty log. */
+    long lastPosition() {
+        return jdbc.prepareStatement("SELECT coalesce(max(seq), 0) FROM sighting", ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
-        }
-        return fresh;
+        });
     }
 
     private static void bind(PreparedStatement ps, List<Sighting> rows) throws SQLException {

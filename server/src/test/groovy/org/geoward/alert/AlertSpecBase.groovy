@@ -31,6 +31,7 @@ abstract class AlertSpecBase extends Specification {
     @Inject JdbcOperations jdbc
     @Inject TransactionOperations<Connection> tx
     @Inject FenceCatalog catalog
+    @Inject org.geoward.sighting.LatestPositions positions
 
     @Shared String token
     Scene scene

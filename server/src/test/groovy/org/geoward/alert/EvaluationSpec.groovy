@@ -111,6 +111,7 @@ class EvaluationSpec extends AlertSpecBase {
         result.accepted == 1
         alerts(ward)*.properties*.status == ['OPEN']
         scene.first("SELECT count(*) FROM sighting WHERE subject_id = ?", ward) == 3
+        positions.flush() // subject_position is written behind
         scene.first("SELECT time FROM subject_position WHERE subject_id = ?", ward).toInstant() == Instant.parse(scene.at(10))
         alerts(ward)[0].geometry.coordinates == [LON, LAT + KM]
     }

@@ -20,6 +20,7 @@ import java.util.function.Supplier
 class ConcurrentIngestSpec extends AlertSpecBase {
 
     @Inject EmbeddedServer server
+    @Inject org.geoward.alert.PartitionedEvaluation evaluation
 
     def "four senders posting the same 400 fixes, each in its own order, at once: every fix stored once, every 202, no deadlock"() {
         given: '40 wards, 10 fixes each a minute apart, wandering inside a SAFE circle'
@@ -61,6 +62,7 @@ class ConcurrentIngestSpec extends AlertSpecBase {
         scene.first('SELECT count(*) FROM sighting WHERE subject_id = ANY(?::bigint[])', "{${wards.join(',')}}".toString()) == 400
 
         and: 'every ward was evaluated up to its last fix, and none left its zone'
+        evaluation.checkpointNow()
         scene.first('SELECT count(*) FROM subject_state WHERE subject_id = ANY(?::bigint[]) AND last_fix_at = ?::timestamptz',
                 "{${wards.join(',')}}".toString(), scene.at(9)) == 40
         wards.every { alerts(it).isEmpty() }

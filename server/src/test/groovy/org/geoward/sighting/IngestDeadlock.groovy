@@ -12,10 +12,11 @@ import java.util.concurrent.CompletableFuture
 import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource
 
 /**
- * Makes PostgreSQL abort an ingest for a real deadlock: a second transaction locks the ward's {@code subject_position}
- * row, the ingest inserts the fix and waits for that row, then the second transaction inserts the same fix and waits
- * for the ingest. The ingest waited first, so its deadlock check fires first (the other transaction's
- * {@code deadlock_timeout} is 10 s) and it is the one rolled back; then the other transaction rolls back too.
+ * Makes PostgreSQL abort an ingest for a real deadlock: a second transaction inserts the later of two fixes, the
+ * ingest (a batch of both, stored in (subject, time) order) inserts the earlier and waits for the later, then the
+ * second transaction inserts the earlier and waits for the ingest. The ingest waited first, so its deadlock check
+ * fires first (the other transaction's {@code deadlock_timeout} is 10 s) and it is the one rolled back; then the
+ * other transaction rolls back too.
  */
 class IngestDeadlock {
     final EmbeddedServer server
@@ -28,32 +29,21 @@ class IngestDeadlock {
         this.token = token
     }
 
-    /** Posts {@code fix} (for {@code ward}, which must have a latest position) while the deadlock plays out; returns the response. */
-    HttpResponse<String> post(long ward, Map fix) {
+    /** Posts {@code first} and {@code second} (one ward, second later) in one batch while the deadlock plays out. */
+    HttpResponse<String> post(Map first, Map second) {
         Connection other = dataSource.connection
         try {
             other.autoCommit = false
             other.createStatement().execute("SET deadlock_timeout = '10s'")
-            def lock = other.prepareStatement('SELECT 1 FROM subject_position WHERE subject_id = ? FOR UPDATE')
-            lock.setLong(1, ward)
-            lock.executeQuery().close()
-
-            def body = groovy.json.JsonOutput.toJson([fix])
+            insert(other, second)
+            def body = groovy.json.JsonOutput.toJson([first, second])
             CompletableFuture<HttpResponse<String>> response = HttpClient.newHttpClient().sendAsync(
                     HttpRequest.newBuilder(URI.create("${server.URL}/api/sightings"))
                             .header('Content-Type', 'application/json').header('Authorization', "Bearer $token")
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString())
             awaitIngestWaitingForLock(other)
-
-            def insert = other.prepareStatement('''
-                    INSERT INTO sighting (subject_id, time, pos, accuracy, source)
-                    VALUES (?, ?::timestamptz, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 5, 'GPS')''')
-            insert.setLong(1, ward)
-            insert.setString(2, fix.time as String)
-            insert.setDouble(3, fix.lon as double)
-            insert.setDouble(4, fix.lat as double)
-            insert.executeUpdate() // waits until PostgreSQL has aborted the ingest's transaction
+            insert(other, first) // waits until PostgreSQL has aborted the ingest's transaction
             other.rollback()
             response.get()
         } finally {
@@ -62,7 +52,18 @@ class IngestDeadlock {
         }
     }
 
-    /** Waits until some session (the ingest) is blocked by this connection's row lock. */
+    private static void insert(Connection c, Map fix) {
+        def insert = c.prepareStatement('''
+                INSERT INTO sighting (subject_id, time, pos, accuracy, source)
+                VALUES (?, ?::timestamptz, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 5, 'GPS')''')
+        insert.setLong(1, fix.subjectId as long)
+        insert.setString(2, fix.time as String)
+        insert.setDouble(3, fix.lon as double)
+        insert.setDouble(4, fix.lat as double)
+        insert.executeUpdate()
+    }
+
+    /** Waits until some session (the ingest) is blocked by this connection's uncommitted row. */
     private static void awaitIngestWaitingForLock(Connection c) {
         long deadline = System.nanoTime() + 10_000_000_000L
         while (System.nanoTime() < deadline) {
@@ -74,6 +75,6 @@ class IngestDeadlock {
             }
             Thread.sleep(20)
         }
-        throw new AssertionError('the ingest never waited for the locked subject_position row')
+        throw new AssertionError('the ingest never waited for the uncommitted fix')
     }
 }

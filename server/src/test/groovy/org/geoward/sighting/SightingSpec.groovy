@@ -34,6 +34,7 @@ class SightingSpec extends Specification {
     @Inject JdbcOperations jdbc
     @Inject TransactionOperations<Connection> tx
     @Inject FenceCatalog catalog
+    @Inject org.geoward.sighting.LatestPositions positions
 
     @Shared String token
     Scene scene
@@ -127,6 +128,7 @@ class SightingSpec extends Specification {
 
         expect:
         scene.post(token, scene.fix(ward, 0, LON, LAT)).body() == [accepted: 1, duplicates: 0, rejected: []]
+        positions.flush() // subject_position is written behind
         scene.first("SELECT ST_AsText(pos::geometry) FROM subject_position WHERE subject_id = ?", ward) == "POINT(107.39 29.7)"
     }
 
@@ -157,6 +159,7 @@ class SightingSpec extends Specification {
         then:
         body.accepted == 10_000
         scene.first("SELECT count(*) FROM sighting WHERE subject_id = ?", ward) == 10_000
+        positions.flush() // subject_position is written behind
         scene.first("SELECT time FROM subject_position WHERE subject_id = ?", ward).toInstant() == Instant.parse(scene.at(99.99))
     }
 

@@ -1,0 +1,356 @@
+package org.geoward.sighting;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.geoward.problem.DatabaseFailures;
+import org.geoward.problem.ProblemException;
+import org.geoward.subject.SubjectDirectory;
+import org.geoward.subject.SubjectInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log: group commit of concurrent appends to {@code sighting}. Callers {@link #append} their checked, resolved
+ * sightings and wait; one writer thread gathers what is queued (up to {@code geoward.ingest.group-fixes}, default
+ * 5,000 fixes, lingering at most {@code geoward.ingest.group-linger}, default 1 ms, for more), inserts it in one
+ * statement in (subject, time) order, commits once and only then answers every caller of the group with the log
+ * positions of its new rows: acknowledged means on disk. Then it moves the {@link LatestPositions} and the
+ * {@link GuardianFixes} forward and hands the batch to the {@link EvaluationInput}.
+ *
+ * <p>The queue is bounded ({@code geoward.ingest.queue-fixes}, default 50,000 fixes): an append that does not fit is
+ * refused with a 503 and {@code Retry-After}, so memory never grows with the load. The evaluation's own queues are
+ * bounded too; when it falls behind, the writer waits for it, this queue fills, and the senders are told to wait.
+ *
+ * <p>The one writer is what makes {@code seq} follow commit order, so that "evaluated up to position n" means every
+ * row at or below n. Thread-safe.
+ */
+@Singleton
+public class SightingLog {
+    private static final Logger LOG = LoggerFactory.getLogger(SightingLog.class);
+
+    /** Rows stored in this order, so that two groups sharing keys wait for each other instead of deadlocking. */
+    private static final Comparator<Sighting> STORE_ORDER =
+            Comparator.comparingLong(Sighting::subjectId).thenComparing(Sighting::time);
+
+    private static final int REPLAY_CHUNK = 5_000;
+
+    private final SightingStore store;
+    private final SubjectDirectory directory;
+    private final TransactionOperations<Connection> tx;
+    private final EvaluationInput evaluation;
+    private final LatestPositions positions;
+    private final GuardianFixes guardians;
+    private final int groupFixes;
+    private final Duration linger;
+    private final int capacity;
+    private final Duration answerTimeout;
+    private final int attempts;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queued = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int queuedFixes;
+    private Thread writer;
+    private volatile boolean running;
+    private volatile long position;
+
+    SightingLog(
+            SightingStore store,
+            SubjectDirectory directory,
+            TransactionOperations<Connection> tx,
+            EvaluationInput evaluation,
+            LatestPositions positions,
+            GuardianFixes guardians,
+            @Value("${geoward.ingest.group-fixes:5000}") int groupFixes,
+            @Value("${geoward.ingest.group-linger:1ms}") Duration linger,
+            @Value("${geoward.ingest.queue-fixes:50000}") int capacity,
+            @Value("${geoward.ingest.answer-timeout:30s}") Duration answerTimeout,
+            @Value("${geoward.ingest.attempts:3}") int attempts) {
+        this.store = store;
+        this.directory = directory;
+        this.tx = tx;
+        this.evaluation = evaluation;
+        this.positions = positions;
+        this.guardians = guardians;
+        this.groupFixes = Math.max(1, groupFixes);
+        this.linger = linger;
+        this.capacity = Math.max(SightingService.MAX_BATCH, capacity);
+        this.answerTimeout = answerTimeout;
+        this.attempts = Math.max(1, attempts);
+    }
+
+    /** One caller's rows waiting for a commit. */
+    private record Pending(
+            List<Sighting> rows,
+            Map<Long, SubjectInfo> subjects,
+            CompletableFuture<Map<SightingStore.Key, Long>> done) {}
+
+    /**
+     * Appends {@code rows} (unique by subject and time among themselves) and returns, once they are committed, the
+     * log position of each row that was new. Throws a 503 {@link ProblemException} when the queue is full or the
+     * evaluation is still replaying the log at start, and the database's failure when the commit failed (nothing of
+     * the rows was kept then).
+     */
+    public Map<SightingStore.Key, Long> append(List<Sighting> rows, Map<Long, SubjectInfo> subjects) {
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        if (!evaluation.isReady()) {
+            throw ProblemException.busy("Geoward is starting (replaying its log): send this again in a moment", 2);
+        }
+        Pending pending = new Pending(rows, subjects, new CompletableFuture<>());
+        lock.lock();
+        try {
+            startIfNeeded();
+            if (queuedFixes + rows.size() > capacity) {
+                throw ProblemException.busy(
+                        "ingest is at capacity (" + queuedFixes + " fixes waiting to be stored): nothing of this"
+                                + " request was kept; send it again in a second",
+                        1);
+            }
+            queue.add(pending);
+            queuedFixes += rows.size();
+            queued.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return pending.done().get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw ProblemException.busy(
+                    "storing took longer than " + answerTimeout.toSeconds() + " s; it may still be stored: send it"
+                            + " again (a fix already stored counts as a duplicate)",
+                    1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the commit", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** How many fixes wait to be stored. */
+    public int queuedFixes() {
+        lock.lock();
+        try {
+            return queuedFixes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The highest log position committed by this log (0 before its first commit). */
+    public long position() {
+        return position;
+    }
+
+    /**
+     * Reads the log after {@code from} and hands it to {@code into} in batches, in log order, moving the latest
+     * positions and the guardians' fixes forward as the live path does; returns how many fixes it read. Called once
+     * at start, before the log takes appends.
+     */
+    public long replay(long from, EvaluationInput into) {
+        long read = 0;
+        long at = from;
+        while (true) {
+            long after = at;
+            List<SightingStore.Row> rows = tx.executeRead(status -> store.readAfter(after, REPLAY_CHUNK));
+            if (rows.isEmpty()) {
+                return read;
+            }
+            Set<Long> ids = new HashSet<>();
+            rows.forEach(r -> ids.add(r.sighting().subjectId()));
+            Map<Long, SubjectInfo> subjects = directory.findAll(ids);
+            List<LoggedFix> fixes = new ArrayList<>(rows.size());
+            for (SightingStore.Row r : rows) {
+                SubjectInfo subject = subjects.get(r.sighting().subjectId());
+                if (subject != null) {
+                    fixes.add(new LoggedFix(r.seq(), r.sighting(), subject));
+                    positions.offer(r.sighting());
+                    guardians.offer(r.sighting(), subject.kind());
+                }
+            }
+            at = rows.get(rows.size() - 1).seq();
+            into.accept(new LogBatch(at, fixes));
+            read += rows.size();
+            if (read % (REPLAY_CHUNK * 20L) == 0) {
+                LOG.info("replaying the log: {} fixes so far, at position {}", read, at);
+            }
+        }
+    }
+
+    private void startIfNeeded() {
+        if (writer == null) {
+            position = tx.executeRead(status -> store.lastPosition());
+            running = true;
+            writer = new Thread(this::run, "sighting-log");
+            writer.setDaemon(true);
+            writer.start();
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        Thread w;
+        lock.lock();
+        try {
+            running = false;
+            queued.signalAll();
+            w = writer;
+        } finally {
+            lock.unlock();
+        }
+        if (w != null) {
+            w.join(10_000);
+        }
+    }
+
+    private void run() {
+        while (true) {
+            List<Pending> group = nextGroup();
+            if (group == null) {
+                return;
+            }
+            try {
+                commit(group);
+            } catch (RuntimeException e) {
+                LOG.error("the sighting log failed a group of {} requests", group.size(), e);
+                group.forEach(p -> p.done().completeExceptionally(e));
+            }
+        }
+    }
+
+    /** Waits for the first request, lingers for more, and takes up to {@code groupFixes}; null once stopped. */
+    private List<Pending> nextGroup() {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (!running) {
+                    return null;
+                }
+                queued.awaitUninterruptibly();
+            }
+            if (!linger.isZero() && queuedFixes < groupFixes) {
+                long nanos = linger.toNanos();
+                while (nanos > 0 && queuedFixes < groupFixes && running) {
+                    try {
+                        nanos = queued.awaitNanos(nanos);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            List<Pending> group = new ArrayList<>();
+            int fixes = 0;
+            while (!queue.isEmpty()
+                    && (group.isEmpty() || fixes + queue.peek().rows().size() <= groupFixes)) {
+                Pending p = queue.poll();
+                fixes += p.rows().size();
+                group.add(p);
+            }
+            queuedFixes -= fixes;
+            return group;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stores a group in one transaction and answers its callers. When the group fails for a reason other than the
+     * database being unreachable (one request's rows refused), each request is tried alone, so one caller's bad
+     * rows do not cost the others theirs.
+     */
+    private void commit(List<Pending> group) {
+        try {
+            store(group);
+        } catch (RuntimeException e) {
+            if (group.size() == 1 || DatabaseFailures.isTransient(e)) {
+                group.forEach(p -> p.done().completeExceptionally(e));
+                return;
+            }
+            LOG.warn("a group of {} requests failed ({}); storing them one by one", group.size(), e.toString());
+            for (Pending p : group) {
+                try {
+                    store(List.of(p));
+                } catch (RuntimeException each) {
+                    p.done().completeExceptionally(each);
+                }
+            }
+        }
+    }
+
+    private void store(List<Pending> group) {
+        Map<SightingStore.Key, Sighting> rows = new LinkedHashMap<>();
+        Map<Long, SubjectInfo> subjects = new HashMap<>();
+        for (Pending p : group) {
+            for (Sighting s : p.rows()) {
+                rows.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
+            }
+            subjects.putAll(p.subjects());
+        }
+        List<Sighting> ordered = new ArrayList<>(rows.values());
+        ordered.sort(STORE_ORDER);
+        Map<SightingStore.Key, Long> stored = DatabaseFailures.retryingConflicts(
+                attempts,
+                "storing " + ordered.size() + " sightings",
+                () -> tx.executeWrite(status -> store.append(ordered)));
+        // committed: from here on every row of the group survives a crash
+        List<LoggedFix> fresh = new ArrayList<>(stored.size());
+        long last = position;
+        for (Sighting s : ordered) {
+            Long seq = stored.get(new SightingStore.Key(s.subjectId(), s.time()));
+            if (seq != null) {
+                fresh.add(new LoggedFix(seq, s, subjects.get(s.subjectId())));
+                last = Math.max(last, seq);
+            }
+        }
+        fresh.sort(Comparator.comparingLong(LoggedFix::seq));
+        position = last;
+        answer(group, stored);
+        for (LoggedFix f : fresh) {
+            positions.offer(f.sighting());
+            guardians.offer(f.sighting(), f.subject().kind());
+        }
+        evaluation.accept(new LogBatch(last, fresh));
+    }
+
+    /** Completes each caller with the positions of its own rows that this commit stored. */
+    private static void answer(List<Pending> group, Map<SightingStore.Key, Long> stored) {
+        Map<SightingStore.Key, Boolean> claimed = new HashMap<>();
+        for (Pending p : group) {
+            Map<SightingStore.Key, Long> mine = new HashMap<>();
+            for (Sighting s : p.rows()) {
+                SightingStore.Key key = new SightingStore.Key(s.subjectId(), s.time());
+                Long seq = stored.get(key);
+                // a row two requests of one group both carried is new for the first only
+                if (seq != null && claimed.putIfAbsent(key, Boolean.TRUE) == null) {
+                    mine.put(key, seq);
+                }
+            }
+            p.done().complete(mine);
+        }
+    }
+}
