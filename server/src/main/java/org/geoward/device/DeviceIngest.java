@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.geoward.security.PasswordHasher;
+import org.geoward.sighting.LatestPositions;
 import org.geoward.sighting.RecordResult;
 import org.geoward.sighting.SightingInput;
 import org.geoward.sighting.SightingService;
@@ -38,10 +39,17 @@ public class DeviceIngest {
     private final SightingService sightings;
     private final PasswordHasher hasher;
     private final JdbcOperations jdbc;
+    private final LatestPositions latest;
     private static final int MAX_VERIFIED_TOKENS = 100_000;
     private final Map<String, String> verifiedTokens = new ConcurrentHashMap<>();
 
-    DeviceIngest(SubjectDirectory directory, SightingService sightings, PasswordHasher hasher, JdbcOperations jdbc) {
+    DeviceIngest(
+            SubjectDirectory directory,
+            SightingService sightings,
+            PasswordHasher hasher,
+            JdbcOperations jdbc,
+            LatestPositions latest) {
+        this.latest = latest;
         this.directory = directory;
         this.sightings = sightings;
         this.hasher = hasher;
@@ -129,7 +137,9 @@ public class DeviceIngest {
     private DevicePosition atLastKnownPosition(DevicePosition p) {
         Optional<DevicePosition> placed = directory
                 .deviceByUniqueId(p.uniqueId())
-                .flatMap(device -> directory.lastPosition(device.subjectId()))
+                .flatMap(device -> latest.of(device.subjectId())
+                        .map(l -> new SubjectDirectory.LastPosition(l.lon(), l.lat(), l.accuracy(), l.time()))
+                        .or(() -> directory.lastPosition(device.subjectId())))
                 .map(last -> {
                     Map<String, String> extras = new HashMap<>(p.extras());
                     extras.put("position", "last-known");

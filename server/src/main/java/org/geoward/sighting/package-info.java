@@ -1,11 +1,8 @@
 /**
- * Ingest: sightings are validated one by one, stored in one batched statement, and handed to the evaluation through
- * {@link org.geoward.sighting.FixConsumer}; also the track of a subject as GeoJSON.
- *
- * <p>The pipeline, in order: {@code SightingController} (JSON → {@link org.geoward.sighting.SightingInput}) →
- * {@link org.geoward.sighting.SightingService#record} (validate, resolve subject / device / camera track, dedupe,
- * store with {@code subject_position}) → {@link org.geoward.sighting.FixConsumer#acceptWithin} (evaluator, alerts,
- * state, in the store's transaction under a savepoint, see {@code org.geoward.alert.EvaluationService}) → one commit
- * → {@code AlertChanged} → SSE.
+ * Ingest: the one pipeline every source enters ({@link org.geoward.sighting.SightingService}: check, resolve, drop
+ * repeats, append, acknowledge), the log ({@link org.geoward.sighting.SightingLog}: group commit into
+ * {@code sighting}, each row with its log position), what the log feeds after each commit (the evaluation through
+ * {@link org.geoward.sighting.EvaluationInput}, {@link org.geoward.sighting.LatestPositions},
+ * {@link org.geoward.sighting.GuardianFixes}), and the track of a subject as GeoJSON.
  */
 package org.geoward.sighting;
