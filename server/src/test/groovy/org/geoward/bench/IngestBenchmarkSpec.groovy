@@ -34,7 +34,7 @@ import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwr
  * <ol>
  * <li>HTTP ingest: {@code POST /api/sightings} in batches of 1,000 from 2 client threads, 1,000 wards reporting
  *     every 10 s around Fuling, ~400 fences (SAFE circles naming the wards, DANGER and BAN squares, DANGER river
- *     corridors); sustained sightings/s stored and evaluated (202 means both);</li>
+ *     corridors); sustained sightings/s stored (202: committed; the evaluation follows and is awaited before the count);</li>
  * <li>the same rows COPYed (CopyManager, 2 connections, one COPY and commit per 1,000) into
  *     {@code CREATE TABLE bench_copy (LIKE sighting INCLUDING ALL)}: the raw baseline; then into a copy that also
  *     has a GIST on {@code pos}; then the HTTP ingest again with a temporary GIST on {@code sighting.pos};</li>
@@ -49,8 +49,11 @@ import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwr
  */
 @MicronautTest(transactional = false)
 @Property(name = 'geoward.private-db.durable', value = 'true')
+@Property(name = 'geoward.ingest.wait-for-evaluation', value = 'false')
 @Requires({ env.GEOWARD_BENCH })
 class IngestBenchmarkSpec extends Specification {
+    @jakarta.inject.Inject org.geoward.alert.PartitionedEvaluation evaluation
+    @jakarta.inject.Inject org.geoward.sighting.SightingLog sightingLog
     static final int WARDS = intEnv('GEOWARD_BENCH_WARDS', 1000)
     static final int BATCHES = intEnv('GEOWARD_BENCH_BATCHES', 40)
     static final int BATCH = 1000
@@ -127,6 +130,8 @@ class IngestBenchmarkSpec extends Specification {
         long commitsPerBatch = (commits() - commits0).intdiv(load.size())
         long stored = one("SELECT count(*) FROM sighting WHERE subject_id = ANY(?::bigint[]) AND time >= ?",
                 ids(wards), java.sql.Timestamp.from(base.plusSeconds(10_000))) as long
+        assert evaluation.awaitEvaluated(sightingLog.position(), java.time.Duration.ofSeconds(120))
+        evaluation.checkpointNow()
         long evaluated = one("SELECT count(*) FROM subject_state WHERE subject_id = ANY(?::bigint[]) AND last_fix_at = ?",
                 ids(wards), java.sql.Timestamp.from(lastTime(load))) as long
 
