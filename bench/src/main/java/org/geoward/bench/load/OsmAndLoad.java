@@ -1,9 +1,12 @@
 package org.geoward.bench.load;
 
+import static org.geoward.bench.load.DatabaseActivity.perFix;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,7 +71,11 @@ public final class OsmAndLoad {
             return load(target, ring, devices, setUpAt);
         } finally {
             if (options.cleanup()) {
-                target.cleanUp(devices);
+                try {
+                    target.cleanUp(devices);
+                } catch (IllegalStateException e) {
+                    out.println("NOTE clean-up failed, the run's devices or fences may be left: " + e.getMessage());
+                }
             }
         }
     }
@@ -95,16 +102,20 @@ public final class OsmAndLoad {
         awaitFirstAcks(phases, devices.size(), threads);
         Thread.sleep(options.warmupSeconds() * 1_000L);
 
+        DatabaseActivity database = options.dbUrl() == null
+                ? null
+                : new DatabaseActivity(options.dbUrl(), options.dbUser(), options.dbPassword());
+        DatabaseActivity.Sample dbBefore = database == null ? null : database.sample();
         CpuSample before = CpuSample.take(options.serverPid(), options.pgData());
         Counters timed = new Counters();
         reporter.phase("timed");
         long elapsed = timedPhase(phases, timed, threads);
         CpuSample after = CpuSample.take(options.serverPid(), options.pgData());
         reporter.close();
-
+        Map<String, String> activity = activity(database, dbBefore, timed.acked.sum());
         Target.Stored stored = target.count(devices, setUpAt, Instant.now().plusSeconds(360));
         long connects = senders.stream().mapToLong(Sender::connects).sum();
-        int missing = report(timed, warmup, elapsed, before, after, walkers, stored, connects - connections);
+        int missing = report(timed, warmup, elapsed, before, after, walkers, stored, activity, connects - connections);
         senders.stream()
                 .map(Sender::firstFailure)
                 .filter(f -> f != null)
@@ -116,6 +127,22 @@ public final class OsmAndLoad {
             }
         }
         return missing > 0 ? 3 : 0;
+    }
+
+    /** The database work per acked fix of the timed phase, as LOAD fields; none without a database URL. */
+    private static Map<String, String> activity(DatabaseActivity database, DatabaseActivity.Sample before, long acked)
+            throws InterruptedException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (database == null) {
+            return fields;
+        }
+        Thread.sleep(1_500); // the counters are published about once a second: let the last second's arrive
+        DatabaseActivity.Sample after = database.sample();
+        fields.put("pg_commits_per_fix", format(perFix(before.commits(), after.commits(), acked), 2));
+        fields.put("pg_rows_inserted_per_fix", format(perFix(before.inserted(), after.inserted(), acked), 2));
+        fields.put("wal_bytes_per_fix", format(perFix(before.walBytes(), after.walBytes(), acked), 0));
+        fields.put("wal_syncs_per_fix", format(perFix(before.walSyncs(), after.walSyncs(), acked), 2));
+        return fields;
     }
 
     /** One sender per connection; walker d goes to connection d mod connections, so each device keeps its order. */
@@ -187,6 +214,7 @@ public final class OsmAndLoad {
             CpuSample after,
             List<Walker> walkers,
             Target.Stored stored,
+            Map<String, String> activity,
             long reconnects) {
         long acked = timed.acked.sum();
         long ackedTotal = acked + warmup.acked.sum();
@@ -242,6 +270,7 @@ public final class OsmAndLoad {
         field(line, "devices", walkers.size());
         field(line, "fences", options.fences());
         field(line, "connections", Math.min(options.connections(), walkers.size()));
+        activity.forEach((name, value) -> field(line, name, value));
         field(line, "stored_by", stored.how());
         for (Map.Entry<String, String> d : stored.details().entrySet()) {
             field(line, d.getKey(), d.getValue());
