@@ -1,0 +1,129 @@
+package org.geoward.process
+
+import java.time.Duration
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import java.util.concurrent.Callable
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+import java.util.concurrent.Future
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicBoolean
+import org.geoward.process.IngestLedger.Answer
+import org.geoward.process.IngestLedger.Batch
+import spock.lang.AutoCleanup
+import spock.lang.Shared
+import spock.lang.Specification
+
+/**
+ * PostgreSQL killed ({@code pg_ctl stop -m immediate}) under a running server while three senders post, kept down
+ * for 8 s and started again. While it is down every sender must hear 503 with Retry-After within
+ * {@link #ANSWER_LIMIT} (never a 500, never a hang); afterwards the same server process must accept fixes again
+ * without a restart, and no acknowledged fix may be lost.
+ */
+class DatabaseRestartSpec extends Specification {
+    static final String PASSWORD = "db-restart-pw"
+    static final int SENDERS = 3
+    static final int BATCH = 50
+    /** The longest a sender may wait for an answer while the database is down: "a few seconds". */
+    static final Duration ANSWER_LIMIT = Duration.ofSeconds(5)
+    /** The client's timeout: longer than the limit, so that a slow answer shows how slow it was. */
+    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10)
+    static final long OUTAGE_MILLIS = 8_000
+
+    @Shared
+    @AutoCleanup
+    ServerProcess server = new ServerProcess("geoward-db-restart")
+
+    @Shared
+    @AutoCleanup("shutdownNow")
+    ExecutorService threads = Executors.newFixedThreadPool(SENDERS)
+
+    def "with PostgreSQL down senders hear 503 and Retry-After, and the same server recovers losing nothing acked"() {
+        given: 'a server with three wards, each posted by a sender of its own'
+        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
+        String token = server.token("admin", PASSWORD)
+        List<Long> wards = (1..SENDERS).collect {
+            server.create("/api/subjects", [kind: "WARD", name: "ward $it", offlineMinutes: 100_000], token).id as long
+        }
+        long serverPid = server.process.pid()
+        def ledger = new IngestLedger()
+        def stop = new AtomicBoolean()
+        List<Future> senders = wards.collect { ward -> threads.submit({ send(ledger, token, ward, stop) } as Callable) }
+        assert ServerProcess.waitFor(60) { ledger.ackedFixes >= 5 * BATCH }: "the senders got no 202 before the outage"
+
+        when: 'PostgreSQL is killed, stays down for 8 s and is started again'
+        int databasePort = server.databasePort()
+        server.stopDatabaseImmediately()
+        long downFrom = System.currentTimeMillis()
+        Thread.sleep(OUTAGE_MILLIS)
+        long downUntil = System.currentTimeMillis()
+        server.startDatabase(databasePort)
+        long upAt = System.currentTimeMillis()
+
+        and: 'the senders go on until one of them is acknowledged again, and a few seconds more'
+        boolean recovered = ServerProcess.waitFor(60) {
+            ledger.answers.any { it.status == 202 && it.startedAt >= upAt }
+        }
+        long recoveredAfter = (ledger.answers.findAll { it.status == 202 && it.startedAt >= upAt }*.endedAt.min() ?: 0) - upAt
+        Thread.sleep(3_000)
+        stop.set(true)
+        List<String> senderFailures = senders.findResults { outcome(it) }
+        List<Answer> answers = ledger.answers.toList()
+        List<Answer> duringOutage = answers.findAll { it.startedAt >= downFrom && it.startedAt < downUntil }
+        List<String> wrongDuringOutage = duringOutage.findAll { !fine(it, downUntil) }*.toString().unique()
+        List<String> serverErrors = answers.findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
+        List<String> lost = ledger.missingFrom(server)
+        println "answers: ${ledger.tally()}; asked while PostgreSQL was down: ${duringOutage.size()};" +
+                " first 202 ${recoveredAfter} ms after the restart"
+
+        then: 'while it was down every sender was told 503 with Retry-After, quickly; no answer was ever a 500;' +
+                ' the same server process accepts fixes again, without a restart; every acknowledged fix is stored'
+        verifyAll {
+            duringOutage.size() >= SENDERS
+            wrongDuringOutage.take(10) == []
+            serverErrors.take(10) == []
+            recovered
+            senderFailures == []
+            server.alive
+            server.process.pid() == serverPid
+            lost.take(20) == []
+        }
+    }
+
+    /**
+     * What a sender asking during the outage may hear, within {@link #ANSWER_LIMIT}: 503 with Retry-After, or, just
+     * before the restart, a 202 that came once the database was back.
+     */
+    private static boolean fine(Answer answer, long downUntil) {
+        answer.millis <= ANSWER_LIMIT.toMillis() &&
+                (answer.status == 503 && answer.retryAfter != null || answer.status == 202 && answer.endedAt > downUntil)
+    }
+
+    /** Null when the sender finished, else why it did not. */
+    private static String outcome(Future sender) {
+        try {
+            sender.get(120, TimeUnit.SECONDS)
+            null
+        } catch (ExecutionException e) {
+            e.cause.message
+        } catch (TimeoutException e) {
+            "a sender did not finish within 120 s"
+        }
+    }
+
+    /** Posts batches of one ward's fixes, 100 ms apart in event time, until told to stop (at most 2,000 batches). */
+    private void send(IngestLedger ledger, String token, long ward, AtomicBoolean stop) {
+        Instant base = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+        for (int b = 0; b < 2_000 && !stop.get(); b++) {
+            def batch = new Batch((0..<BATCH).collect { i ->
+                int n = b * BATCH + i
+                [subjectId: ward, time: base.plusMillis(100L * n).toString(), lon: 107.39 + n * 1e-6, lat: 29.70, accuracy: 5]
+            })
+            ledger.postUntilAcked(server, token, batch, CLIENT_TIMEOUT, Duration.ofSeconds(90))
+            Thread.sleep(100)
+        }
+    }
+}
