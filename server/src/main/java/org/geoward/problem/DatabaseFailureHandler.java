@@ -26,6 +26,11 @@ final class DatabaseFailureHandler implements ExceptionHandler<DataAccessExcepti
 
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, DataAccessException exception) {
+        return respond(request, exception);
+    }
+
+    /** The answer to any failed database call, also one that failed before its transaction began. */
+    static HttpResponse<Problem> respond(HttpRequest<?> request, RuntimeException exception) {
         String reference = UUID.randomUUID().toString().substring(0, 8);
         HttpStatus status;
         String detail;
