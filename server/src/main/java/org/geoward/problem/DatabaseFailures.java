@@ -36,12 +36,19 @@ public final class DatabaseFailures {
     /** Tells whether a later try of the same request may succeed (conflict, timeout, shutdown, lost connection). */
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException) {
+            if (t instanceof SQLTransientException || isConnectionFailure(t)) {
                 return true;
             }
         }
         String state = sqlState(failure);
         return state != null && (TRANSIENT.contains(state) || state.startsWith("08"));
+    }
+
+    /** A connection that could not be had, or was found closed: the database went away, nothing was done. */
+    private static boolean isConnectionFailure(Throwable t) {
+        return t instanceof io.micronaut.data.connection.exceptions.ConnectionException
+                || t instanceof io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException
+                || t instanceof io.micronaut.transaction.jdbc.exceptions.CannotGetJdbcConnectionException;
     }
 
     /** The first SQLSTATE among the causes of {@code failure}, or null. */
