@@ -151,16 +151,6 @@ public class SightingLog {
         }
     }
 
-    /** How many fixes wait to be stored. */
-    public int queuedFixes() {
-        lock.lock();
-        try {
-            return queuedFixes;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The highest log position committed by this log (0 before its first commit). */
     public long position() {
         return position;
