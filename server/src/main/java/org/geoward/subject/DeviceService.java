@@ -1,5 +1,6 @@
 package org.geoward.subject;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -24,7 +25,14 @@ class DeviceService {
     private final PasswordHasher hasher;
     private final SecureRandom random = new SecureRandom();
 
-    DeviceService(JdbcOperations jdbc, SubjectDirectory directory, PasswordHasher hasher) {
+    private final ApplicationEventPublisher<DirectoryChanged> changes;
+
+    DeviceService(
+            JdbcOperations jdbc,
+            SubjectDirectory directory,
+            PasswordHasher hasher,
+            ApplicationEventPublisher<DirectoryChanged> changes) {
+        this.changes = changes;
         this.jdbc = jdbc;
         this.directory = directory;
         this.hasher = hasher;
@@ -103,13 +111,16 @@ class DeviceService {
     /** Removes the device {@code id}; its past sightings stay, without the device. A 404 when there is none. */
     @Transactional
     public void delete(long id) {
-        int deleted = jdbc.prepareStatement("DELETE FROM device WHERE id = ?", ps -> {
+        String uniqueId = jdbc.prepareStatement("DELETE FROM device WHERE id = ? RETURNING unique_id", ps -> {
             ps.setLong(1, id);
-            return ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         });
-        if (deleted == 0) {
+        if (uniqueId == null) {
             throw ProblemException.notFound("device", id);
         }
+        changes.publishEvent(DirectoryChanged.device(uniqueId));
     }
 
     private String newToken() {

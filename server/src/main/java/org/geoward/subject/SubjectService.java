@@ -1,5 +1,6 @@
 package org.geoward.subject;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -32,13 +33,16 @@ class SubjectService {
 
     private final JdbcOperations jdbc;
     private final SubjectDirectory directory;
+    private final ApplicationEventPublisher<DirectoryChanged> changes;
 
     SubjectService(
             JdbcOperations jdbc,
             SubjectDirectory directory,
+            ApplicationEventPublisher<DirectoryChanged> changes,
             @io.micronaut.context.annotation.Value("${geoward.units:POLICE,FISHERIES}") java.util.List<String> units) {
         this.jdbc = jdbc;
         this.directory = directory;
+        this.changes = changes;
         this.units = java.util.Set.copyOf(units);
     }
 
@@ -86,6 +90,7 @@ class SubjectService {
                     return ps.executeUpdate();
                 });
         replaceGuardians(id, draft.guardians());
+        changes.publishEvent(DirectoryChanged.subject(id));
         return find(id);
     }
 
