@@ -29,13 +29,18 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A small HTTP listener on a port of its own for device protocols that speak HTTP (OsmAnd, as the Traccar Client
  * app sends it). Requests up to 64 KiB are aggregated and handed to the {@link Handler} on {@code executor} (the
- * handler may block on the database); its {@link HttpReply} is written back. Start and stop are thread-safe.
+ * handler may block on the database); its {@link HttpReply} is written back. At most {@code maxInFlight} requests
+ * are handed on at once: one more is answered at once, on the network thread, with 503 and {@code Retry-After}, so
+ * that an overload is shed before it queues (a queue only adds latency: the executor's threads are the limit) and
+ * the rate served stays at its maximum. Start and stop are thread-safe.
  */
 public final class DeviceHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHttpServer.class);
@@ -58,10 +63,17 @@ public final class DeviceHttpServer implements AutoCloseable {
     private final int port;
     private final Executor executor;
     private final Handler handler;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong shed = new AtomicLong();
     private EventLoopGroup group;
     private Channel serverChannel;
 
-    public DeviceHttpServer(String name, String host, int port, Executor executor, Handler handler) {
+    public DeviceHttpServer(String name, String host, int port, Executor executor, int maxInFlight, Handler handler) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
+        }
+        this.maxInFlight = maxInFlight;
         this.name = Objects.requireNonNull(name, "name");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
@@ -115,6 +127,16 @@ public final class DeviceHttpServer implements AutoCloseable {
         stop();
     }
 
+    /** Requests handed on and not yet answered. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Requests answered 503 because {@code maxInFlight} were being handled already, since start. */
+    public long shed() {
+        return shed.get();
+    }
+
     private void shutDownGroup() {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -130,6 +152,15 @@ public final class DeviceHttpServer implements AutoCloseable {
             String body = request.content().toString(StandardCharsets.UTF_8);
             String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (inFlight.incrementAndGet() > maxInFlight) {
+                inFlight.decrementAndGet();
+                shed.incrementAndGet();
+                write(
+                        ctx,
+                        HttpReply.busy("busy: " + maxInFlight + " reports in hand; send again in a second", 1),
+                        keepAlive);
+                return;
+            }
             try {
                 executor.execute(() -> {
                     HttpReply reply;
@@ -138,11 +169,14 @@ public final class DeviceHttpServer implements AutoCloseable {
                     } catch (RuntimeException e) {
                         LOG.warn("{}: request {} {} failed", name, method, uri, e);
                         reply = new HttpReply(500, "text/plain; charset=utf-8", "internal error");
+                    } finally {
+                        inFlight.decrementAndGet();
                     }
                     write(ctx, reply, keepAlive);
                 });
             } catch (RejectedExecutionException e) {
-                write(ctx, new HttpReply(503, "text/plain; charset=utf-8", "busy, try again"), false);
+                inFlight.decrementAndGet();
+                write(ctx, HttpReply.busy("busy, send again in a second", 1), false);
             }
         }
 
@@ -160,6 +194,9 @@ public final class DeviceHttpServer implements AutoCloseable {
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
             }
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            if (reply.retryAfterSeconds() != null) {
+                response.headers().setInt(HttpHeaderNames.RETRY_AFTER, reply.retryAfterSeconds());
+            }
             if (keepAlive) {
                 HttpUtil.setKeepAlive(response, true);
                 ctx.writeAndFlush(response);

@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.geoward.problem.DatabaseFailures;
+import org.geoward.problem.ProblemException;
 import org.geoward.sighting.RecordResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ public class DeviceListeners {
     private final int osmandPort;
     private final int gt06Port;
     private final OsmAndDecoder osmand = new OsmAndDecoder();
+    private final int maxInFlight;
     private DeviceHttpServer osmandServer;
     private Gt06Server gt06Server;
     private volatile InetSocketAddress osmandAddress;
@@ -52,7 +55,9 @@ public class DeviceListeners {
             @Named(TaskExecutors.BLOCKING) ExecutorService executor,
             @Value("${geoward.devices.host:0.0.0.0}") String host,
             @Value("${geoward.osmand.port:5055}") int osmandPort,
-            @Value("${geoward.gt06.port:5023}") int gt06Port) {
+            @Value("${geoward.gt06.port:5023}") int gt06Port,
+            @Value("${geoward.ingest.max-requests-in-flight:64}") int maxInFlight) {
+        this.maxInFlight = maxInFlight;
         this.ingest = ingest;
         this.executor = executor;
         this.host = host;
@@ -63,7 +68,7 @@ public class DeviceListeners {
     @EventListener
     void onStartup(StartupEvent event) throws InterruptedException {
         if (osmandPort >= 0) {
-            osmandServer = new DeviceHttpServer("osmand", host, osmandPort, executor, this::handleOsmAnd);
+            osmandServer = new DeviceHttpServer("osmand", host, osmandPort, executor, maxInFlight, this::handleOsmAnd);
             osmandAddress = osmandServer.start();
         }
         if (gt06Port >= 0) {
@@ -131,6 +136,14 @@ public class DeviceListeners {
             return new HttpReply(400, TEXT, e.getMessage());
         } catch (IllegalArgumentException e) {
             return new HttpReply(400, TEXT, "not an OsmAnd request: " + e.getMessage());
+        } catch (ProblemException e) {
+            // the ingest queue is full (503 + Retry-After) or the batch too large: the same answer as the JSON API's
+            return new HttpReply(e.status().getCode(), TEXT, e.getMessage(), e.retryAfterSeconds());
+        } catch (RuntimeException e) {
+            if (DatabaseFailures.isTransient(e)) {
+                return HttpReply.busy("the database is not reachable right now; nothing was stored: send again", 2);
+            }
+            throw e;
         }
     }
 

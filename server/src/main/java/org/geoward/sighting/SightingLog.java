@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * refused with a 503 and {@code Retry-After}, so memory never grows with the load. The evaluation's own queues are
  * bounded too; when it falls behind, the writer waits for it, this queue fills, and the senders are told to wait.
  *
+ * <p>When a group finds the database unreachable, it and everything queued behind it fail at once (503 + {@code
+ * Retry-After}), and for one second new appends are refused without waiting: a sender hears within about one
+ * connection timeout that it must send again, instead of queueing behind attempts that will fail the same way.
+ *
  * <p>The one writer is what makes {@code seq} follow commit order, so that "evaluated up to position n" means every
  * row at or below n. Thread-safe.
  */
@@ -52,6 +56,9 @@ public class SightingLog {
             Comparator.comparingLong(Sighting::subjectId).thenComparing(Sighting::time);
 
     private static final int REPLAY_CHUNK = 5_000;
+
+    /** How long appends are refused at once after a group found the database unreachable. */
+    private static final Duration UNREACHABLE_PAUSE = Duration.ofSeconds(1);
 
     private final SightingStore store;
     private final SubjectDirectory directory;
@@ -72,6 +79,10 @@ public class SightingLog {
     private Thread writer;
     private volatile boolean running;
     private volatile long position;
+    /** Until when (System.nanoTime) appends are refused at once: the last group found the database unreachable. */
+    private volatile long unreachableUntil;
+
+    private volatile boolean unreachable;
 
     SightingLog(
             SightingStore store,
@@ -116,6 +127,10 @@ public class SightingLog {
         }
         if (!evaluation.isReady()) {
             throw ProblemException.busy("Geoward is starting (replaying its log): send this again in a moment", 2);
+        }
+        if (unreachable && System.nanoTime() - unreachableUntil < 0) {
+            throw ProblemException.busy(
+                    "the database is not reachable right now; nothing of this request was kept: send it again", 1);
         }
         Pending pending = new Pending(rows, subjects, new CompletableFuture<>());
         lock.lock();
@@ -268,6 +283,19 @@ public class SightingLog {
         }
     }
 
+    /** Takes everything queued, as when the database is found unreachable. */
+    private List<Pending> drainQueue() {
+        lock.lock();
+        try {
+            List<Pending> all = new ArrayList<>(queue);
+            queue.clear();
+            queuedFixes = 0;
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Stores a group in one transaction and answers its callers. When the group fails for a reason other than the
      * database being unreachable (one request's rows refused), each request is tried alone, so one caller's bad
@@ -277,7 +305,16 @@ public class SightingLog {
         try {
             store(group);
         } catch (RuntimeException e) {
-            if (group.size() == 1 || DatabaseFailures.isTransient(e)) {
+            if (DatabaseFailures.isTransient(e)) {
+                // what waits behind this group would wait a connection timeout each to fail the same way: fail it
+                // now, and refuse appends at once for a second, after which the next group tries again
+                unreachableUntil = System.nanoTime() + UNREACHABLE_PAUSE.toNanos();
+                unreachable = true;
+                group.forEach(p -> p.done().completeExceptionally(e));
+                drainQueue().forEach(p -> p.done().completeExceptionally(e));
+                return;
+            }
+            if (group.size() == 1) {
                 group.forEach(p -> p.done().completeExceptionally(e));
                 return;
             }
@@ -308,6 +345,7 @@ public class SightingLog {
                 "storing " + ordered.size() + " sightings",
                 () -> tx.executeWrite(status -> store.append(ordered)));
         // committed: from here on every row of the group survives a crash
+        unreachable = false;
         List<LoggedFix> fresh = new ArrayList<>(stored.size());
         long last = position;
         for (Sighting s : ordered) {
