@@ -32,7 +32,8 @@ import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwr
  * Benchmark, not a test (runs only with GEOWARD_BENCH=1; see docs/benchmarks.md). Over loopback, against the real
  * server of this context and its private PostGIS with default durability (fsync and synchronous_commit on):
  * <ol>
- * <li>HTTP ingest: {@code POST /api/sightings} in batches of 1,000 from 2 client threads, 1,000 wards reporting
+ * <li>HTTP ingest: {@code POST /api/sightings} in batches of 1,000 (GEOWARD_BENCH_BATCH) from 2 client threads
+ *     (GEOWARD_BENCH_THREADS), 1,000 wards reporting
  *     every 10 s around Fuling, ~400 fences (SAFE circles naming the wards, DANGER and BAN squares, DANGER river
  *     corridors); sustained sightings/s stored (202: committed; the evaluation follows and is awaited before the count);</li>
  * <li>the same rows COPYed (CopyManager, 2 connections, one COPY and commit per 1,000) into
@@ -56,8 +57,8 @@ class IngestBenchmarkSpec extends Specification {
     @jakarta.inject.Inject org.geoward.sighting.SightingLog sightingLog
     static final int WARDS = intEnv('GEOWARD_BENCH_WARDS', 1000)
     static final int BATCHES = intEnv('GEOWARD_BENCH_BATCHES', 40)
-    static final int BATCH = 1000
-    static final int THREADS = 2
+    static final int BATCH = intEnv('GEOWARD_BENCH_BATCH', 1000)
+    static final int THREADS = intEnv('GEOWARD_BENCH_THREADS', 2)
     static final int ROUNDS = intEnv('GEOWARD_BENCH_ROUNDS', 5)
     static final int ROUND_BATCHES = 20
     /** Batches posted before any phase is timed, so that the JIT has compiled the ingest path (C2 was still busy after 10). */
@@ -215,7 +216,7 @@ class IngestBenchmarkSpec extends Specification {
             }
             line(String.format(Locale.ROOT, 'with GIST: COPY %.0f %% of its rate without, HTTP %.0f %% of its rate without',
                     100 * copyGist.rate / copyPlain.rate, 100 * httpGist.rate / httpPlain.rate))
-            line("database commits per 1,000-row HTTP batch: $commitsPerBatch")
+            line("database commits per ${BATCH}-row HTTP batch: $commitsPerBatch")
             if (rounds.size() == ROUNDS) {
                 line('')
                 line("interleaved rounds ($ROUND_BATCHES batches each way; COPY into sighting itself, same rows' shape):")
