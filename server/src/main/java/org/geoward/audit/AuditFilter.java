@@ -71,7 +71,7 @@ final class AuditFilter implements HttpServerFilter {
                 || request.getMethod() == HttpMethod.HEAD) {
             return chain.proceed(request);
         }
-        String endpoint = match.getRouteInfo().getUriMatchTemplate().toString();
+        String endpoint = endpoint(match.getRouteInfo().getUriMatchTemplate().toString());
         Map<String, Object> variables = match.getVariableValues();
         return Flux.from(chain.proceed(request)).concatMap(response -> Mono.fromCallable(
                         () -> record(request, response, user.get(), endpoint, variables))
@@ -158,6 +158,14 @@ final class AuditFilter implements HttpServerFilter {
                 deviceId,
                 purpose == null || purpose.isBlank() ? null : clip(purpose.trim()),
                 response.getStatus().getCode());
+    }
+
+    /**
+     * The route template as the API document writes it: without its query part and without the patterns of its
+     * variables ({@code /api/alerts/{id:[0-9]+}.cap{?x}} → {@code /api/alerts/{id}.cap}).
+     */
+    static String endpoint(String template) {
+        return template.replaceAll("\\{[?&][^}]*}", "").replaceAll("\\{(\\w+):[^}]*}", "{$1}");
     }
 
     /** The query string without an {@code access_token} parameter (the SSE stream's), never to be recorded. */
