@@ -38,24 +38,24 @@ class Http {
     Answer delete(String path) { send("DELETE", path, null) }
 
     /** Sends and reads the whole answer; an event stream only to its headers. */
-    Answer send(String method, String path, body, Map<String, String> headers = [:]) {
+    Answer send(String method, String path, body, Map<String, String> headers = [:], String type = "application/json") {
         def builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
         if (token) {
             builder.header("Authorization", "Bearer $token")
         }
         headers.each { k, v -> builder.header(k, v) }
         if (body != null) {
-            builder.header("Content-Type", "application/json")
+            builder.header("Content-Type", type)
             builder.method(method, HttpRequest.BodyPublishers.ofString(body instanceof String ? body : JsonOutput.toJson(body)))
         } else {
             builder.method(method, HttpRequest.BodyPublishers.noBody())
         }
         HttpResponse<InputStream> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream())
-        String type = response.headers().firstValue("Content-Type").orElse(null)
+        String answered = response.headers().firstValue("Content-Type").orElse(null)
         byte[] bytes
         try (InputStream stream = response.body()) {
-            bytes = type?.startsWith("text/event-stream") ? new byte[0] : stream.readAllBytes()
+            bytes = answered?.startsWith("text/event-stream") ? new byte[0] : stream.readAllBytes()
         }
-        new Answer(status: response.statusCode(), bytes: bytes, contentType: type)
+        new Answer(status: response.statusCode(), bytes: bytes, contentType: answered)
     }
 }
