@@ -139,9 +139,8 @@ public class PartitionedEvaluation implements EvaluationInput {
     }
 
     /** Tells the owner of an erased person's state to forget it (not to write it back at the next checkpoint). */
-    @io.micronaut.transaction.annotation.TransactionalEventListener
-    void erased(org.geoward.subject.SubjectErased erased) {
-        partitions[partitionOf(erased.subjectId())].put(new Forget(erased.subjectId()));
+    void forget(long subjectId) {
+        partitions[partitionOf(subjectId)].put(new Forget(subjectId));
     }
 
     /** Tells the owner of the subject's state that a person resolved one of its alerts. */

@@ -4,8 +4,10 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -37,12 +39,19 @@ public class RetentionJob {
     private final Partitions partitions;
     private final Expiry expiry;
     private final JdbcOperations jdbc;
+    private final TransactionOperations<Connection> tx;
 
-    RetentionJob(RetentionSettings settings, Partitions partitions, Expiry expiry, JdbcOperations jdbc) {
+    RetentionJob(
+            RetentionSettings settings,
+            Partitions partitions,
+            Expiry expiry,
+            JdbcOperations jdbc,
+            TransactionOperations<Connection> tx) {
         this.settings = settings;
         this.partitions = partitions;
         this.expiry = expiry;
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
     @EventListener
@@ -81,14 +90,14 @@ public class RetentionJob {
 
     /** Expires against {@code asOf} and records the run; a failure is recorded in the run and logged. */
     public synchronized RetentionRun run(Instant asOf) {
-        long id = jdbc.prepareStatement(
+        long id = tx.executeWrite(status -> jdbc.prepareStatement(
                 "INSERT INTO retention_run (started_at, as_of) VALUES (clock_timestamp(), ?) RETURNING id", ps -> {
                     ps.setTimestamp(1, Timestamp.from(asOf));
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         return rs.getLong(1);
                     }
-                });
+                }));
         List<String> dropped = new ArrayList<>();
         long droppedRows = 0;
         long kept = 0;
@@ -150,7 +159,7 @@ public class RetentionJob {
             long photos,
             long phones,
             String error) {
-        jdbc.prepareStatement(
+        tx.executeWrite(status -> jdbc.prepareStatement(
                 """
                 UPDATE retention_run SET finished_at = clock_timestamp(), dropped_partitions = ?, dropped_rows = ?,
                     deleted_rows = ?, kept_evidence = ?, cleared_photos = ?, cleared_phones = ?, error = ?
@@ -165,13 +174,13 @@ public class RetentionJob {
                     ps.setString(7, error);
                     ps.setLong(8, id);
                     return ps.executeUpdate();
-                });
+                }));
     }
 
     private boolean ranToday(Instant now) {
         ZoneId zone = settings.zoneId();
         Instant startOfDay = now.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
-        return jdbc.prepareStatement(
+        return tx.executeRead(status -> jdbc.prepareStatement(
                 "SELECT EXISTS (SELECT 1 FROM retention_run WHERE started_at >= ? AND error IS NULL AND finished_at IS NOT NULL)",
                 ps -> {
                     ps.setTimestamp(1, Timestamp.from(startOfDay));
@@ -179,12 +188,12 @@ public class RetentionJob {
                         rs.next();
                         return rs.getBoolean(1);
                     }
-                });
+                }));
     }
 
     /** The newest {@code limit} runs, newest first. */
     List<RetentionRun> runs(int limit) {
-        return jdbc.prepareStatement(
+        return tx.executeRead(status -> jdbc.prepareStatement(
                 """
                 SELECT id, started_at, finished_at, as_of, dropped_partitions, dropped_rows, deleted_rows, kept_evidence,
                        cleared_photos, cleared_phones, error
@@ -198,7 +207,7 @@ public class RetentionJob {
                         }
                     }
                     return runs;
-                });
+                }));
     }
 
     private static RetentionRun read(ResultSet rs) throws SQLException {

@@ -46,9 +46,8 @@ public class GuardianFixes implements GuardianLocator {
     }
 
     /** Forgets an erased person's recent fixes. */
-    @io.micronaut.transaction.annotation.TransactionalEventListener
-    void erased(org.geoward.subject.SubjectErased erased) {
-        fixes.remove(erased.subjectId());
+    void forget(long subjectId) {
+        fixes.remove(subjectId);
     }
 
     @Override
