@@ -29,7 +29,9 @@ import org.geoward.problem.ProblemException;
  * FeatureCollection of Points, each with {@code time}, {@code accuracy}, {@code source}, {@code speed},
  * {@code heading}, {@code battery} and {@code sos}. Points rather than one LineString so every fix keeps its time and
  * accuracy, and a track of one fix is still valid GeoJSON. Without {@code from}, the 24 hours before {@code to}
- * (default now); at most {@code limit} (default 10,000) fixes, the earliest first.
+ * (default now); at most {@code limit} (default 10,000) fixes, the earliest first. Minimised by role: ADMIN and
+ * DISPATCHER read any track, a FAMILY user their wards', an OFFICER only their own and, while they handle it, that of
+ * the subject of an alert assigned to them; any other id is 404.
  */
 @Controller("/api/subjects")
 @Secured({"ADMIN", "DISPATCHER", "OFFICER", "FAMILY"})
@@ -70,13 +72,45 @@ final class TrackController {
         if (max < 1 || max > MAX_POINTS) {
             throw ProblemException.badRequest("limit", "limit must be from 1 to " + MAX_POINTS);
         }
-        boolean family = authentication.getRoles().contains("FAMILY");
+        var roles = authentication.getRoles();
+        boolean seesAll = roles.contains("ADMIN") || roles.contains("DISPATCHER");
+        boolean family = !seesAll && roles.contains("FAMILY");
+        boolean officer = !seesAll && !family && roles.contains("OFFICER");
         return tx.executeRead(status -> {
-            if (!isVisible(subjectId, family ? authentication.getName() : null)) {
+            boolean visible = officer
+                    ? isHandling(subjectId, authentication)
+                    : isVisible(subjectId, family ? authentication.getName() : null);
+            if (!visible) {
                 throw ProblemException.notFound("subject", id);
             }
             return new Track("FeatureCollection", Long.toString(subjectId), points(subjectId, since, until, max));
         });
+    }
+
+    /**
+     * Minimisation for an officer: their own track, and the track of a subject whose alert is assigned to them and not
+     * yet resolved, while it is; no one else's history.
+     */
+    private boolean isHandling(long subjectId, Authentication authentication) {
+        Object own = authentication.getAttributes().get("subjectId");
+        if (own == null) {
+            return false;
+        }
+        long officerId = Long.parseLong(own.toString());
+        if (officerId == subjectId) {
+            return true;
+        }
+        return jdbc.prepareStatement(
+                """
+                SELECT 1 FROM alert a
+                WHERE a.subject_id = ? AND a.assigned_officer_id = ? AND a.status <> 'RESOLVED'""",
+                ps -> {
+                    ps.setLong(1, subjectId);
+                    ps.setLong(2, officerId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next();
+                    }
+                });
     }
 
     private boolean isVisible(long subjectId, String familyUser) {
