@@ -50,6 +50,12 @@ export const routes = {
     track: (id, from, to) =>
         `/api/subjects/${encodeURIComponent(id)}/track?from=${encodeURIComponent(from)}${to ? `&to=${encodeURIComponent(to)}` : ''}`,
     config: () => '/config.json',
+    audit: (filters) => {
+        const query = Object.entries(filters).filter(([, v]) => v != null && v !== '')
+            .map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+        return `/api/audit${query ? `?${query}` : ''}`;
+    },
+    auditVerify: () => '/api/audit/verify',
 };
 
 const unauthorizedListeners = new Set();

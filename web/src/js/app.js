@@ -9,9 +9,10 @@ import { mountDispatcher } from './ui/dispatcher.js';
 import { mountFisheries } from './ui/fisheries.js';
 import { mountFamily } from './ui/family.js';
 import { mountAdmin } from './ui/admin.js';
+import { mountAuditor } from './ui/auditor.js';
 
-const VIEWS = { ADMIN: mountAdmin, DISPATCHER: mountDispatcher, OFFICER: mountFisheries, FAMILY: mountFamily };
-const PRECEDENCE = ['ADMIN', 'DISPATCHER', 'OFFICER', 'FAMILY'];
+const VIEWS = { ADMIN: mountAdmin, DISPATCHER: mountDispatcher, OFFICER: mountFisheries, FAMILY: mountFamily, AUDITOR: mountAuditor };
+const PRECEDENCE = ['ADMIN', 'DISPATCHER', 'OFFICER', 'FAMILY', 'AUDITOR'];
 
 /** The view for a user's roles: the most capable one they hold. */
 export function viewFor(roles) {

@@ -1,6 +1,8 @@
-// The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, subjects, devices and users.
+// The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, subjects, devices, users and
+// the audit trail.
 
 import { t } from '../i18n.js';
+import { renderAudit } from './audit.js';
 import { mountConsole } from './console.js';
 import { renderDevices } from './devices.js';
 import { renderEditor } from './editor.js';
@@ -22,6 +24,7 @@ export function mountAdmin(shell) {
         { key: 'subjects', label: t('subjects'), onShow: lazy(renderSubjects) },
         { key: 'devices', label: t('devices'), onShow: lazy(renderDevices) },
         { key: 'users', label: t('users'), onShow: lazy(renderUsers) },
+        { key: 'audit', label: t('auditTrail'), onShow: lazy(renderAudit) },
     ]);
     shell.side.append(panes.element);
     let editor = null;

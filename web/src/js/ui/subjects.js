@@ -3,6 +3,7 @@
 
 import { get, post, put, routes } from '../api.js';
 import { ago, label, t } from '../i18n.js';
+import { renderWhoLooked } from './audit.js';
 import { checklist } from './checklist.js';
 import { h, replace } from './dom.js';
 import { clearErrors, input, numberOf, row, select, showError, showOk, showRow, textOf } from './form.js';
@@ -35,6 +36,7 @@ export function renderSubjects(el) {
     const travel = select('subject-travel', 'travelMode', TRAVEL, (m) => (m ? label('travel', m) : t('notSet')));
     const heading = h('h3', { id: 'subject-form-title' });
     const message = h('div', { class: 'form-error', role: 'alert', id: 'subject-message' });
+    const looked = h('section', { class: 'who-looked', id: 'subject-who-looked', 'aria-labelledby': 'who-looked-title', hidden: true });
     const form = h('form', { class: 'stacked-form', id: 'subject-form', 'aria-labelledby': 'subject-form-title' },
         heading,
         row(kind, t('kind')), row(name, t('name')), row(phone, t('phone')),
@@ -69,6 +71,8 @@ export function renderSubjects(el) {
         status.value = s.status || 'AVAILABLE';
         travel.value = s.travelMode || '';
         showFor();
+        looked.hidden = !(subject && subject.kind === 'WARD');
+        if (!looked.hidden) renderWhoLooked(looked, subject.id);
         if (subject) name.focus();
     };
     const loadGuardians = () => get(routes.subjects('GUARDIAN')).then((g) => guardians.setItems(g)).catch(() => guardians.setItems([]));
@@ -117,7 +121,7 @@ export function renderSubjects(el) {
     el.append(h('section', { class: 'panel', id: 'subjects-admin', 'aria-labelledby': 'subjects-title' },
         h('h2', { id: 'subjects-title' }, t('subjects')),
         h('div', { class: 'form-row' }, h('label', { for: 'subject-filter' }, t('kind')), kindFilter),
-        list, form));
+        list, form, looked));
     edit(null);
     refresh();
     return { refresh };
