@@ -18,6 +18,9 @@ export function subjectBody(values, isNew) {
     const body = { name: values.name, phone: values.phone };
     if (isNew) body.kind = values.kind;
     if (values.kind === 'WARD') Object.assign(body, { guardians: values.guardians, offlineMinutes: values.offlineMinutes });
+    if (isNew && values.kind === 'WARD' && (values.consentBy || values.consentVersion)) {
+        body.consent = { by: values.consentBy, textVersion: values.consentVersion };
+    }
     if (values.kind === 'OFFICER') Object.assign(body, { unit: values.unit, status: values.status, travelMode: values.travelMode });
     return body;
 }
@@ -30,6 +33,8 @@ export function renderSubjects(el) {
     const name = input('subject-name', 'name', { required: true, autocomplete: 'off' });
     const phone = input('subject-phone', 'phone', { type: 'tel', autocomplete: 'off', placeholder: '+8613800000000' });
     const offline = input('subject-offline', 'offlineMinutes', { type: 'number', min: '1', placeholder: '30' });
+    const consentBy = input('subject-consent-by', 'consent.by', { autocomplete: 'off' });
+    const consentVersion = input('subject-consent-version', 'consent.textVersion', { autocomplete: 'off', placeholder: '2026-12' });
     const guardians = checklist('subject-guardians', t('guardians'), 'guardians', t('guardiansHint'));
     const unit = input('subject-unit', 'unit', { list: 'subject-units', autocomplete: 'off', value: UNITS[0] });
     const status = select('subject-status', 'status', STATUSES, (s) => label('officerStatus', s));
@@ -41,6 +46,7 @@ export function renderSubjects(el) {
         heading,
         row(kind, t('kind')), row(name, t('name')), row(phone, t('phone')),
         row(offline, t('offlineMinutes')), guardians.element,
+        row(consentBy, t('consentBy')), row(consentVersion, t('consentVersion')),
         row(unit, t('unit')), h('datalist', { id: 'subject-units' }, UNITS.map((u) => h('option', { value: u }, label('unit', u)))),
         row(status, t('status')), row(travel, t('travelMode')),
         message,
@@ -52,6 +58,7 @@ export function renderSubjects(el) {
     const showFor = () => {
         const k = kind.value;
         showRow(offline, k === 'WARD');
+        [consentBy, consentVersion].forEach((c) => showRow(c, k === 'WARD' && !editing));
         guardians.element.hidden = k !== 'WARD';
         [unit, status, travel].forEach((c) => showRow(c, k === 'OFFICER'));
     };
@@ -67,6 +74,8 @@ export function renderSubjects(el) {
         phone.value = s.phone || '';
         offline.value = s.offlineMinutes ?? '';
         guardians.set(s.guardians || []);
+        consentBy.value = '';
+        consentVersion.value = '';
         unit.value = s.unit || UNITS[0];
         status.value = s.status || 'AVAILABLE';
         travel.value = s.travelMode || '';
@@ -98,6 +107,7 @@ export function renderSubjects(el) {
                     s.status && label('officerStatus', s.status),
                     s.travelMode && label('travel', s.travelMode),
                     s.guardians && s.guardians.length ? `${t('guardians')}: ${s.guardians.length}` : null,
+                    s.kind === 'WARD' ? (s.consent ? t('consented', s.consent.textVersion) : t('noConsent')) : null,
                     `${t('lastSeen')}: ${s.lastSeen ? ago(s.lastSeen.time) : t('never')}`,
                 ].filter(Boolean).join(' · ')),
                 h('button', { type: 'button', class: 'edit', 'aria-label': `${t('edit')} ${s.name}`, onclick: () => edit(s) }, t('edit')))));
@@ -108,6 +118,7 @@ export function renderSubjects(el) {
         const values = {
             kind: kind.value, name: name.value.trim(), phone: textOf(phone), offlineMinutes: numberOf(offline),
             guardians: guardians.value(), unit: textOf(unit), status: status.value, travelMode: travel.value || null,
+            consentBy: textOf(consentBy), consentVersion: textOf(consentVersion),
         };
         try {
             const saved = editing ? await put(routes.subject(editing.id), subjectBody(values, false)) : await post(routes.subjects(), subjectBody(values, true));

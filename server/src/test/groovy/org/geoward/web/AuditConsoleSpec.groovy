@@ -62,6 +62,26 @@ class AuditConsoleSpec extends BrowserSpec {
         browser.screenshot('who-looked')
     }
 
+    def "an admin registers a ward with the guardian's consent, and the list says it is on record"() {
+        given:
+        String name = unique('同意奶奶')
+        logInAs(Role.ADMIN)
+        browser.waitFor('#admin-tab-subjects').click()
+
+        when:
+        browser.waitFor('#subject-name').sendKeys(name)
+        browser.find('#subject-consent-by').sendKeys('王建国')
+        browser.find('#subject-consent-version').sendKeys('2026-12')
+        browser.find('#subject-save').click()
+
+        then:
+        browser.waitUntil(30) { browser.find('#subject-list').text.contains(name) }
+        def ward = data.get('/api/subjects?kind=WARD').find { it.name == name }
+        ward.consent.by == '王建国'
+        ward.consent.textVersion == '2026-12'
+        browser.waitUntil(30) { browser.find("#subject-list li[data-subject-id='$ward.id']").text.contains('已同意（2026-12）') }
+    }
+
     def "an auditor sees only the audit trail, in English, and verifies the chain"() {
         given:
         def (username, password) = account(Role.AUDITOR)
