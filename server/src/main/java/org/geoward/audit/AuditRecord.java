@@ -7,7 +7,7 @@ package org.geoward.audit;
  * @param subjectId the subject the request concerned, or null (then found from alertId or deviceId where given)
  * @param status the HTTP status answered
  */
-record AuditRecord(
+public record AuditRecord(
         String username,
         String role,
         AuditAction action,
