@@ -66,12 +66,12 @@ public class SightingService {
      * Validates, stores and evaluates {@code inputs}; rejections name the index in {@code inputs}. Throws a 413
      * {@link ProblemException} for more than {@link #MAX_BATCH} items.
      */
-    public RecordResult record(List<SightingInput> inputs) {
+    public RecordResult record(List<Sighting> inputs) {
         return record(inputs, Map.of());
     }
 
     /** As {@link #record(List)}, with items already refused while reading (their entries in inputs are ignored). */
-    RecordResult record(List<SightingInput> inputs, Map<Integer, String> refused) {
+    RecordResult record(List<Sighting> inputs, Map<Integer, String> refused) {
         if (inputs.size() > MAX_BATCH) {
             throw new ProblemException(
                     HttpStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -110,13 +110,13 @@ public class SightingService {
      * subject the sightings name to {@code subjects}.
      */
     private List<Sighting> resolve(
-            List<SightingInput> inputs, Map<Integer, String> rejected, Map<Long, SubjectInfo> subjects) {
+            List<Sighting> inputs, Map<Integer, String> rejected, Map<Long, SubjectInfo> subjects) {
         Set<Long> subjectIds = new LinkedHashSet<>();
         Set<String> deviceIds = new LinkedHashSet<>();
         Set<String> trackIds = new LinkedHashSet<>();
         for (int i = 0; i < inputs.size(); i++) {
             if (!rejected.containsKey(i)) {
-                SightingInput in = inputs.get(i);
+                Sighting in = inputs.get(i);
                 if (in.subjectId() != null) {
                     subjectIds.add(in.subjectId());
                 } else if (!SightingRules.isBlank(in.deviceId())) {
@@ -137,7 +137,7 @@ public class SightingService {
             if (rejected.containsKey(i)) {
                 continue;
             }
-            SightingInput in = inputs.get(i);
+            Sighting in = inputs.get(i);
             Long subjectId;
             Long deviceRow = null;
             if (in.subjectId() != null) {
@@ -170,21 +170,11 @@ public class SightingService {
         return out;
     }
 
-    private static Sighting sighting(SightingInput in, long subjectId, Long deviceRow) {
-        return new Sighting(
-                subjectId,
-                in.time().truncatedTo(ChronoUnit.MICROS),
-                in.lon(),
-                in.lat(),
-                in.accuracy(),
-                in.source(),
-                in.speed(),
-                in.heading(),
-                in.battery(),
-                in.companions(),
-                in.sos(),
-                in.phone(),
-                in.evidenceUrl(),
-                deviceRow);
+    private static Sighting sighting(Sighting in, long subjectId, Long deviceRow) {
+        return in.toBuilder()
+                .subject(subjectId)
+                .deviceRow(deviceRow)
+                .time(in.time().truncatedTo(ChronoUnit.MICROS))
+                .build();
     }
 }
