@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.geoward.problem.ProblemException;
+import org.geoward.subject.TravelMode;
 
 /**
  * Books an officer for an alert inside the caller's transaction, in the one order every writer follows (alert row

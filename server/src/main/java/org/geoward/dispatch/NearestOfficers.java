@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.geoward.subject.TravelMode;
 
 /**
  * Finds the available officers of a unit nearest to a point: a KNN scan ({@code <->}) of the GIST index on {@code
