@@ -2,7 +2,6 @@ package org.geoward.sighting;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * validation or resolution); and {@code geoward_ingest_busy_total}, requests answered 503 (nothing kept). A request
  * that fails otherwise shows as received without an outcome. Thread-safe.
  */
-@Singleton
+@io.micronaut.context.annotation.Context
 class IngestMeters {
     /** How a fix left the pipeline. */
     enum Outcome {
@@ -33,12 +32,15 @@ class IngestMeters {
         this.busy = Counter.builder("geoward.ingest.busy")
                 .description("ingest requests answered 503 + Retry-After (nothing of them kept)")
                 .register(registry);
+        // every series exists from the start, so that rate() and alert rules see zeros rather than nothing
+        for (Source source : Source.values()) {
+            for (Outcome outcome : Outcome.values()) {
+                count(outcome, source, 0);
+            }
+        }
     }
 
     void count(Outcome outcome, Source source, int fixes) {
-        if (fixes <= 0) {
-            return;
-        }
         String sourceTag = (source == null ? Source.GPS : source).name();
         String outcomeTag = outcome.name().toLowerCase(java.util.Locale.ROOT);
         counters.computeIfAbsent(sourceTag + '/' + outcomeTag, k -> Counter.builder("geoward.fixes")
@@ -46,7 +48,7 @@ class IngestMeters {
                         .tag("source", sourceTag)
                         .tag("outcome", outcomeTag)
                         .register(registry))
-                .increment(fixes);
+                .increment(Math.max(0, fixes));
     }
 
     void busy() {
