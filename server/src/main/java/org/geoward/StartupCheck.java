@@ -44,6 +44,14 @@ final class StartupCheck {
                 "GEOWARD_MQTT_URL",
                 StartupCheck::isBrokerUrl,
                 "a broker URL like tcp://127.0.0.1:1883 or ssl://broker.example:8883");
+        c.check("GEOWARD_TILE_CRS", v -> v.equalsIgnoreCase("WGS84") || v.equalsIgnoreCase("GCJ02"), "WGS84 or GCJ02");
+        c.check(
+                "GEOWARD_TILE_URL",
+                v -> (v.startsWith("http://") || v.startsWith("https://") || v.startsWith("/"))
+                        && v.contains("{z}")
+                        && v.contains("{x}")
+                        && v.contains("{y}"),
+                "a tile URL template with {z}, {x} and {y}, like https://tiles.intranet/{z}/{x}/{y}.png");
         if (isSet(env.get("GEOWARD_MQTT_USER")) != isSet(env.get("GEOWARD_MQTT_PASSWORD"))) {
             problems.add("GEOWARD_MQTT_USER and GEOWARD_MQTT_PASSWORD go together: set both or neither");
         }
@@ -87,9 +95,10 @@ final class StartupCheck {
         void check(String name, Function<String, Boolean> rule, String expected) {
             String value = env.get(name);
             if (isSet(value) && !rule.apply(value)) {
-                String shown = name.contains("SECRET") || name.contains("TOKEN") || name.contains("PASSWORD")
-                        ? "(" + value.length() + " characters)"
-                        : "'" + value + "'";
+                String shown =
+                        name.endsWith("_SECRET") || name.endsWith("_PASSWORD") || name.equals("GEOWARD_METRICS_TOKEN")
+                                ? "(" + value.length() + " characters)"
+                                : "'" + value + "'";
                 problems.add(name + " is " + shown + ": it should be " + expected);
             }
         }

@@ -162,6 +162,25 @@ class MetricsSpec extends Specification {
         path << ['/live', '/ready']
     }
 
+    def "every series the shipped Grafana dashboard queries is served"() {
+        given: 'the metric names in the dashboard\'s queries, less those that appear only once their event happened'
+        def dashboard = new groovy.json.JsonSlurper().parse(
+                java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("grafana/geoward.json").toFile())
+        Set<String> queried = dashboard.panels*.targets.flatten().findAll().collectMany { target ->
+            (target.expr =~ /\b(geoward|hikaricp|jvm|process)_[a-z_]+/).collect { it[0] }
+        } as Set
+        Set<String> onDemand = ['geoward_mqtt_connected', 'geoward_notification_attempts_total',
+                                'geoward_alert_acknowledge_seconds_bucket', 'geoward_alert_arrive_seconds_bucket',
+                                'geoward_alert_resolve_seconds_bucket', 'jvm_gc_pause_seconds_sum'] as Set
+
+        when:
+        Set<String> served = scrape().keySet().collect { it.replaceAll(/\{.*/, '') } as Set
+
+        then:
+        queried.size() > 15
+        (queried - onDemand - served).isEmpty()
+    }
+
     // helpers ---------------------------------------------------------------------------------------------------------
 
     int status(String header) {

@@ -41,7 +41,7 @@ class SystemdUnitSpec extends Specification {
     def "the unit runs this build's main class with the settings' exit code and the data directory"() {
         given:
         Map<String, List<String>> unit = [:].withDefault { [] }
-        UNIT.readLines().findAll { it && !it.startsWith('#') && it.contains('=') }.each {
+        Files.readAllLines(UNIT).findAll { it && !it.startsWith('#') && it.contains('=') }.each {
             int eq = it.indexOf('=')
             unit[it.substring(0, eq)] << it.substring(eq + 1)
         }

@@ -41,19 +41,32 @@ class BackupRestoreSpec extends Specification {
         assert server.post("/api/sightings", walk, token).statusCode() == 202
         assert ServerProcess.waitFor(30) { alerts(server, token, ward).size() == 2 }
 
-        when: 'the database is dumped while the server runs, and restored into a new database'
+        when: 'the database is dumped while the server runs (and writes checkpoints), and restored into a new database'
         Path dump = server.dataDir.resolve("geoward.dump")
-        run(["pg_dump", "-h", "127.0.0.1", "-p", "${server.databasePort()}", "-U", "postgres", "-Fc", "-f", "$dump", "geoward"])
+        Map<String, List> before = [:]
+        server.database().withCloseable { c ->
+            // the dump's snapshot, shared with this transaction: what it must contain is what this transaction sees
+            c.autoCommit = false
+            c.transactionIsolation = java.sql.Connection.TRANSACTION_REPEATABLE_READ
+            def rs = c.createStatement().executeQuery("SELECT pg_export_snapshot()")
+            rs.next()
+            String snapshot = rs.getString(1)
+            run(["pg_dump", "-h", "127.0.0.1", "-p", "${server.databasePort()}", "-U", "postgres", "-Fc",
+                 "--snapshot=$snapshot", "-f", "$dump", "geoward"])
+            tables(c).each { before[it] = fingerprint(c, it) }
+            c.rollback()
+        }
         server.database().withCloseable { it.createStatement().execute("CREATE DATABASE restored") }
         run(["pg_restore", "-h", "127.0.0.1", "-p", "${server.databasePort()}", "-U", "postgres", "-d", "restored",
              "--exit-on-error", "$dump"])
 
-        then: 'every table has the same rows in both'
-        List<String> tables = server.rows("""SELECT table_name FROM information_schema.tables
-                WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1""").collect { it[0] as String }
-        tables.containsAll(["sighting", "alert", "alert_event", "fence", "subject", "flyway_schema_history"])
-        tables.each { table ->
-            assert fingerprint("geoward", table) == fingerprint("restored", table): "table $table differs after restore"
+        then: 'every table has the same rows in the restored database as in the dump\'s snapshot'
+        before.keySet().containsAll(["sighting", "alert", "alert_event", "fence", "subject", "flyway_schema_history"])
+        before.sighting[0] == 41
+        connect("restored").withCloseable { c ->
+            assert tables(c) == before.keySet().toList()
+            before.each { table, expected -> assert fingerprint(c, table) == expected: "table $table differs after restore" }
+            true
         }
 
         when: 'a second server runs on the restored database'
@@ -68,18 +81,29 @@ class BackupRestoreSpec extends Specification {
         alerts(restored, restoredToken, ward)*.properties*.type.sort() == ['SOS', 'WANDER']
     }
 
+    static List<String> tables(java.sql.Connection c) {
+        def rs = c.createStatement().executeQuery("""SELECT table_name FROM information_schema.tables
+                WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1""")
+        List<String> names = []
+        while (rs.next()) {
+            names << rs.getString(1)
+        }
+        names
+    }
+
     /** Row count and an md5 over the table's rows as text, in a fixed order. */
-    List fingerprint(String database, String table) {
+    static List fingerprint(java.sql.Connection c, String table) {
+        def rs = c.createStatement().executeQuery(
+                "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"$table\" t")
+        rs.next()
+        [rs.getLong(1), rs.getString(2)]
+    }
+
+    java.sql.Connection connect(String database) {
         def props = new Properties()
         props.setProperty("user", "postgres")
         props.setProperty("password", password())
         java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:${server.databasePort()}/$database", props)
-                .withCloseable { c ->
-                    def rs = c.createStatement().executeQuery(
-                            "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"$table\" t")
-                    rs.next()
-                    [rs.getLong(1), rs.getString(2)]
-                }
     }
 
     String password() {
