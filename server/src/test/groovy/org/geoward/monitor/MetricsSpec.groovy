@@ -43,6 +43,7 @@ class MetricsSpec extends Specification {
     @Inject JdbcOperations jdbc
     @Inject TransactionOperations<Connection> tx
     @Inject FenceCatalog catalog
+    @Inject org.geoward.device.DeviceListeners listeners
 
     @Shared Map<Role, String> tokens = [:]
     Scene scene
@@ -152,6 +153,23 @@ class MetricsSpec extends Specification {
 
         cleanup:
         sse?.close()
+    }
+
+    def "GT06 trackers connected to the TCP listener are counted"() {
+        given:
+        double before = value(scrape(), 'geoward_device_connections{protocol="GT06"}')
+
+        when:
+        def tracker = new Socket("127.0.0.1", listeners.gt06Address().orElseThrow().port)
+
+        then:
+        eventually.eventually { assert value(scrape(), 'geoward_device_connections{protocol="GT06"}') == before + 1 }
+
+        when:
+        tracker.close()
+
+        then:
+        eventually.eventually { assert value(scrape(), 'geoward_device_connections{protocol="GT06"}') == before }
     }
 
     def "liveness and readiness are public and UP on a running server"() {
