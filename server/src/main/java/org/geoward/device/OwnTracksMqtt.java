@@ -184,10 +184,6 @@ final class OwnTracksMqtt implements MqttCallback {
             refuse(topicName, "topic is not owntracks/<user>/<device>");
             return true;
         }
-        if (!ingest.isKnown(uniqueId.get(), PROTOCOL, "mqtt:" + topicName)) {
-            dropped.increment();
-            return true;
-        }
         DevicePosition own;
         try {
             Optional<DevicePosition> decoded = decoder.decode(payload);
@@ -214,12 +210,19 @@ final class OwnTracksMqtt implements MqttCallback {
         return store(topicName, own);
     }
 
-    /** Stores the fix, waiting out busy ingest and database outages; false if the server stopped first. */
+    /**
+     * Checks the device and stores the fix, waiting out busy ingest and database outages (the device lookup needs the
+     * database too); false if the server stopped first.
+     */
     private boolean store(String topicName, DevicePosition position) {
         Duration backoff = Duration.ofMillis(200);
         int failures = 0;
         while (running) {
             try {
+                if (!ingest.isKnown(position.uniqueId(), PROTOCOL, "mqtt:" + topicName)) {
+                    dropped.increment();
+                    return true;
+                }
                 RecordResult result = ingest.record(List.of(position));
                 if (!result.rejected().isEmpty()) {
                     refuse(topicName, result.rejected().get(0).error());
@@ -273,8 +276,7 @@ final class OwnTracksMqtt implements MqttCallback {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+            // stop() sets running first; any other interruption only cuts this wait short
         }
     }
 

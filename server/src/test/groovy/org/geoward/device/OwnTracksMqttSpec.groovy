@@ -20,7 +20,7 @@ class OwnTracksMqttSpec extends Specification {
     static final String ADMIN_PASSWORD = "mqtt-spec-admin-pw"
     static final String METRICS_TOKEN = "mqtt-spec-scrape-token-0123456789"
     static final Map<String, String> PHONES = [alice: "alice-pw", bob: "bob-pw", carol: "carol-pw",
-                                              dave: "dave-pw", stranger: "stranger-pw"]
+                                              dave: "dave-pw", erin: "erin-pw", stranger: "stranger-pw"]
 
     @Shared
     @AutoCleanup
@@ -113,6 +113,28 @@ class OwnTracksMqttSpec extends Specification {
 
         then: 'every one of them is stored'
         ServerProcess.waitFor(90) { track(dave).size() == 10 }
+    }
+
+    def "messages Geoward received but could not store yet survive its crash: they were never acknowledged"() {
+        given:
+        long erin = wardWithPhone("erin")
+        Instant t0 = Instant.now().minusSeconds(10_800).truncatedTo(ChronoUnit.SECONDS)
+        int dbPort = server.databasePort()
+
+        when: 'PostgreSQL stops, erin publishes five fixes and Geoward receives them (it retries, unable to store)'
+        double received = metric('geoward_mqtt_messages_total{outcome="received"}')
+        server.stopDatabaseImmediately()
+        (0..4).each { broker.publish("erin", "owntracks/erin/phone", location(t0.plusSeconds(it * 10), 29.72, 107.4)) }
+        assert ServerProcess.waitFor(30) { metric('geoward_mqtt_messages_total{outcome="received"}') >= received + 1 }
+
+        and: 'Geoward is killed while it holds them; then PostgreSQL and Geoward start again'
+        server.kill()
+        server.startDatabase(dbPort)
+        server.start(env)
+        token = server.token("admin", ADMIN_PASSWORD)
+
+        then: 'the broker delivers them again and all five are stored'
+        ServerProcess.waitFor(90) { track(erin).size() == 5 }
     }
 
     // helpers ---------------------------------------------------------------------------------------------------------
