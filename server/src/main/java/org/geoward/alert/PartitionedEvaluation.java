@@ -195,6 +195,34 @@ public class PartitionedEvaluation implements EvaluationInput {
         return true;
     }
 
+    /** The log position each partition has evaluated and written, by partition index. */
+    public long[] partitionPositions() {
+        long[] positions = new long[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            positions[i] = partitions[i].evaluated;
+        }
+        return positions;
+    }
+
+    /** How many pieces of work wait in each partition's queue, by partition index. */
+    public int[] partitionQueues() {
+        int[] sizes = new int[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            sizes[i] = partitions[i].queue.size();
+        }
+        return sizes;
+    }
+
+    /** Whether every partition's thread is running: false once one has died (liveness). */
+    public boolean isAlive() {
+        for (Partition p : partitions) {
+            if (p.thread != null && !p.thread.isAlive() && running) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The lowest log position that every partition has evaluated. */
     public long evaluatedPosition() {
         long min = Long.MAX_VALUE;

@@ -93,6 +93,12 @@ public class DeviceListeners {
         return Optional.ofNullable(osmandAddress);
     }
 
+    /** How many GT06 devices are connected now (0 when the listener is off). */
+    public int gt06Connections() {
+        Gt06Server server = gt06Server;
+        return server == null ? 0 : server.connections();
+    }
+
     /** Where the GT06 listener is bound, if it runs. */
     public Optional<InetSocketAddress> gt06Address() {
         return Optional.ofNullable(gt06Address);

@@ -50,12 +50,15 @@ public class SightingService {
     private final SightingLog log;
     private final EvaluationInput evaluation;
     private final boolean waitForEvaluation;
+    private final IngestMeters meters;
 
     SightingService(
             SubjectDirectory directory,
             SightingLog log,
             EvaluationInput evaluation,
+            IngestMeters meters,
             @Value("${geoward.ingest.wait-for-evaluation:false}") boolean waitForEvaluation) {
+        this.meters = meters;
         this.directory = directory;
         this.log = log;
         this.evaluation = evaluation;
@@ -93,7 +96,17 @@ public class SightingService {
         for (Sighting s : resolved) {
             unique.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
         }
-        Map<SightingStore.Key, Long> appended = log.append(new ArrayList<>(unique.values()), subjects);
+        countReceived(inputs);
+        Map<SightingStore.Key, Long> appended;
+        try {
+            appended = log.append(new ArrayList<>(unique.values()), subjects);
+        } catch (ProblemException e) {
+            if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+                meters.busy();
+            }
+            throw e;
+        }
+        countOutcomes(inputs, rejected, resolved, appended);
         int fresh = appended.size();
         if (waitForEvaluation && fresh > 0) {
             long position =
@@ -103,6 +116,32 @@ public class SightingService {
         List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());
         rejected.forEach((index, error) -> list.add(new RecordResult.Rejection(index, error)));
         return new RecordResult(fresh, resolved.size() - fresh, list);
+    }
+
+    private void countReceived(List<SightingInput> inputs) {
+        Map<Source, Integer> bySource = new HashMap<>();
+        inputs.forEach(in -> bySource.merge(in.source(), 1, Integer::sum));
+        bySource.forEach((source, n) -> meters.count(IngestMeters.Outcome.RECEIVED, source, n));
+    }
+
+    private void countOutcomes(
+            List<SightingInput> inputs,
+            Map<Integer, String> rejected,
+            List<Sighting> resolved,
+            Map<SightingStore.Key, Long> appended) {
+        Map<Source, Integer> refused = new HashMap<>();
+        rejected.keySet().forEach(i -> refused.merge(inputs.get(i).source(), 1, Integer::sum));
+        refused.forEach((source, n) -> meters.count(IngestMeters.Outcome.REJECTED, source, n));
+        Map<Source, Integer> stored = new HashMap<>();
+        Map<Source, Integer> repeated = new HashMap<>();
+        Set<SightingStore.Key> counted = new java.util.HashSet<>();
+        for (Sighting s : resolved) {
+            SightingStore.Key key = new SightingStore.Key(s.subjectId(), s.time());
+            boolean isNew = appended.containsKey(key) && counted.add(key);
+            (isNew ? stored : repeated).merge(s.source(), 1, Integer::sum);
+        }
+        stored.forEach((source, n) -> meters.count(IngestMeters.Outcome.STORED, source, n));
+        repeated.forEach((source, n) -> meters.count(IngestMeters.Outcome.DUPLICATE, source, n));
     }
 
     /**

@@ -46,9 +46,24 @@ class OwnTracksDecoderSpec extends Specification {
 
         where:
         type         | body
-        'transition' | '{"_type":"transition","event":"enter","desc":"Home","lat":1,"lon":2,"tst":1,"tid":"JJ"}'
         'waypoint'   | '{"_type":"waypoint","desc":"Home","lat":1,"lon":2,"rad":50,"tst":1}'
         'lwt'        | '{"_type":"lwt","tst":1}'
+    }
+
+    def "a transition is the fix that triggered it, with the event and the region kept"() {
+        when: 'the booklet\'s transition: the phone left its region "Home"'
+        def position = decoder.decode('''{"_type":"transition","event":"leave","desc":"Home","lat":29.7,"lon":107.39,
+            "tst":1736161169,"wtst":1736000000,"acc":12,"t":"c","tid":"JJ"}''').orElseThrow()
+
+        then:
+        position.uniqueId() == 'JJ'
+        position.time() == Instant.ofEpochSecond(1736161169)
+        position.lat() == 29.7d
+        position.lon() == 107.39d
+        position.accuracyMeters() == 12d
+        position.extras().event == 'leave'
+        position.extras().desc == 'Home'
+        position.extras().trigger == 'c'
     }
 
     def "a malformed message is refused with a message naming #hint"() {
