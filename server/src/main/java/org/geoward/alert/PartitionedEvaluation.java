@@ -151,6 +151,12 @@ public class PartitionedEvaluation implements EvaluationInput {
         }
     }
 
+    /** Tells the owner of an erased person's state to forget it (not to write it back at the next checkpoint). */
+    @io.micronaut.transaction.annotation.TransactionalEventListener
+    void erased(org.geoward.subject.SubjectErased erased) {
+        partitions[partitionOf(erased.subjectId())].put(new Forget(erased.subjectId()));
+    }
+
     /** Tells the owner of the subject's state that a person resolved one of its alerts. */
     void alertResolved(long subjectId, AlertType type, Long fenceId) {
         if (EPISODE_ENDS_ON_RESOLVE.contains(type)) {
@@ -374,10 +380,13 @@ public class PartitionedEvaluation implements EvaluationInput {
     }
 
     /** Work for a partition, in the order it must be done. */
-    private sealed interface Work permits Fixes, Resolved, Tick, Barrier {}
+    private sealed interface Work permits Fixes, Forget, Resolved, Tick, Barrier {}
 
     /** A log batch's fixes of one partition; {@code position} is the batch's. */
     private record Fixes(long position, List<LoggedFix> fixes) implements Work {}
+
+    /** A person was erased: forget their state. */
+    private record Forget(long subjectId) implements Work {}
 
     /** A person resolved an alert of a subject. */
     private record Resolved(long subjectId, AlertType type, Long fenceId) implements Work {}
@@ -475,6 +484,10 @@ public class PartitionedEvaluation implements EvaluationInput {
                     state.markResolved(r.type(), r.fenceId());
                     dirty.add(r.subjectId());
                 }
+            } else if (work instanceof Forget f) {
+                states.remove(f.subjectId());
+                dirty.remove(f.subjectId());
+                newest.remove(f.subjectId());
             } else if (work instanceof Tick t) {
                 t.opened().complete(checkOffline(t));
             } else if (work instanceof Barrier b) {

@@ -45,6 +45,12 @@ public class GuardianFixes implements GuardianLocator {
         track.headMap(track.lastKey().minus(KEPT)).clear();
     }
 
+    /** Forgets an erased person's recent fixes. */
+    @io.micronaut.transaction.annotation.TransactionalEventListener
+    void erased(org.geoward.subject.SubjectErased erased) {
+        fixes.remove(erased.subjectId());
+    }
+
     @Override
     public Optional<Fix> latestFix(long guardianSubjectId) {
         NavigableMap<Instant, Fix> track = fixes.get(guardianSubjectId);
