@@ -1,5 +1,6 @@
 package org.geoward.dispatch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -12,6 +13,7 @@ import io.micronaut.serde.annotation.Serdeable;
  * why} says it in words.
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record Candidate(
         String officerId,
         String name,

@@ -1,5 +1,6 @@
 package org.geoward.grid;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -29,12 +30,15 @@ class GridImport {
 
     /** What an import did: the grids made, and each Feature refused with its index, field and reason. */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Result(List<Created> created, List<Rejected> rejected) {}
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Created(int index, String id, String name) {}
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Rejected(int index, String field, String error) {}
 
     Result run(JsonNode collection) {
