@@ -436,6 +436,7 @@ public final class FenceIndex {
                 case SAFE -> false;
                 case DANGER -> subjectKind == SubjectKind.WARD;
                 case BAN -> true;
+                case GRID -> false;
             };
         };
     }
