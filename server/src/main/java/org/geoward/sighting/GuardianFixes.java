@@ -21,7 +21,7 @@ import org.geoward.evaluate.SubjectKind;
  */
 @Singleton
 public class GuardianFixes implements GuardianLocator {
-    static final Duration KEPT = Duration.ofMinutes(15);
+    public static final Duration KEPT = Duration.ofMinutes(15);
 
     private final Map<Long, NavigableMap<Instant, Fix>> fixes = new ConcurrentHashMap<>();
 

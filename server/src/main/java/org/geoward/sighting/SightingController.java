@@ -58,7 +58,7 @@ final class SightingController {
         } else {
             throw ProblemException.badRequest(null, "send one sighting object or an array of them");
         }
-        List<SightingInput> inputs = new ArrayList<>(items.size());
+        List<Sighting> inputs = new ArrayList<>(items.size());
         Map<Integer, String> refused = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             try {
