@@ -128,7 +128,8 @@ public class SightingService {
 
     private void countReceived(List<Sighting> inputs) {
         Map<Source, Integer> bySource = new HashMap<>();
-        inputs.forEach(in -> bySource.merge(in.source(), 1, Integer::sum));
+        // an item the controller could not even read is null here; the JSON API's default source stands for it
+        inputs.forEach(in -> bySource.merge(in == null ? Source.GPS : in.source(), 1, Integer::sum));
         bySource.forEach((source, n) -> meters.count(IngestMeters.Outcome.RECEIVED, source, n));
     }
 
@@ -138,7 +139,10 @@ public class SightingService {
             List<Sighting> resolved,
             Map<SightingStore.Key, Long> appended) {
         Map<Source, Integer> refused = new HashMap<>();
-        rejected.keySet().forEach(i -> refused.merge(inputs.get(i).source(), 1, Integer::sum));
+        rejected.keySet().forEach(i -> {
+            Sighting in = inputs.get(i);
+            refused.merge(in == null ? Source.GPS : in.source(), 1, Integer::sum);
+        });
         refused.forEach((source, n) -> meters.count(IngestMeters.Outcome.REJECTED, source, n));
         Map<Source, Integer> stored = new HashMap<>();
         Map<Source, Integer> repeated = new HashMap<>();
