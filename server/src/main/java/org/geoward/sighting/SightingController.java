@@ -68,7 +68,21 @@ final class SightingController {
                 refused.put(i, e.getMessage());
             }
         }
-        return HttpResponse.accepted().body(service.record(inputs, refused));
+        RecordResult result = service.record(inputs, refused);
+        if (result.accepted() == 0
+                && result.duplicates() == 0
+                && !result.rejected().isEmpty()
+                && result.rejected().stream().allMatch(r -> SightingService.isPrivacyRefusal(r.error()))) {
+            // nothing could be taken because the subjects may not be tracked: a refusal, not an accepted batch
+            throw new ProblemException(
+                    HttpStatus.FORBIDDEN,
+                    String.join(
+                            "; ",
+                            new java.util.LinkedHashSet<>(result.rejected().stream()
+                                    .map(RecordResult.Rejection::error)
+                                    .toList())));
+        }
+        return HttpResponse.accepted().body(result);
     }
 
     private JsonNode parse(byte[] body) {

@@ -116,11 +116,6 @@ public class SightingService {
                     appended.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             evaluation.awaitEvaluated(position, Duration.ofSeconds(30));
         }
-        if (resolved.isEmpty()
-                && !rejected.isEmpty()
-                && rejected.values().stream().allMatch(SightingService::isPrivacyRefusal)) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, String.join("; ", new LinkedHashSet<>(rejected.values())));
-        }
         List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());
         rejected.forEach((index, error) -> list.add(new RecordResult.Rejection(index, error)));
         return new RecordResult(fresh, resolved.size() - fresh, list);
@@ -262,7 +257,8 @@ public class SightingService {
         return info == null || info.isTrackable(consentRequired);
     }
 
-    private static boolean isPrivacyRefusal(String reason) {
+    /** Whether a rejection says the subject may not be tracked (no consent on record, or erased). */
+    static boolean isPrivacyRefusal(String reason) {
         return reason.contains(NO_CONSENT) || reason.contains(ERASED);
     }
 
