@@ -42,6 +42,9 @@ final class SightingController {
                     + " and evaluated: {accepted, duplicates, rejected: [{index, error}]}. More than 10,000 is 413.")
     HttpResponse<RecordResult> record(@Body byte[] body) {
         JsonNode root = parse(body);
+        if (root == null || root.isNull()) {
+            throw ProblemException.badRequest(null, "the request body is JSON null: send a sighting or an array");
+        }
         List<JsonNode> items = new ArrayList<>();
         if (root.isArray()) {
             if (root.size() > SightingService.MAX_BATCH) {
