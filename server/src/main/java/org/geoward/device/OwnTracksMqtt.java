@@ -186,7 +186,7 @@ final class OwnTracksMqtt implements MqttCallback {
         }
         DevicePosition own;
         try {
-            Optional<DevicePosition> decoded = decoder.decode(payload);
+            Optional<DevicePosition> decoded = decoder.decode(payload, uniqueId.get());
             if (decoded.isEmpty()) {
                 return true;
             }

@@ -64,6 +64,11 @@ class OwnTracksDecoderSpec extends Specification {
         position.extras().trigger == 'c'
     }
 
+    def "over MQTT a message without tid takes the id the topic gave"() {
+        expect:
+        decoder.decode('{"_type":"location","lat":1,"lon":2,"tst":1}', 'alice').orElseThrow().uniqueId() == 'alice'
+    }
+
     def "a malformed message is refused with a message naming #hint"() {
         when:
         decoder.decode(body)

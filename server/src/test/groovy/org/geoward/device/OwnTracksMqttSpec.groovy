@@ -146,7 +146,8 @@ class OwnTracksMqttSpec extends Specification {
     // helpers ---------------------------------------------------------------------------------------------------------
 
     static String location(Instant time, double lat, double lon) {
-        JsonOutput.toJson([_type: "location", lat: lat, lon: lon, tst: time.epochSecond, acc: 10, batt: 80, tid: "ph"])
+        // no tid: over MQTT the topic says who it is
+        JsonOutput.toJson([_type: "location", lat: lat, lon: lon, tst: time.epochSecond, acc: 10, batt: 80])
     }
 
     long wardWithPhone(String user) {
