@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.sighting.Sighting;
 
 /**
  * Decodes OwnTracks messages (https://owntracks.org/booklet/tech/json/), as the app sends them in HTTP mode and
@@ -35,7 +36,7 @@ public final class OwnTracksDecoder {
      * @throws DecodeException when the body is not a JSON object with a {@code _type}, or a location message lacks
      *     its id, {@code lat}, {@code lon} or {@code tst}, or they are malformed
      */
-    public Optional<DevicePosition> decode(String body) throws DecodeException {
+    public Optional<Sighting> decode(String body) throws DecodeException {
         return decode(body, null);
     }
 
@@ -43,7 +44,7 @@ public final class OwnTracksDecoder {
      * Decodes one message that arrived where the device is known otherwise (the MQTT topic): {@code topic} and
      * {@code tid} are optional then, and {@code knownId} is the id when the message has neither.
      */
-    public Optional<DevicePosition> decode(String body, String knownId) throws DecodeException {
+    public Optional<Sighting> decode(String body, String knownId) throws DecodeException {
         if (!(JsonTree.parse(body, PROTOCOL) instanceof Map<?, ?> root)) {
             throw new DecodeException(PROTOCOL + " body must be a JSON object with '_type'");
         }
@@ -62,18 +63,17 @@ public final class OwnTracksDecoder {
             throw new DecodeException(where + " lacks 'lat' or 'lon'");
         }
         Coordinates.check(lat, lon, where);
-        return Optional.of(new DevicePosition(
-                id,
-                time(root.get("tst"), where),
-                lat,
-                lon,
-                ReportFields.nonNegative(ReportFields.number(root.get("acc"), "acc", where)),
-                ReportFields.nonNegative(ReportFields.number(root.get("vel"), "vel", where)),
-                ReportFields.nonNegative(ReportFields.number(root.get("cog"), "cog", where)),
-                ReportFields.finite(ReportFields.number(root.get("alt"), "alt", where)),
-                ReportFields.nonNegative(ReportFields.number(root.get("batt"), "batt", where)),
-                false,
-                extras(root)));
+        return Optional.of(Sighting.builder()
+                .device(id)
+                .time(time(root.get("tst"), where))
+                .at(lon, lat)
+                .accuracy(ReportFields.nonNegative(ReportFields.number(root.get("acc"), "acc", where)))
+                .speed(ReportFields.nonNegative(ReportFields.number(root.get("vel"), "vel", where)))
+                .heading(ReportFields.nonNegative(ReportFields.number(root.get("cog"), "cog", where)))
+                .altitude(ReportFields.finite(ReportFields.number(root.get("alt"), "alt", where)))
+                .battery(ReportFields.nonNegative(ReportFields.number(root.get("batt"), "batt", where)))
+                .extras(extras(root))
+                .build());
     }
 
     private static String uniqueId(Map<?, ?> root) throws DecodeException {

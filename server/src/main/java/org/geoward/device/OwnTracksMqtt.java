@@ -25,6 +25,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.geoward.problem.DatabaseFailures;
 import org.geoward.problem.ProblemException;
 import org.geoward.sighting.RecordResult;
+import org.geoward.sighting.Sighting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,25 +185,14 @@ final class OwnTracksMqtt implements MqttCallback {
             refuse(topicName, "topic is not owntracks/<user>/<device>");
             return true;
         }
-        DevicePosition own;
+        Sighting own;
         try {
-            Optional<DevicePosition> decoded = decoder.decode(payload, uniqueId.get());
+            Optional<Sighting> decoded = decoder.decode(payload, uniqueId.get());
             if (decoded.isEmpty()) {
                 return true;
             }
-            DevicePosition p = decoded.get();
-            own = new DevicePosition(
-                    uniqueId.get(),
-                    p.time(),
-                    p.lat(),
-                    p.lon(),
-                    p.accuracyMeters(),
-                    p.speedKmh(),
-                    p.course(),
-                    p.altitude(),
-                    p.batteryPercent(),
-                    p.sos(),
-                    p.extras());
+            // the device is who the topic says, whatever the message's tid
+            own = decoded.get().toBuilder().device(uniqueId.get()).build();
         } catch (DecodeException e) {
             refuse(topicName, e.getMessage());
             return true;
@@ -214,12 +204,12 @@ final class OwnTracksMqtt implements MqttCallback {
      * Checks the device and stores the fix, waiting out busy ingest and database outages (the device lookup needs the
      * database too); false if the server stopped first.
      */
-    private boolean store(String topicName, DevicePosition position) {
+    private boolean store(String topicName, Sighting position) {
         Duration backoff = Duration.ofMillis(200);
         int failures = 0;
         while (running) {
             try {
-                if (!ingest.isKnown(position.uniqueId(), PROTOCOL, "mqtt:" + topicName)) {
+                if (!ingest.isKnown(position.deviceId(), PROTOCOL, "mqtt:" + topicName)) {
                     dropped.increment();
                     return true;
                 }
