@@ -32,6 +32,8 @@ class BackupRestoreSpec extends Specification {
         server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
         String token = server.token("admin", PASSWORD)
         long ward = server.create("/api/subjects", [kind: "WARD", name: "backed-up ward", offlineMinutes: 100_000], token).id as long
+        def consent = server.post("/api/subjects/$ward/consent", [by: "the ward's daughter", textVersion: "2026-12"], token)
+        assert consent.statusCode() in [200, 201]: consent.body()
         server.create("/api/fences", [type: "Feature", geometry: [type: "Point", coordinates: [107.39, 29.70]],
                 properties: [name: "home", kind: "SAFE", radiusMeters: 200, subjects: [ward]]], token)
         Instant t0 = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
