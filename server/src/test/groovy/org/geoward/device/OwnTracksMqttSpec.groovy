@@ -151,10 +151,8 @@ class OwnTracksMqttSpec extends Specification {
     }
 
     long wardWithPhone(String user) {
-        long ward = server.create("/api/subjects", [kind: "WARD", name: "ward of $user", offlineMinutes: 100_000], token).id as long
-        // a ward is tracked only with a guardian's consent on record (docs/privacy.md)
-        def consent = server.post("/api/subjects/$ward/consent", [by: "guardian of $user", textVersion: "2026-12"], token)
-        assert consent.statusCode() in [200, 201]: consent.body()
+        long ward = server.create("/api/subjects", [kind: "WARD", name: "ward of $user", offlineMinutes: 100_000,
+                                                consent: [by: "guardian", textVersion: "test"]], token).id as long
         server.create("/api/devices", [uniqueId: user, protocol: "OWNTRACKS", subjectId: ward], token)
         ward
     }
