@@ -95,7 +95,7 @@ public class SightingService {
         }
         Map<SightingStore.Key, Long> appended = log.append(new ArrayList<>(unique.values()), subjects);
         int fresh = appended.size();
-        if (waitForEvaluation && fresh > 0) {
+        if (waitForEvaluation && fresh > 0 && !log.isClustered()) {
             long position =
                     appended.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             evaluation.awaitEvaluated(position, Duration.ofSeconds(30));
