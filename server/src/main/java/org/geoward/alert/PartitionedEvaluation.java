@@ -21,8 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.geoward.evaluate.AlertType;
 import org.geoward.evaluate.Evaluator;
 import org.geoward.evaluate.FenceIndex;
@@ -192,7 +194,7 @@ public class PartitionedEvaluation implements EvaluationInput {
         reconcile(loaded, changed, readUnresolved());
         Adopt adopt = new Adopt(loaded, changed, nextOffset - 1, epoch, new CompletableFuture<>());
         partitions[partition].put(adopt);
-        adopt.done().join();
+        awaitPartition(partition, adopt.done(), "adopting");
     }
 
     /**
@@ -200,9 +202,22 @@ public class PartitionedEvaluation implements EvaluationInput {
      * loss), its checkpoint; then forgets its states. Returns once done.
      */
     public void release(int partition, boolean checkpoint) {
+        if (!running) {
+            return; // stopping: each partition writes its last checkpoint as it ends
+        }
         Release release = new Release(checkpoint, new CompletableFuture<>());
         partitions[partition].put(release);
-        release.done().join();
+        awaitPartition(partition, release.done(), "releasing");
+    }
+
+    private static void awaitPartition(int partition, CompletableFuture<Void> done, String what) {
+        try {
+            done.get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(what + " partition " + partition + " did not finish: " + e, e);
+        }
     }
 
     /** Cluster mode: a batch of {@code partition}'s fixes; each fix's {@code seq} is its Kafka offset. */
