@@ -39,6 +39,8 @@ export const routes = {
     stream: (token, lastEventId) =>
         `/api/alerts/stream?access_token=${encodeURIComponent(token)}${lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : ''}`,
     officers: () => '/api/officers',
+    grids: () => '/api/grids',
+    grid: (id) => `/api/grids/${encodeURIComponent(id)}`,
     subjects: (kind) => (kind ? `/api/subjects?kind=${kind}` : '/api/subjects'),
     subject: (id) => `/api/subjects/${encodeURIComponent(id)}`,
     devices: () => '/api/devices',

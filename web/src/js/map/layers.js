@@ -4,13 +4,14 @@ import { L } from 'leaflet';
 import { corridorRings } from './geo.js';
 import { t } from '../i18n.js';
 
-export const KIND_COLOURS = { SAFE: '#2e9d4b', DANGER: '#d7263d', BAN: '#1f5fbf' };
+export const KIND_COLOURS = { SAFE: '#2e9d4b', DANGER: '#d7263d', BAN: '#1f5fbf', GRID: '#8a6d3b' };
 
 /** A layer for one fence Feature: polygon, circle (Point + radiusMeters) or corridor (LineString + bufferMeters). */
 export function fenceLayer(feature, proj) {
     const p = feature.properties || {};
     const colour = KIND_COLOURS[p.kind] || '#555';
     const style = { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.18, className: `fence fence-${(p.kind || '').toLowerCase()}` };
+    if (p.kind === 'GRID') Object.assign(style, { weight: 1, dashArray: '6 3', fillOpacity: 0.05 });
     const g = feature.geometry;
     let layer;
     if (g.type === 'Point') {

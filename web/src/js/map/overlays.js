@@ -82,7 +82,7 @@ export function legend(map) {
     const control = L.control({ position: 'bottomright' });
     control.onAdd = () => {
         const div = L.DomUtil.create('div', 'legend');
-        div.innerHTML = ['SAFE', 'DANGER', 'BAN'].map((k) => `<span class="swatch fence-${k.toLowerCase()}"></span>${t(`kind.${k}`)}`).join('<br>');
+        div.innerHTML = ['SAFE', 'DANGER', 'BAN', 'GRID'].map((k) => `<span class="swatch fence-${k.toLowerCase()}"></span>${t(`kind.${k}`)}`).join('<br>');
         return div;
     };
     control.addTo(map);

@@ -1,9 +1,11 @@
-// The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, subjects, devices and users.
+// The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, grids, subjects, devices and
+// users.
 
 import { t } from '../i18n.js';
 import { mountConsole } from './console.js';
 import { renderDevices } from './devices.js';
 import { renderEditor } from './editor.js';
+import { renderGrids } from './grids.js';
 import { renderSubjects } from './subjects.js';
 import { tabs } from './tabs.js';
 import { renderUsers } from './users.js';
@@ -16,13 +18,17 @@ function lazy(render) {
 
 /** Mounts the admin view; returns its teardown. */
 export function mountAdmin(shell) {
+    let grids = null;
     const panes = tabs('admin', [
         { key: 'alerts', label: t('alerts') },
         { key: 'fences', label: t('fences') },
+        { key: 'grids', label: t('grids'), onShow: (panel) => (grids ? grids.refresh() : (grids = renderGrids(panel, map(), proj()))) },
         { key: 'subjects', label: t('subjects'), onShow: lazy(renderSubjects) },
         { key: 'devices', label: t('devices'), onShow: lazy(renderDevices) },
         { key: 'users', label: t('users'), onShow: lazy(renderUsers) },
     ]);
+    const map = () => inAlerts.console.map;
+    const proj = () => inAlerts.console.proj;
     shell.side.append(panes.element);
     let editor = null;
     const inAlerts = { ...shell, side: panes.panel('alerts') };
@@ -37,7 +43,6 @@ export function mountAdmin(shell) {
             editor.select(feature);
         },
     });
-    const { map, proj } = inAlerts.console;
-    editor = renderEditor(panes.panel('fences'), map, proj, () => map.fire('moveend'), () => panes.select('fences'));
+    editor = renderEditor(panes.panel('fences'), map(), proj(), () => map().fire('moveend'), () => panes.select('fences'));
     return stop;
 }

@@ -98,13 +98,20 @@ async function renderOfficers(box, id, act) {
         officers.length === 0
             ? h('p', {}, t('noOfficers'))
             : h('table', { class: 'officer-table' },
-                h('thead', {}, h('tr', {}, h('th', {}, t('name')), h('th', {}, t('distance')), h('th', {}, t('eta')), h('th', {}, ''))),
+                h('thead', {}, h('tr', {}, h('th', {}, t('name')), h('th', {}, t('distance')), h('th', {}, t('eta')), h('th', {}, t('why')), h('th', {}, ''))),
                 h('tbody', {}, officers.map((o) =>
                     h('tr', { class: o.stale ? 'stale' : '', dataset: { officerId: String(o.officerId) } },
                         h('td', {}, o.name, o.unit ? h('small', {}, ` ${label('unit', o.unit)}`) : null, o.stale ? h('small', { class: 'stale-note' }, ` (${t('stale')})`) : null),
                         h('td', {}, formatDistance(o.distanceMeters)),
                         h('td', {}, humanizeDuration(o.etaSeconds)),
+                        h('td', { class: 'why', dataset: { reason: o.reason || 'NEAREST' }, title: o.why || '' }, whyText(o)),
                         h('td', {}, h('button', { type: 'button', class: 'assign primary', 'aria-label': `${t('assign')} ${o.name}`,
                             onclick: () => act(routes.assign(id), { officerId: String(o.officerId) }) }, t('assign'))))))),
     );
+}
+
+/** Why an officer is offered, in the console's language: the grid they are responsible for, or nearest; by river. */
+function whyText(o) {
+    const reason = o.reason === 'GRID_OFFICER' ? t('why.GRID_OFFICER', o.gridName, label('gridRole', o.gridRole)) : t('why.NEAREST');
+    return o.route === 'RIVER' ? `${reason}; ${t('why.river', formatDistance(o.distanceMeters))}` : reason;
 }

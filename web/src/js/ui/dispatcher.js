@@ -1,8 +1,22 @@
-// The dispatcher's view: everything on one map, the queue, one-click assignment, track replay.
+// The dispatcher's view: everything on one map, the queue, one-click assignment, track replay; the grids in a tab.
 
+import { t } from '../i18n.js';
 import { mountConsole } from './console.js';
+import { renderGrids } from './grids.js';
+import { tabs } from './tabs.js';
 
 /** Mounts the dispatcher view; returns its teardown. */
 export function mountDispatcher(shell) {
-    return mountConsole(shell, { canAssign: true, canAck: true, canResolve: true, showOfficers: true, replay: true });
+    let grids = null;
+    const inAlerts = { ...shell };
+    const panes = tabs('dispatch', [
+        { key: 'alerts', label: t('alerts') },
+        { key: 'grids', label: t('grids'),
+            onShow: (panel) => (grids ? grids.refresh() : (grids = renderGrids(panel, inAlerts.console.map, inAlerts.console.proj))) },
+    ]);
+    shell.side.append(panes.element);
+    inAlerts.side = panes.panel('alerts');
+    const stop = mountConsole(inAlerts, { canAssign: true, canAck: true, canResolve: true, showOfficers: true, replay: true });
+    shell.console = inAlerts.console;
+    return stop;
 }

@@ -8,7 +8,7 @@ import { checklist } from './checklist.js';
 import { h } from './dom.js';
 import { input, numberOf, row, select, showRow, textOf } from './form.js';
 
-const KINDS = ['SAFE', 'DANGER', 'BAN'];
+const KINDS = ['SAFE', 'DANGER', 'BAN', 'GRID'];
 const DEFAULT_ZONE = 'Asia/Shanghai';
 
 /** {from, until} of a daily window written "HH:MM-HH:MM", or empty strings. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.geoward.evaluate.AlertType;
 import org.geoward.sighting.Sighting;
 import org.geoward.sighting.Source;
@@ -47,14 +48,16 @@ sealed interface FixRecord permits FixRecord.Fix, FixRecord.Resolution {
                 Sighting s = f.sighting();
                 out.writeByte(FIX);
                 out.writeLong(s.subjectId());
+                writeString(out, s.deviceId());
+                writeString(out, s.trackId());
+                writeLong(out, s.deviceRow());
                 out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, s.time()));
-                out.writeDouble(s.lon());
-                out.writeDouble(s.lat());
-                writeDouble(out, s.accuracy());
+                for (Double v :
+                        new Double[] {s.lon(), s.lat(), s.accuracy(), s.speed(), s.heading(), s.altitude(), s.battery()
+                        }) {
+                    writeDouble(out, v);
+                }
                 out.writeUTF(s.source().name());
-                writeDouble(out, s.speed());
-                writeDouble(out, s.heading());
-                writeDouble(out, s.battery());
                 out.writeShort(s.companions().size());
                 for (long c : s.companions()) {
                     out.writeLong(c);
@@ -62,7 +65,11 @@ sealed interface FixRecord permits FixRecord.Fix, FixRecord.Resolution {
                 out.writeBoolean(s.sos());
                 writeString(out, s.phone());
                 writeString(out, s.evidenceUrl());
-                writeLong(out, s.deviceId());
+                out.writeShort(s.extras().size());
+                for (Map.Entry<String, String> e : s.extras().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    writeString(out, e.getValue());
+                }
             } else if (record instanceof Resolution r) {
                 out.writeByte(RESOLUTION);
                 out.writeLong(r.subjectId());
@@ -80,39 +87,33 @@ sealed interface FixRecord permits FixRecord.Fix, FixRecord.Resolution {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             byte kind = in.readByte();
             if (kind == FIX) {
-                long subject = in.readLong();
-                Instant time = Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS);
-                double lon = in.readDouble();
-                double lat = in.readDouble();
-                Double accuracy = readDouble(in);
-                Source source = Source.valueOf(in.readUTF());
-                Double speed = readDouble(in);
-                Double heading = readDouble(in);
-                Double battery = readDouble(in);
+                Sighting.Builder b = Sighting.builder()
+                        .subject(in.readLong())
+                        .device(readString(in))
+                        .track(readString(in))
+                        .deviceRow(readLong(in))
+                        .time(Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS));
+                b.at(readDouble(in), readDouble(in));
+                b.accuracy(readDouble(in))
+                        .speed(readDouble(in))
+                        .heading(readDouble(in))
+                        .altitude(readDouble(in))
+                        .battery(readDouble(in));
+                b.source(Source.valueOf(in.readUTF()));
                 int n = in.readShort();
                 List<Long> companions = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     companions.add(in.readLong());
                 }
-                boolean sos = in.readBoolean();
-                String phone = readString(in);
-                String evidence = readString(in);
-                Long device = readLong(in);
-                return new Fix(new Sighting(
-                        subject,
-                        time,
-                        lon,
-                        lat,
-                        accuracy,
-                        source,
-                        speed,
-                        heading,
-                        battery,
-                        companions,
-                        sos,
-                        phone,
-                        evidence,
-                        device));
+                b.companions(companions)
+                        .sos(in.readBoolean())
+                        .phone(readString(in))
+                        .evidenceUrl(readString(in));
+                int extras = in.readShort();
+                for (int i = 0; i < extras; i++) {
+                    b.extra(in.readUTF(), readString(in));
+                }
+                return new Fix(b.build());
             }
             if (kind == RESOLUTION) {
                 long subject = in.readLong();

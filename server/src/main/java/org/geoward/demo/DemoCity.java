@@ -80,6 +80,10 @@ final class DemoCity {
         }
 
         List<Pt> loop() {
+            if ("BOAT".equals(travel)) {
+                // up and down the channel: the Yangtze runs west-north-west to east-south-east by the old town
+                return List.of(centre.plus(-half * 0.971, half * 0.238), centre.plus(half * 0.971, -half * 0.238));
+            }
             return List.of(
                     centre.plus(-half, -half),
                     centre.plus(half, -half),
@@ -167,7 +171,7 @@ final class DemoCity {
             new Officer("police-08", "民警 黄涛", "POLICE", "WALK", new Pt(107.4150, 29.6920), 250, false),
             new Officer("police-09", "民警 周斌", "POLICE", "CAR", new Pt(107.4000, 29.6950), 500, false),
             new Officer("police-10", "民警 吴昊 (演示账号)", "POLICE", "CAR", new Pt(107.4450, 29.6880), 500, true),
-            new Officer("fish-01", "渔政 孙海 (巡逻艇)", "FISHERIES", "BOAT", new Pt(107.3800, 29.7215), 300, false),
+            new Officer("fish-01", "渔政 孙海 (巡逻艇)", "FISHERIES", "BOAT", new Pt(107.3870, 29.7308), 900, false),
             new Officer("fish-02", "渔政 钱江", "FISHERIES", "CAR", new Pt(107.3920, 29.7205), 300, false),
             new Officer("fish-03", "渔政 郑波", "FISHERIES", "CAR", new Pt(107.3550, 29.7310), 300, false),
             new Officer("fish-04", "渔政 冯涛", "FISHERIES", "WALK", new Pt(107.4200, 29.7200), 250, false),
@@ -190,5 +194,18 @@ final class DemoCity {
     static final Object[][] DANGER_BANKS = {
         {"danger-yangtze", "长江城区河岸 危险区", "Chang Jiang", 107.33, 107.43, 29.70, 29.80},
         {"danger-wu", "乌江河岸 危险区", "Wu", 107.37, 107.42, 29.65, 29.735},
+    };
+
+    /**
+     * The old town's grid (网格化管理): key, name, west, south, east, north. Each cell's grid officers are the police
+     * officers whose patrol centre lies in it (community police are among the 5+X).
+     */
+    static final Object[][] GRIDS = {
+        {"grid-1", "涪陵城区 第1网格 (城西)", 107.370, 29.700, 107.385, 29.715},
+        {"grid-2", "涪陵城区 第2网格 (老城)", 107.385, 29.700, 107.400, 29.715},
+        {"grid-3", "涪陵城区 第3网格 (滨江)", 107.370, 29.715, 107.385, 29.730},
+        {"grid-4", "涪陵城区 第4网格 (乌江口)", 107.385, 29.715, 107.400, 29.730},
+        {"grid-5", "涪陵城区 第5网格 (城东)", 107.400, 29.690, 107.415, 29.715},
+        {"grid-6", "涪陵城区 第6网格 (江东)", 107.415, 29.690, 107.440, 29.715},
     };
 }

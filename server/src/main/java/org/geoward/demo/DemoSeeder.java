@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.geoward.demo.DemoCity.Officer;
+import org.geoward.demo.DemoCity.Pt;
 import org.geoward.demo.DemoCity.Safe;
 import org.geoward.demo.DemoCity.Ward;
 import org.geoward.fence.FenceCatalog;
@@ -144,6 +145,15 @@ public class DemoSeeder {
                 long ward = subject(w.key(), "WARD", w.name(), null, offline, null, null);
                 ids.put(w.key(), ward);
                 jdbc.prepareStatement(
+                        """
+                        UPDATE subject SET consent_by = ?, consent_at = now(), consent_text_version = 'demo'
+                        WHERE id = ? AND consent_at IS NULL""",
+                        ps -> {
+                            ps.setString(1, w.guardian());
+                            ps.setLong(2, ward);
+                            return ps.executeUpdate();
+                        });
+                jdbc.prepareStatement(
                         "INSERT INTO ward_guardian (ward_id, guardian_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
                             ps.setLong(1, ward);
                             ps.setLong(2, guardian);
@@ -162,6 +172,7 @@ public class DemoSeeder {
                 tokens.put(key, token);
             }
             seedFences(ids);
+            seedGrids(ids);
             seedAccounts(ids);
             return new Cast(Map.copyOf(ids), Map.copyOf(tokens));
         });
@@ -270,6 +281,48 @@ public class DemoSeeder {
                             return ps.executeUpdate();
                         });
             }
+        }
+    }
+
+    /** The old town's GRID cells, each with its unit and the police officers patrolling it as grid officers. */
+    private void seedGrids(Map<String, Long> ids) {
+        for (Object[] g : DemoCity.GRIDS) {
+            String key = (String) g[0];
+            double west = (Double) g[2], south = (Double) g[3], east = (Double) g[4], north = (Double) g[5];
+            fence(key, (String) g[1], "GRID", "ST_MakeEnvelope(?, ?, ?, ?, 4326)", null, null, null, null, (ps, i) -> {
+                ps.setDouble(i, west);
+                ps.setDouble(i + 1, south);
+                ps.setDouble(i + 2, east);
+                ps.setDouble(i + 3, north);
+            });
+            for (Officer o : DemoCity.OFFICERS) {
+                Pt c = o.centre();
+                if (!"POLICE".equals(o.unit())
+                        || c.lon() < west
+                        || c.lon() >= east
+                        || c.lat() < south
+                        || c.lat() >= north) {
+                    continue;
+                }
+                jdbc.prepareStatement(
+                        """
+                        INSERT INTO grid_officer (fence_id, officer_id, role)
+                        SELECT id, ?, 'GRID' FROM fence
+                        WHERE properties ->> 'demo' = 'fuling' AND properties ->> 'demoKey' = ? AND retired_at IS NULL
+                        ON CONFLICT DO NOTHING""",
+                        ps -> {
+                            ps.setLong(1, ids.get(o.key()));
+                            ps.setString(2, key);
+                            return ps.executeUpdate();
+                        });
+            }
+            jdbc.prepareStatement(
+                    "UPDATE fence SET properties = properties || '{\"unit\": \"POLICE\"}'"
+                            + " WHERE properties ->> 'demo' = 'fuling' AND properties ->> 'demoKey' = ? AND retired_at IS NULL",
+                    ps -> {
+                        ps.setString(1, key);
+                        return ps.executeUpdate();
+                    });
         }
     }
 

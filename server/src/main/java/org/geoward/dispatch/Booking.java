@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.geoward.problem.ProblemException;
+import org.geoward.subject.TravelMode;
 
 /**
  * Books an officer for an alert inside the caller's transaction, in the one order every writer follows (alert row
@@ -35,8 +36,8 @@ final class Booking {
         this.settings = settings;
     }
 
-    /** The booked officer and the timeline event that records it. */
-    record Booked(Assignment assignment, long eventId) {}
+    /** The booked officer and the timeline step that records it (written at the end of the transaction). */
+    record Booked(Assignment assignment, Timeline.Step step) {}
 
     /**
      * Books officer {@code officerId} for the locked, assignable {@code target} and records {@code action}; 409 with
@@ -58,7 +59,10 @@ final class Booking {
         }
         String unit = settings.unitFor(target.type());
         for (Candidate candidate : nearest.find(target.lon(), target.lat(), unit, 10, excluded)) {
-            Optional<Booked> booked = tryBook(target, candidate.id(), actor, action, at, extra);
+            Map<String, Object> detail = new LinkedHashMap<>(extra);
+            detail.put("reason", candidate.reason().name());
+            detail.put("why", candidate.why());
+            Optional<Booked> booked = tryBook(target, candidate.id(), actor, action, at, detail);
             if (booked.isPresent()) {
                 return booked;
             }
@@ -99,18 +103,16 @@ final class Booking {
             // the officer update is rolled back with the transaction
             throw ProblemException.conflict("Alert " + target.alertId() + " was assigned meanwhile");
         }
-        Double metres = distanceMeters(target, officerId);
-        Long eta = metres == null
-                ? null
-                : nearest.etaSeconds(
-                        metres, TravelMode.parse((String) officer.get().get("mode")));
+        TravelMode mode = TravelMode.parse((String) officer.get().get("mode"));
+        Double metres = distanceMeters(target, officerId, mode);
+        Long eta = metres == null ? null : nearest.etaSeconds(metres, mode);
         Map<String, Object> detail = new LinkedHashMap<>(extra);
         detail.put("officerId", Long.toString(officerId));
         detail.put("officerName", officer.get().get("name"));
         detail.put("unit", officer.get().get("unit"));
         detail.put("distanceMeters", metres);
         detail.put("etaSeconds", eta);
-        long eventId = timeline.record(target.alertId(), at, actor, action, "DISPATCHED", detail);
+        Timeline.Step step = timeline.step(target.alertId(), at, actor, action, "DISPATCHED", detail);
         Assignment assignment = new Assignment(
                 Long.toString(target.alertId()),
                 "DISPATCHED",
@@ -120,7 +122,7 @@ final class Booking {
                 metres,
                 eta,
                 action);
-        return Optional.of(new Booked(assignment, eventId));
+        return Optional.of(new Booked(assignment, step));
     }
 
     /** Sets the officer BUSY if AVAILABLE; their name, unit and travel mode, or empty when they were not. */
@@ -144,19 +146,25 @@ final class Booking {
                 });
     }
 
-    private @Nullable Double distanceMeters(Target target, long officerId) {
+    /** Metres from the officer's last fix to the target: geodesic, or along the river for a BOAT officer. */
+    private @Nullable Double distanceMeters(Target target, long officerId, TravelMode mode) {
         if (!target.hasPosition()) {
             return null;
         }
         return jdbc.prepareStatement(
-                "SELECT round(ST_Distance(pos, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography)::numeric, 1)"
-                        + " FROM subject_position WHERE subject_id = ?",
+                "SELECT ST_Distance(pos, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography),"
+                        + " ST_X(pos::geometry), ST_Y(pos::geometry) FROM subject_position WHERE subject_id = ?",
                 ps -> {
                     ps.setDouble(1, target.lon());
                     ps.setDouble(2, target.lat());
                     ps.setLong(3, officerId);
                     try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getDouble(1) : null;
+                        if (!rs.next()) {
+                            return null;
+                        }
+                        double metres = nearest.travelMeters(
+                                mode, rs.getDouble(2), rs.getDouble(3), target.lon(), target.lat(), rs.getDouble(1));
+                        return Math.round(metres * 10) / 10.0;
                     }
                 });
     }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.geoward.evaluate.AlertType;
+import org.geoward.subject.TravelMode;
 
 /**
  * The {@code geoward.dispatch.*} configuration, with its defaults:
@@ -24,7 +25,11 @@ import org.geoward.evaluate.AlertType;
  *       officer (3m; any Micronaut duration such as {@code 2s});
  *   <li>{@code auto}: the alert types dispatched automatically when they open (none);
  *   <li>{@code units.<TYPE>}: the unit an alert type calls for (LOITER → FISHERIES, every other type → POLICE);
- *   <li>{@code arrival-meters}: a fix this close to the target records the officer's arrival (50).
+ *   <li>{@code arrival-meters}: a fix this close to the target records the officer's arrival (50);
+ *   <li>{@code grid-meters}: an available officer of the grid an alert lies in is offered first when their fresh fix
+ *       is within this many metres of it (2000; 0 turns grid preference off);
+ *   <li>{@code rivers}: the river centre lines BOAT officers follow (classpath resource or file, GeoJSON; by
+ *       default {@code demo/yangtze_wu_fuling.geojson}, read by {@link RiverChannels}).
  * </ul>
  *
  * Immutable and thread-safe.
@@ -37,6 +42,7 @@ final class DispatchSettings {
     private final int staleMinutes;
     private final Duration acceptTimeout;
     private final double arrivalMeters;
+    private final double gridMeters;
 
     DispatchSettings(
             @Value("${geoward.dispatch.speeds.walk:5}") double walkKmh,
@@ -45,6 +51,7 @@ final class DispatchSettings {
             @Value("${geoward.dispatch.stale-minutes:10}") int staleMinutes,
             @Value("${geoward.dispatch.accept-timeout:3m}") Duration acceptTimeout,
             @Value("${geoward.dispatch.arrival-meters:50}") double arrivalMeters,
+            @Value("${geoward.dispatch.grid-meters:2000}") double gridMeters,
             @Nullable @Property(name = "geoward.dispatch.auto") List<String> auto,
             @Nullable
                     @Property(name = "geoward.dispatch.units")
@@ -56,6 +63,7 @@ final class DispatchSettings {
         this.staleMinutes = staleMinutes;
         this.acceptTimeout = acceptTimeout;
         this.arrivalMeters = arrivalMeters;
+        this.gridMeters = gridMeters;
         for (AlertType type : AlertType.values()) {
             this.units.put(type, type == AlertType.LOITER ? "FISHERIES" : "POLICE");
         }
@@ -96,6 +104,11 @@ final class DispatchSettings {
 
     Duration acceptTimeout() {
         return acceptTimeout;
+    }
+
+    /** How far (metres) a grid's own officer may be from an alert in their grid and still be offered first. */
+    double gridMeters() {
+        return gridMeters;
     }
 
     double arrivalMeters() {

@@ -252,6 +252,7 @@ public final class Evaluator {
                 case SAFE -> decideSafe(f, d);
                 case DANGER -> decideDanger(f, d);
                 case BAN -> decideBan(f, d);
+                case GRID -> {}
             }
         }
 

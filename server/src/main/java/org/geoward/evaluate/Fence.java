@@ -80,6 +80,7 @@ public record Fence(
             case SAFE -> false;
             case DANGER -> subjectKind == SubjectKind.WARD;
             case BAN -> true;
+            case GRID -> false;
         };
     }
 }

@@ -7,5 +7,10 @@ public enum FenceKind {
     /** Entering it (or crossing it between two fixes) raises DANGER; applies to every WARD by default. */
     DANGER,
     /** Staying inside for dwellMinutes raises LOITER; applies to everyone by default. */
-    BAN
+    BAN,
+    /**
+     * A grid cell of the city's grid management: it names who is responsible for a place and raises nothing. The
+     * evaluator never loads GRID fences; dispatch reads them to prefer the grid's own officer.
+     */
+    GRID
 }

@@ -54,7 +54,8 @@ final class FeatureReader {
         JsonNode props = feature.get("properties");
         if (props == null || !props.isObject()) {
             throw ProblemException.badRequest(
-                    "properties", "The Feature needs properties with at least name and kind (SAFE, DANGER or BAN)");
+                    "properties",
+                    "The Feature needs properties with at least name and kind (SAFE, DANGER, BAN or GRID)");
         }
         String name = JsonFields.requiredText(props, "name", "properties.name");
         FenceKind kind = JsonFields.requiredEnum(props, "kind", "properties.kind", FenceKind.class);

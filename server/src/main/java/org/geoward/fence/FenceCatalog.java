@@ -32,7 +32,7 @@ public class FenceCatalog {
             """
             SELECT id, name, kind, ST_AsBinary(geom) AS wkb, radius_meters, buffer_meters, hysteresis_meters,
                    dwell_minutes, max_gap_minutes, subjects, active_from, active_until, daily_from, daily_until, zone
-            FROM fence WHERE retired_at IS NULL ORDER BY id""";
+            FROM fence WHERE retired_at IS NULL AND kind <> 'GRID' ORDER BY id""";
 
     private final JdbcOperations jdbc;
     private volatile FenceIndex index;
@@ -69,7 +69,7 @@ public class FenceCatalog {
         }
     }
 
-    /** Every fence that is not retired, as the evaluator sees it. */
+    /** Every fence that is not retired, as the evaluator sees it; GRID fences raise nothing and are left out. */
     @Transactional
     public List<Fence> loadAll() {
         return jdbc.prepareStatement(SELECT, ps -> {

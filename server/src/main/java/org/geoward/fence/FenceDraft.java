@@ -22,7 +22,7 @@ import org.locationtech.jts.geom.Geometry;
  * @param dailyUntil daily end (exclusive), or null
  * @param extra the Feature's other properties, kept and returned as given
  */
-record FenceDraft(
+public record FenceDraft(
         String name,
         FenceKind kind,
         Geometry geometry,

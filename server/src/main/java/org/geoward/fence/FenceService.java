@@ -35,7 +35,7 @@ import org.geoward.subject.SubjectDirectory;
  * geography). Each public method is one transaction; callers invalidate the {@link FenceCatalog} after a write.
  */
 @Singleton
-class FenceService {
+public class FenceService {
     private static final String AREA = "CASE WHEN ?::float8 IS NULL THEN ST_GeomFromWKB(?, 4326)"
             + " ELSE ST_Buffer(ST_GeomFromWKB(?, 4326)::geography, ?::float8, 'quad_segs=16')::geometry END";
     private static final String COLUMNS =

@@ -30,7 +30,7 @@ import java.nio.file.attribute.PosixFilePermissions
 @Property(name = "geoward.demo.silent-after", value = "1s")
 @Property(name = "geoward.demo.secrets-dir", value = DemoCitySpec.SECRETS)
 @Property(name = "geoward.offline.check-interval", value = "1s")
-@Property(name = "geoward.dispatch.auto", value = "SOS,WANDER")
+@Property(name = "geoward.dispatch.auto", value = "SOS,WANDER,LOITER")
 @Property(name = "geoward.dispatch.stale-minutes", value = "600")
 class DemoCitySpec extends Specification {
     static final String SECRETS = "target/demo-secrets"
@@ -81,12 +81,18 @@ class DemoCitySpec extends Specification {
         def index = catalog.index()
 
         then:
-        fences.size() == 15
+        fences.size() == 21
+        fences.count { it.kind == 'GRID' } == 6
         fences.count { it.kind == 'BAN' } == 3
         fences.count { it.kind == 'DANGER' } == 2
         fences.count { it.kind == 'SAFE' } == 10
         fences.every { it.valid && it.area_valid && !it.empty }
-        fences.every { index.fence(it.id as long) != null }
+        fences.findAll { it.kind != 'GRID' }.every { index.fence(it.id as long) != null }
+        fences.findAll { it.kind == 'GRID' }.every { index.fence(it.id as long) == null }
+
+        and: 'the old town grid: nine police officers are grid officers of the cell they patrol'
+        rows("""SELECT count(*) AS n FROM grid_officer g JOIN fence f ON f.id = g.fence_id
+                WHERE f.properties ->> 'demo' = 'fuling' AND f.retired_at IS NULL""")[0].n == 9
         fences.findAll { it.kind == 'BAN' }.every { it.active_from.toString() == '2021-01-01' }
         fences.find { it.key == 'safe-zhou-night' }.daily_from.toString() == '22:00:00'
 
@@ -113,7 +119,7 @@ class DemoCitySpec extends Specification {
         seeder.seed()
 
         then: 'nothing is added twice'
-        rows("SELECT count(*) AS n FROM fence WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL")[0].n == 15
+        rows("SELECT count(*) AS n FROM fence WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL")[0].n == 21
         rows("SELECT count(*) AS n FROM subject WHERE attributes ->> 'demo' = 'fuling'")[0].n == 55
     }
 
@@ -138,6 +144,14 @@ class DemoCitySpec extends Specification {
                                          AND e.actor LIKE 'fuling.sim-%')
                              AND EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id AND e.action = 'RESOLVED'
                                          AND e.actor LIKE 'fuling.sim-%')""")
+            // the patrol boat was sent to anglers along the river, and a grid's own officer to an alert in the grid
+            assert rows("""SELECT 1 FROM alert_event e JOIN alert a ON a.id = e.alert_id
+                           JOIN subject s ON s.id::text = e.detail ->> 'officerId'
+                           WHERE a.type = 'LOITER' AND e.action = 'ASSIGNED' AND s.travel_mode = 'BOAT'
+                             AND e.detail ->> 'why' LIKE '%along the river%'""")
+            assert rows("""SELECT 1 FROM alert_event e JOIN alert a ON a.id = e.alert_id
+                           WHERE a.subject_id IN ($DEMO) AND e.action = 'ASSIGNED'
+                             AND e.detail ->> 'reason' = 'GRID_OFFICER'""")
         }
         println "demo city: every alert type after ${(System.nanoTime() - started) / 1e9} s"
     }

@@ -143,7 +143,8 @@ class ClusterBenchmarkSpec extends Specification {
 
     private List<Long> scene(String token, String label) {
         (0..<WARDS).collect { i ->
-            def ward = nodes[0].create("/api/subjects", [kind: "WARD", name: "bench $label $i", offlineMinutes: 100_000], token)
+            def ward = nodes[0].create("/api/subjects", [kind   : "WARD", name: "bench $label $i", offlineMinutes: 100_000,
+                                                                    consent: [by: "bench", textVersion: "test"]], token)
             nodes[0].create("/api/fences", [type      : "Feature", geometry: [type: "Point", coordinates: [108.0 + 0.01 * i, 30.0]],
                                             properties: [name: "bench home $label $i", kind: "SAFE", subjects: [ward.id], radiusMeters: 300]], token)
             ward.id as long

@@ -139,9 +139,11 @@ class ClusterSpec extends Specification {
         def ledger = new IngestLedger()
         List<String> restarts = []
 
-        when: 'node a is stopped and started again after 10 % of the fixes, node b once a is back; the senders post for 100 s'
+        when: 'node a is stopped and started again after 10 % of the fixes, node b once a is back; the last 10 % of' +
+                ' each sender\'s batches wait until both are back'
+        def bothBack = new AtomicBoolean()
         List<Future> senders = plans(wards).collect { plan ->
-            threads.submit({ send(ledger, token, plan, 100_000) } as Callable)
+            threads.submit({ send(ledger, token, plan, 60_000, bothBack) } as Callable)
         }
         Future restarter = threads.submit({
             [[0.10, a], [0.0, b]].each { point, ServerProcess n ->
@@ -152,9 +154,10 @@ class ClusterSpec extends Specification {
                 restarts << "restarted after ${System.currentTimeMillis() - began} ms".toString()
             }
         } as Callable)
-        restarter.get(240, TimeUnit.SECONDS)
+        restarter.get(400, TimeUnit.SECONDS)
         long ackedWhenBothBack = ledger.ackedFixes
-        senders*.get(240, TimeUnit.SECONDS)
+        bothBack.set(true)
+        senders*.get(400, TimeUnit.SECONDS)
         println "ClusterSpec rolling restart: $restarts; answers ${ledger.tally()}"
         boolean settled = settle(wards)
 
@@ -232,7 +235,8 @@ class ClusterSpec extends Specification {
             String phone = String.format("1390%d%06d", band, i)
             def guardian = n.create("/api/subjects", [kind: "GUARDIAN", name: "guardian $band-$i", phone: phone], token)
             def ward = n.create("/api/subjects",
-                    [kind: "WARD", name: "ward $band-$i", guardians: [guardian.id], offlineMinutes: 100_000], token)
+                    [kind   : "WARD", name: "ward $band-$i", guardians: [guardian.id], offlineMinutes: 100_000,
+                     consent: [by: "guardian $band-$i", textVersion: "test"]], token)
             double lon = 106.0 + 0.01 * i
             n.create("/api/fences", [type      : "Feature", geometry: [type: "Point", coordinates: [lon, lat]],
                                      properties: [name: "home $band-$i", kind: "SAFE", subjects: [ward.id], radiusMeters: 300]], token)
@@ -278,10 +282,15 @@ class ClusterSpec extends Specification {
     }
 
     /** Posts each batch to the nodes in turn until one acknowledges it; a node that does not answer is skipped. */
-    private void send(IngestLedger ledger, String token, List<Batch> plan, long sendingMillis = SENDING_MILLIS) {
+    private void send(IngestLedger ledger, String token, List<Batch> plan, long sendingMillis = SENDING_MILLIS,
+                      AtomicBoolean gate = null) {
         long pace = sendingMillis.intdiv(plan.size())
+        int held = plan.size() - plan.size().intdiv(10)
         def turn = new AtomicInteger(new Random().nextInt(2))
-        for (Batch batch : plan) {
+        plan.eachWithIndex { Batch batch, int index ->
+            if (gate != null && index == held) {
+                assert ServerProcess.waitFor(400) { gate.get() }: "the restarts did not end within 400 s"
+            }
             long next = System.currentTimeMillis() + pace
             long giveUp = System.currentTimeMillis() + 120_000
             while (true) {
