@@ -640,6 +640,7 @@ public class PartitionedEvaluation implements EvaluationInput {
 
         private void adopt(Adopt a) {
             flush();
+            held.clear();
             states.clear();
             states.putAll(a.states());
             dirty.clear();
