@@ -46,6 +46,9 @@ class AccountService {
             throw ProblemException.badRequest(
                     "password", "password must have at least " + MIN_PASSWORD + " characters");
         }
+        if (PasswordHasher.tooLong(draft.password()) != null) {
+            throw PasswordHasher.tooLong(draft.password());
+        }
         Role role = role(draft.role());
         List<Long> wardIds = draft.wardIds() == null ? List.of() : draft.wardIds();
         checkWards(wardIds);

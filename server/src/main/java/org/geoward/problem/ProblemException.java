@@ -40,6 +40,13 @@ public class ProblemException extends RuntimeException {
         return e;
     }
 
+    /** A 429: the caller asked too often; the same request may succeed after {@code seconds} ({@code Retry-After}). */
+    public static ProblemException tooMany(String detail, int seconds) {
+        ProblemException e = new ProblemException(HttpStatus.TOO_MANY_REQUESTS, detail);
+        e.retryAfterSeconds = seconds;
+        return e;
+    }
+
     /** Seconds after which the same request may succeed, or null when it will not by waiting. */
     public Integer retryAfterSeconds() {
         return retryAfterSeconds;
