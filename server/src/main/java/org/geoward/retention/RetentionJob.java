@@ -9,6 +9,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.cluster.ClusterLease;
 import org.geoward.evaluate.SubjectKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +39,11 @@ public class RetentionJob {
     private final Partitions partitions;
     private final Expiry expiry;
     private final JdbcOperations jdbc;
+    private final ClusterLease lease;
 
-    RetentionJob(RetentionSettings settings, Partitions partitions, Expiry expiry, JdbcOperations jdbc) {
+    RetentionJob(
+            RetentionSettings settings, Partitions partitions, Expiry expiry, JdbcOperations jdbc, ClusterLease lease) {
+        this.lease = lease;
         this.settings = settings;
         this.partitions = partitions;
         this.expiry = expiry;
@@ -55,7 +60,8 @@ public class RetentionJob {
     void check() {
         Instant now = Instant.now();
         makePartitionsAhead(now);
-        if (settings.isEnabled() && !ranToday(now)) {
+        // in a cluster, the node holding the lease runs the expiry (making partitions ahead is safe on every node)
+        if (settings.isEnabled() && !ranToday(now) && lease.holds("retention", Duration.ofHours(3))) {
             run(now);
         }
     }

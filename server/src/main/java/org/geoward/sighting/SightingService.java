@@ -111,7 +111,7 @@ public class SightingService {
         }
         countOutcomes(inputs, rejected, resolved, appended);
         int fresh = appended.size();
-        if (waitForEvaluation && fresh > 0) {
+        if (waitForEvaluation && fresh > 0 && !log.isClustered()) {
             long position =
                     appended.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             evaluation.awaitEvaluated(position, Duration.ofSeconds(30));
