@@ -76,6 +76,11 @@ class AlertStream {
         wakeAll();
     }
 
+    @EventListener
+    void onAlertChangedElsewhere(AlertsChangedElsewhere changed) {
+        wakeAll();
+    }
+
     private void wakeAll() {
         subscriptions.forEach(StreamSubscription::drain);
     }

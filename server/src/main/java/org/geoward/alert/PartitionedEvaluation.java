@@ -3,6 +3,7 @@ package org.geoward.alert;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.transaction.TransactionOperations;
@@ -23,8 +24,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.geoward.evaluate.AlertType;
 import org.geoward.evaluate.Evaluator;
 import org.geoward.evaluate.FenceIndex;
@@ -91,6 +94,12 @@ public class PartitionedEvaluation implements EvaluationInput {
     private final int queueBatches;
     private final long companionWaitNanos;
     private final Partition[] partitions;
+    /** Cluster mode: the partitions are Kafka's, adopted and released as the consumer group assigns them. */
+    private final boolean clustered;
+
+    private final String topic;
+    private final String node;
+    private final ResolutionRelay relay;
     private volatile boolean ready;
     private volatile boolean running = true;
 
@@ -107,7 +116,12 @@ public class PartitionedEvaluation implements EvaluationInput {
             @Value("${geoward.evaluate.partitions:0}") int partitions,
             @Value("${geoward.evaluate.checkpoint-interval:5s}") Duration checkpointInterval,
             @Value("${geoward.evaluate.queue-batches:256}") int queueBatches,
-            @Value("${geoward.evaluate.companion-wait:30s}") Duration companionWait) {
+            @Value("${geoward.evaluate.companion-wait:30s}") Duration companionWait,
+            @Value("${geoward.kafka.bootstrap:}") String kafkaBootstrap,
+            @Value("${geoward.kafka.partitions:12}") int kafkaPartitions,
+            @Value("${geoward.kafka.topic:geoward-fixes}") String topic,
+            @Value("${geoward.kafka.node-id:}") String node,
+            @Nullable ResolutionRelay relay) {
         this.fences = fences;
         this.tx = tx;
         this.jdbc = jdbc;
@@ -120,7 +134,13 @@ public class PartitionedEvaluation implements EvaluationInput {
         this.checkpointInterval = checkpointInterval;
         this.queueBatches = Math.max(2, queueBatches);
         this.companionWaitNanos = Math.max(0, companionWait.toNanos());
-        int count = partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
+        this.clustered = !kafkaBootstrap.isBlank();
+        this.topic = topic;
+        this.node = node;
+        this.relay = relay;
+        int count = clustered
+                ? kafkaPartitions
+                : partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
         this.partitions = new Partition[count];
         for (int i = 0; i < count; i++) {
             this.partitions[i] = new Partition(i);
@@ -134,7 +154,12 @@ public class PartitionedEvaluation implements EvaluationInput {
 
     /** The partition that owns a subject. */
     int partitionOf(long subjectId) {
-        return Math.floorMod(Long.hashCode(subjectId) * 0x9E3779B9, partitions.length);
+        return partitionOf(subjectId, partitions.length);
+    }
+
+    /** The partition of {@code count} that owns a subject: the Kafka producer places fixes by the same rule. */
+    public static int partitionOf(long subjectId, int count) {
+        return Math.floorMod(Long.hashCode(subjectId) * 0x9E3779B9, count);
     }
 
     @Override
@@ -158,9 +183,69 @@ public class PartitionedEvaluation implements EvaluationInput {
 
     /** Tells the owner of the subject's state that a person resolved one of its alerts. */
     void alertResolved(long subjectId, AlertType type, Long fenceId) {
-        if (EPISODE_ENDS_ON_RESOLVE.contains(type)) {
+        if (!EPISODE_ENDS_ON_RESOLVE.contains(type)) {
+            return;
+        }
+        if (clustered && relay != null) {
+            relay.relay(subjectId, type, fenceId);
+        } else {
             partitions[partitionOf(subjectId)].put(new Resolved(subjectId, type, fenceId));
         }
+    }
+
+    // cluster mode: the consumer group's partitions -------------------------------------------------------------------
+
+    /** The number of partitions (in cluster mode: of the Kafka topic). */
+    public int partitionCount() {
+        return partitions.length;
+    }
+
+    /**
+     * Cluster mode: takes over {@code partition} from its checkpoint: loads its subjects' states, forgets episodes a
+     * person resolved meanwhile, and from then on evaluates what comes from Kafka offset {@code nextOffset} on,
+     * writing checkpoints under {@code epoch} only (a node that lost the partition writes none). Returns once the
+     * partition has taken it in.
+     */
+    public void adopt(int partition, long nextOffset, long epoch) {
+        Map<Long, SubjectState> loaded = readStates(partition);
+        Set<Long> changed = new HashSet<>();
+        reconcile(loaded, changed, readUnresolved());
+        Adopt adopt = new Adopt(loaded, changed, nextOffset - 1, epoch, new CompletableFuture<>());
+        partitions[partition].put(adopt);
+        awaitPartition(partition, adopt.done(), "adopting");
+    }
+
+    /**
+     * Cluster mode: gives {@code partition} up: writes what it decided and, if {@code checkpoint} (a revocation, not a
+     * loss), its checkpoint; then forgets its states. Returns once done.
+     */
+    public void release(int partition, boolean checkpoint) {
+        if (!running) {
+            return; // stopping: each partition writes its last checkpoint as it ends
+        }
+        Release release = new Release(checkpoint, new CompletableFuture<>());
+        partitions[partition].put(release);
+        awaitPartition(partition, release.done(), "releasing");
+    }
+
+    private static void awaitPartition(int partition, CompletableFuture<Void> done, String what) {
+        try {
+            done.get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(what + " partition " + partition + " did not finish: " + e, e);
+        }
+    }
+
+    /** Cluster mode: a batch of {@code partition}'s fixes; each fix's {@code seq} is its Kafka offset. */
+    public void accept(int partition, LogBatch batch) {
+        partitions[partition].put(new Fixes(batch.position(), batch.fixes()));
+    }
+
+    /** Cluster mode: a resolution read from {@code partition}, in order with its fixes. */
+    public void resolvedIn(int partition, long subjectId, AlertType type, Long fenceId) {
+        partitions[partition].put(new Resolved(subjectId, type, fenceId));
     }
 
     /**
@@ -254,11 +339,19 @@ public class PartitionedEvaluation implements EvaluationInput {
         start();
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         if (ready) {
             return;
         }
         long began = System.nanoTime();
+        if (clustered) {
+            startThreads();
+            ready = true;
+            LOG.info(
+                    "evaluation ready in cluster mode: {} partitions, adopted as Kafka assigns them",
+                    partitions.length);
+            return;
+        }
         long[] from = checkpoints();
         int loaded = loadStates();
         reconcile();
@@ -268,12 +361,7 @@ public class PartitionedEvaluation implements EvaluationInput {
             partitions[i].checkpointed = from[i];
             replayFrom = Math.min(replayFrom, from[i]);
         }
-        for (Partition p : partitions) {
-            Thread t = new Thread(p, "evaluate-" + p.index);
-            t.setDaemon(true);
-            p.thread = t;
-            t.start();
-        }
+        startThreads();
         long replayed = log.get().replay(replayFrom, this);
         ready = true;
         LOG.info(
@@ -283,6 +371,15 @@ public class PartitionedEvaluation implements EvaluationInput {
                 replayed,
                 replayFrom,
                 (System.nanoTime() - began) / 1_000_000);
+    }
+
+    private void startThreads() {
+        for (Partition p : partitions) {
+            Thread t = new Thread(p, "evaluate-" + p.index);
+            t.setDaemon(true);
+            p.thread = t;
+            t.start();
+        }
     }
 
     /**
@@ -314,17 +411,25 @@ public class PartitionedEvaluation implements EvaluationInput {
     }
 
     private int loadStates() {
+        Map<Long, SubjectState> all = readStates(-1);
+        all.forEach((id, state) -> partitions[partitionOf(id)].states.put(id, state));
+        return all.size();
+    }
+
+    /** The stored states of one partition's subjects ({@code only}), or of all ({@code -1}). */
+    private Map<Long, SubjectState> readStates(int only) {
         return tx.executeRead(
                 status -> jdbc.prepareStatement("SELECT subject_id, state::text FROM subject_state", ps -> {
-                    int n = 0;
+                    Map<Long, SubjectState> states = new HashMap<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             long id = rs.getLong(1);
-                            partitions[partitionOf(id)].states.put(id, SubjectState.fromJson(rs.getString(2)));
-                            n++;
+                            if (only < 0 || partitionOf(id) == only) {
+                                states.put(id, SubjectState.fromJson(rs.getString(2)));
+                            }
                         }
                     }
-                    return n;
+                    return states;
                 }));
     }
 
@@ -333,7 +438,14 @@ public class PartitionedEvaluation implements EvaluationInput {
      * checkpoint (the partition had heard of it, but died before writing it down).
      */
     private void reconcile() {
-        Set<SubjectState.AlertKey> none = Set.of();
+        Map<Long, Set<SubjectState.AlertKey>> unresolved = readUnresolved();
+        for (Partition p : partitions) {
+            reconcile(p.states, p.dirty, unresolved);
+        }
+    }
+
+    /** The alerts not resolved, by subject. */
+    private Map<Long, Set<SubjectState.AlertKey>> readUnresolved() {
         Map<Long, Set<SubjectState.AlertKey>> unresolved = new HashMap<>();
         tx.executeRead(status ->
                 jdbc.prepareStatement("SELECT subject_id, type, fence_id FROM alert WHERE status <> 'RESOLVED'", ps -> {
@@ -347,20 +459,25 @@ public class PartitionedEvaluation implements EvaluationInput {
                     }
                     return null;
                 }));
-        for (Partition p : partitions) {
-            p.states.forEach((id, state) -> {
-                if (!state.hasOpenAlerts()) {
-                    return;
+        return unresolved;
+    }
+
+    /** Forgets in {@code states} the open episodes not in {@code unresolved}; adds the subjects changed to dirty. */
+    private static void reconcile(
+            Map<Long, SubjectState> states, Set<Long> dirty, Map<Long, Set<SubjectState.AlertKey>> unresolved) {
+        Set<SubjectState.AlertKey> none = Set.of();
+        states.forEach((id, state) -> {
+            if (!state.hasOpenAlerts()) {
+                return;
+            }
+            Set<SubjectState.AlertKey> open = unresolved.getOrDefault(id, none);
+            for (SubjectState.AlertKey key : state.openAlerts().keySet()) {
+                if (EPISODE_ENDS_ON_RESOLVE.contains(key.type()) && !open.contains(key)) {
+                    state.markResolved(key.type(), key.fenceId());
+                    dirty.add(id);
                 }
-                Set<SubjectState.AlertKey> open = unresolved.getOrDefault(id, none);
-                for (SubjectState.AlertKey key : state.openAlerts().keySet()) {
-                    if (EPISODE_ENDS_ON_RESOLVE.contains(key.type()) && !open.contains(key)) {
-                        state.markResolved(key.type(), key.fenceId());
-                        p.dirty.add(id);
-                    }
-                }
-            });
-        }
+            }
+        });
     }
 
     /** Stops taking work, lets every partition finish its queue and write its last checkpoint. */
@@ -379,7 +496,15 @@ public class PartitionedEvaluation implements EvaluationInput {
     }
 
     /** Work for a partition, in the order it must be done. */
-    private sealed interface Work permits Fixes, Forget, Resolved, Tick, Barrier {}
+    private sealed interface Work permits Fixes, Forget, Resolved, Tick, Barrier, Adopt, Release {}
+
+    /** Cluster mode: the partition's states from its checkpoint, which covers Kafka offsets up to {@code covered}. */
+    private record Adopt(
+            Map<Long, SubjectState> states, Set<Long> dirty, long covered, long epoch, CompletableFuture<Void> done)
+            implements Work {}
+
+    /** Cluster mode: the partition goes to another node (checkpointed first) or was lost (not). */
+    private record Release(boolean checkpoint, CompletableFuture<Void> done) implements Work {}
 
     /** A log batch's fixes of one partition; {@code position} is the batch's. */
     private record Fixes(long position, List<LoggedFix> fixes) implements Work {}
@@ -419,6 +544,8 @@ public class PartitionedEvaluation implements EvaluationInput {
         long checkpointed;
 
         long lastCheckpoint = System.nanoTime();
+        /** Cluster mode: the epoch this node adopted the partition under; -1 while it does not own it. */
+        long epoch = -1;
         // the group being worked on: what it decided, each subject's newest fix, the position it reaches
         final List<Decided> decided = new ArrayList<>();
         final Map<Long, LoggedFix> newest = new HashMap<>();
@@ -489,6 +616,18 @@ public class PartitionedEvaluation implements EvaluationInput {
                 newest.remove(f.subjectId());
             } else if (work instanceof Tick t) {
                 t.opened().complete(checkOffline(t));
+            } else if (work instanceof Adopt a) {
+                adopt(a);
+            } else if (work instanceof Release r) {
+                flush();
+                try {
+                    if (r.checkpoint()) {
+                        checkpointQuietly();
+                    }
+                } finally {
+                    forget();
+                    r.done().complete(null);
+                }
             } else if (work instanceof Barrier b) {
                 flush();
                 if (b.checkpoint()) {
@@ -496,6 +635,29 @@ public class PartitionedEvaluation implements EvaluationInput {
                 }
                 b.done().complete(null);
             }
+        }
+
+        private void adopt(Adopt a) {
+            flush();
+            held.clear();
+            states.clear();
+            states.putAll(a.states());
+            dirty.clear();
+            dirty.addAll(a.dirty());
+            evaluated = a.covered();
+            checkpointed = a.covered();
+            epoch = a.epoch();
+            a.done().complete(null);
+        }
+
+        /** Cluster mode: the partition is no longer this node's: its states go, no checkpoint is written. */
+        private void forget() {
+            states.clear();
+            dirty.clear();
+            decided.clear();
+            newest.clear();
+            held.clear();
+            epoch = -1;
         }
 
         private void evaluate(LoggedFix logged, FenceIndex index) {
@@ -716,6 +878,9 @@ public class PartitionedEvaluation implements EvaluationInput {
         /** Writes the changed states and the evaluated position in one transaction. */
         private void checkpoint() {
             lastCheckpoint = System.nanoTime();
+            if (clustered && epoch < 0) {
+                return;
+            }
             long position = Math.min(evaluated, belowHeld());
             if (dirty.isEmpty() && position == checkpointed) {
                 return;
@@ -729,13 +894,23 @@ public class PartitionedEvaluation implements EvaluationInput {
                 lastFix[i] =
                         state.lastFixTime() == null ? null : state.lastFixTime().toString();
             }
-            tx.executeWrite(status -> {
-                if (ids.length > 0) {
-                    saveStates(ids, json, lastFix);
-                }
-                savePosition(position);
-                return null;
-            });
+            try {
+                tx.executeWrite(status -> {
+                    if (ids.length > 0) {
+                        saveStates(ids, json, lastFix);
+                    }
+                    if (clustered) {
+                        saveOffset(position + 1);
+                    } else {
+                        savePosition(position);
+                    }
+                    return null;
+                });
+            } catch (PartitionTakenOver e) {
+                LOG.warn("partition {}: {}; forgetting its states", index, e.getMessage());
+                forget();
+                return;
+            }
             dirty.clear();
             checkpointed = position;
         }
@@ -756,6 +931,25 @@ public class PartitionedEvaluation implements EvaluationInput {
                         ps.setArray(3, ps.getConnection().createArrayOf("text", lastFix));
                         return ps.executeUpdate();
                     });
+        }
+
+        /** Cluster mode: the next Kafka offset to evaluate, under this node's epoch; rolls back if another took it. */
+        private void saveOffset(long nextOffset) {
+            int updated = jdbc.prepareStatement(
+                    """
+                    UPDATE cluster_checkpoint SET next_offset = ?, updated_at = now()
+                    WHERE topic = ? AND partition = ? AND epoch = ?""",
+                    ps -> {
+                        ps.setLong(1, nextOffset);
+                        ps.setString(2, topic);
+                        ps.setInt(3, index);
+                        ps.setLong(4, epoch);
+                        return ps.executeUpdate();
+                    });
+            if (updated == 0) {
+                throw new PartitionTakenOver(
+                        "another node adopted it under a newer epoch; " + node + " no longer owns it");
+            }
         }
 
         private void savePosition(long position) {
@@ -785,6 +979,13 @@ public class PartitionedEvaluation implements EvaluationInput {
                         ps.setInt(5, partitions.length);
                         return ps.executeUpdate();
                     });
+        }
+    }
+
+    /** A checkpoint found its partition adopted by another node under a newer epoch. */
+    private static final class PartitionTakenOver extends RuntimeException {
+        PartitionTakenOver(String message) {
+            super(message);
         }
     }
 

@@ -6,12 +6,14 @@ import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.geoward.cluster.ClusterLease;
 import org.geoward.evaluate.AlertType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ final class AcceptTimeouts {
     private final Booking booking;
     private final Timeline timeline;
     private final DispatchSettings settings;
+    private final ClusterLease lease;
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -49,7 +52,9 @@ final class AcceptTimeouts {
             AssignmentService assignments,
             Booking booking,
             Timeline timeline,
-            DispatchSettings settings) {
+            DispatchSettings settings,
+            ClusterLease lease) {
+        this.lease = lease;
         this.jdbc = jdbc;
         this.assignments = assignments;
         this.booking = booking;
@@ -62,7 +67,8 @@ final class AcceptTimeouts {
             fixedDelay = "${geoward.dispatch.sweep-interval:10s}",
             initialDelay = "${geoward.dispatch.sweep-interval:10s}")
     void sweep() {
-        if (settings.automaticTypes().isEmpty()) {
+        // in a cluster, one node sweeps (the lease outlives three sweeps of 10 s)
+        if (settings.automaticTypes().isEmpty() || !lease.holds("accept-timeouts", Duration.ofSeconds(30))) {
             return;
         }
         Instant cutoff = clock.instant().minus(settings.acceptTimeout());

@@ -4,6 +4,8 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
+import org.geoward.cluster.ClusterLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,14 +20,19 @@ class VisitorPhoneEraser {
 
     private final JdbcOperations jdbc;
     private final NotifySettings settings;
+    private final ClusterLease lease;
 
-    VisitorPhoneEraser(JdbcOperations jdbc, NotifySettings settings) {
+    VisitorPhoneEraser(JdbcOperations jdbc, NotifySettings settings, ClusterLease lease) {
+        this.lease = lease;
         this.jdbc = jdbc;
         this.settings = settings;
     }
 
     @Scheduled(fixedDelay = "${geoward.notify.phone-eraser-interval:1h}", initialDelay = "1m")
     void run() {
+        if (!lease.holds("visitor-phone-eraser", Duration.ofHours(3))) {
+            return; // another node of the cluster erases
+        }
         int erased = erase();
         if (erased > 0) {
             LOG.info("Erased the phone numbers of {} visitors", erased);

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.cluster.ClusterLease;
 import org.geoward.evaluate.SubjectKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +42,16 @@ public class RetentionJob {
     private final Expiry expiry;
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
+    private final ClusterLease lease;
 
     RetentionJob(
             RetentionSettings settings,
             Partitions partitions,
             Expiry expiry,
             JdbcOperations jdbc,
-            TransactionOperations<Connection> tx) {
+            TransactionOperations<Connection> tx,
+            ClusterLease lease) {
+        this.lease = lease;
         this.settings = settings;
         this.partitions = partitions;
         this.expiry = expiry;
@@ -64,7 +69,8 @@ public class RetentionJob {
     void check() {
         Instant now = Instant.now();
         makePartitionsAhead(now);
-        if (settings.isEnabled() && !ranToday(now)) {
+        // in a cluster, the node holding the lease runs the expiry (making partitions ahead is safe on every node)
+        if (settings.isEnabled() && !ranToday(now) && lease.holds("retention", Duration.ofHours(3))) {
             run(now);
         }
     }

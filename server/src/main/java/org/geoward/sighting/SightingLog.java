@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -75,6 +76,7 @@ public class SightingLog {
     private final int capacity;
     private final Duration answerTimeout;
     private final int attempts;
+    private final ClusterLog cluster;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
@@ -103,7 +105,8 @@ public class SightingLog {
             @Value("${geoward.ingest.queue-fixes:50000}") int capacity,
             @Value("${geoward.ingest.answer-timeout:30s}") Duration answerTimeout,
             @Value("${geoward.ingest.attempts:3}") int attempts,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            @Nullable ClusterLog cluster) {
         this.store = store;
         this.directory = directory;
         this.tx = tx;
@@ -115,6 +118,7 @@ public class SightingLog {
         this.capacity = Math.max(SightingService.MAX_BATCH, capacity);
         this.answerTimeout = answerTimeout;
         this.attempts = Math.max(1, attempts);
+        this.cluster = cluster;
         this.groupSizes = DistributionSummary.builder("geoward.log.group.fixes")
                 .description("fixes per group commit of the sighting log")
                 .serviceLevelObjectives(1, 10, 100, 1_000, 5_000)
@@ -140,6 +144,11 @@ public class SightingLog {
         }
     }
 
+    /** Tells whether this node is a cluster member: its appends go to Kafka, not to {@code sighting}. */
+    public boolean isClustered() {
+        return cluster != null;
+    }
+
     /** One caller's rows waiting for a commit. */
     private record Pending(
             List<Sighting> rows,
@@ -155,6 +164,13 @@ public class SightingLog {
     public Map<SightingStore.Key, Long> append(List<Sighting> rows, Map<Long, SubjectInfo> subjects) {
         if (rows.isEmpty()) {
             return Map.of();
+        }
+        if (cluster != null) {
+            cluster.append(rows);
+            // acknowledged by Kafka; whether a row repeats one stored before is found out by the consuming node
+            Map<SightingStore.Key, Long> produced = new HashMap<>(rows.size() * 2);
+            rows.forEach(r -> produced.put(new SightingStore.Key(r.subjectId(), r.time()), 0L));
+            return produced;
         }
         if (!evaluation.isReady()) {
             throw ProblemException.busy("Geoward is starting (replaying its log): send this again in a moment", 2);
@@ -235,6 +251,37 @@ public class SightingLog {
                 LOG.info("replaying the log: {} fixes so far, at position {}", read, at);
             }
         }
+    }
+
+    /**
+     * Cluster mode: stores fixes consumed from Kafka in {@code sighting} (one transaction, duplicates of stored rows
+     * skipped, so a partition consumed twice across a takeover stores each fix once) and moves the latest positions
+     * and the guardians' fixes forward; returns how many rows were new. Throws the database's failure.
+     */
+    public int storeConsumed(List<Sighting> rows, Map<Long, SubjectInfo> subjects) {
+        Map<SightingStore.Key, Sighting> unique = new LinkedHashMap<>();
+        for (Sighting s : rows) {
+            unique.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
+        }
+        List<Sighting> ordered = new ArrayList<>(unique.values());
+        ordered.sort(STORE_ORDER);
+        Map<SightingStore.Key, Long> stored = DatabaseFailures.retryingConflicts(
+                attempts,
+                "storing " + ordered.size() + " consumed sightings",
+                () -> tx.executeWrite(status -> store.append(ordered)));
+        for (Sighting s : ordered) {
+            SubjectInfo subject = subjects.get(s.subjectId());
+            if (subject != null) {
+                positions.offer(s);
+                guardians.offer(s, subject.kind());
+            }
+        }
+        return stored.size();
+    }
+
+    /** Cluster mode: a guardian's fix seen on the topic (any partition), for this node's companion checks. */
+    public void offerGuardianFix(Sighting s, SubjectInfo subject) {
+        guardians.offer(s, subject.kind());
     }
 
     private void startIfNeeded() {
