@@ -16,7 +16,7 @@ import java.util.List;
  * is held only from these inserts to the commit.
  */
 @Singleton
-class AlertEvents {
+public class AlertEvents {
     /** The advisory lock key that orders {@code alert_event} writers ("GWAE"). */
     private static final long LOCK_KEY = 0x47574145L;
 
@@ -29,7 +29,7 @@ class AlertEvents {
     }
 
     /** Writes the steps in order, inside the caller's transaction; returns what to publish after the commit. */
-    List<AlertChanged> append(List<AlertStep> steps) {
+    public List<AlertChanged> append(List<AlertStep> steps) {
         if (steps.isEmpty()) {
             return List.of();
         }
