@@ -25,6 +25,11 @@ public final class Application {
     private Application() {}
 
     public static void main(String[] args) {
+        var problems = StartupCheck.problems(System.getenv());
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> System.err.println("geoward: " + problem));
+            System.exit(2);
+        }
         if (!isDatabaseConfigured(args)) {
             try {
                 // started here, before the context, so that a missing PostgreSQL or PostGIS is one clear line

@@ -33,10 +33,7 @@ public class AlertEvents {
         if (steps.isEmpty()) {
             return List.of();
         }
-        jdbc.prepareStatement("SELECT pg_advisory_xact_lock(?)", ps -> {
-            ps.setLong(1, LOCK_KEY);
-            return ps.execute();
-        });
+        lockUntilCommit();
         List<AlertChanged> changed = new ArrayList<>(steps.size());
         for (AlertStep step : steps) {
             long id = jdbc.prepareStatement(
@@ -57,6 +54,18 @@ public class AlertEvents {
             changed.add(new AlertChanged(step.alertId(), id));
         }
         return changed;
+    }
+
+    /**
+     * Takes the transaction-scoped lock that orders every writer of {@code alert_event}; it is held until the caller's
+     * transaction ends. Every writer of the table (this class, the dispatch timeline) takes it right before its
+     * inserts, which are the last statements of its transaction.
+     */
+    public void lockUntilCommit() {
+        jdbc.prepareStatement("SELECT pg_advisory_xact_lock(?)", ps -> {
+            ps.setLong(1, LOCK_KEY);
+            return ps.execute();
+        });
     }
 
     private String write(AlertStep step) {

@@ -39,8 +39,14 @@ class AlertStream {
     private final Set<StreamSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService executor;
 
-    AlertStream(AlertQueries queries, @Value("${geoward.alerts.stream-poll:3s}") Duration poll) {
+    AlertStream(
+            AlertQueries queries,
+            @Value("${geoward.alerts.stream-poll:3s}") Duration poll,
+            io.micrometer.core.instrument.MeterRegistry registry) {
         this.queries = queries;
+        io.micrometer.core.instrument.Gauge.builder("geoward.sse.clients", subscriptions, Set::size)
+                .description("clients following the live alert stream (SSE) on this node")
+                .register(registry);
         AtomicInteger count = new AtomicInteger();
         this.executor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "alert-stream-" + count.incrementAndGet());

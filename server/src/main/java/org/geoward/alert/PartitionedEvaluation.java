@@ -13,11 +13,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,6 +29,7 @@ import org.geoward.evaluate.AlertType;
 import org.geoward.evaluate.Evaluator;
 import org.geoward.evaluate.FenceIndex;
 import org.geoward.evaluate.Fix;
+import org.geoward.evaluate.SubjectKind;
 import org.geoward.evaluate.SubjectState;
 import org.geoward.evaluate.Transition;
 import org.geoward.fence.FenceCatalog;
@@ -55,6 +59,12 @@ import org.slf4j.LoggerFactory;
  * log take appends. A crash therefore loses no decision: what was decided after the checkpoint is decided again,
  * and finds its alert already there.
  *
+ * <p>A WANDER waits for company that may still come: when a ward's fix would raise it alone while one of its
+ * guardians, reporting within the last {@link GuardianFixes#KEPT}, has not yet reported up to the ward's fix time,
+ * the ward's fixes are held (state untouched) until every such guardian has reported past it or
+ * {@code geoward.evaluate.companion-wait} (default 30 s, 0 = off) of wall-clock time has passed, then evaluated with
+ * the guardians' fixes that came meanwhile. Checkpoints stop before the oldest held fix, so a crash replays it.
+ *
  * <p>People's actions that change a state (a dispatcher resolving a DANGER, LOITER or SOS), the OFFLINE check and
  * the barrier of {@link #awaitEvaluated} travel through the same partition queues, in order with the fixes. The
  * queues are bounded ({@code geoward.evaluate.queue-batches}); a full one makes the log wait. Thread-safe.
@@ -79,6 +89,7 @@ public class PartitionedEvaluation implements EvaluationInput {
     private final ApplicationEventPublisher<SubjectMoved> movements;
     private final Duration checkpointInterval;
     private final int queueBatches;
+    private final long companionWaitNanos;
     private final Partition[] partitions;
     private volatile boolean ready;
     private volatile boolean running = true;
@@ -95,7 +106,8 @@ public class PartitionedEvaluation implements EvaluationInput {
             ApplicationEventPublisher<SubjectMoved> movements,
             @Value("${geoward.evaluate.partitions:0}") int partitions,
             @Value("${geoward.evaluate.checkpoint-interval:5s}") Duration checkpointInterval,
-            @Value("${geoward.evaluate.queue-batches:256}") int queueBatches) {
+            @Value("${geoward.evaluate.queue-batches:256}") int queueBatches,
+            @Value("${geoward.evaluate.companion-wait:30s}") Duration companionWait) {
         this.fences = fences;
         this.tx = tx;
         this.jdbc = jdbc;
@@ -107,6 +119,7 @@ public class PartitionedEvaluation implements EvaluationInput {
         this.movements = movements;
         this.checkpointInterval = checkpointInterval;
         this.queueBatches = Math.max(2, queueBatches);
+        this.companionWaitNanos = Math.max(0, companionWait.toNanos());
         int count = partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
         this.partitions = new Partition[count];
         for (int i = 0; i < count; i++) {
@@ -136,6 +149,12 @@ public class PartitionedEvaluation implements EvaluationInput {
         for (int i = 0; i < partitions.length; i++) {
             partitions[i].put(new Fixes(batch.position(), split.get(i)));
         }
+    }
+
+    /** Tells the owner of an erased person's state to forget it (not to write it back at the next checkpoint). */
+    @io.micronaut.transaction.annotation.TransactionalEventListener
+    void erased(org.geoward.subject.SubjectErased erased) {
+        partitions[partitionOf(erased.subjectId())].put(new Forget(erased.subjectId()));
     }
 
     /** Tells the owner of the subject's state that a person resolved one of its alerts. */
@@ -177,6 +196,34 @@ public class PartitionedEvaluation implements EvaluationInput {
                     Thread.currentThread().interrupt();
                     return false;
                 }
+            }
+        }
+        return true;
+    }
+
+    /** The log position each partition has evaluated and written, by partition index. */
+    public long[] partitionPositions() {
+        long[] positions = new long[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            positions[i] = partitions[i].evaluated;
+        }
+        return positions;
+    }
+
+    /** How many pieces of work wait in each partition's queue, by partition index. */
+    public int[] partitionQueues() {
+        int[] sizes = new int[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            sizes[i] = partitions[i].queue.size();
+        }
+        return sizes;
+    }
+
+    /** Whether every partition's thread is running: false once one has died (liveness). */
+    public boolean isAlive() {
+        for (Partition p : partitions) {
+            if (p.thread != null && !p.thread.isAlive() && running) {
+                return false;
             }
         }
         return true;
@@ -333,10 +380,13 @@ public class PartitionedEvaluation implements EvaluationInput {
     }
 
     /** Work for a partition, in the order it must be done. */
-    private sealed interface Work permits Fixes, Resolved, Tick, Barrier {}
+    private sealed interface Work permits Fixes, Forget, Resolved, Tick, Barrier {}
 
     /** A log batch's fixes of one partition; {@code position} is the batch's. */
     private record Fixes(long position, List<LoggedFix> fixes) implements Work {}
+
+    /** A person was erased: forget their state. */
+    private record Forget(long subjectId) implements Work {}
 
     /** A person resolved an alert of a subject. */
     private record Resolved(long subjectId, AlertType type, Long fenceId) implements Work {}
@@ -348,6 +398,9 @@ public class PartitionedEvaluation implements EvaluationInput {
     /** Completes once everything queued before it is written (and checkpointed, if asked). */
     private record Barrier(boolean checkpoint, CompletableFuture<Void> done) implements Work {}
 
+    /** A fix held back until {@code deadline} (System.nanoTime) for a guardian's company. */
+    private record Held(LoggedFix fix, long deadline) {}
+
     /** A transition with the fix that caused it. */
     private record Decided(Transition transition, Instant lastFixAt, String evidenceUrl) {}
 
@@ -357,6 +410,9 @@ public class PartitionedEvaluation implements EvaluationInput {
         final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>(queueBatches);
         final Map<Long, SubjectState> states = new HashMap<>();
         final Set<Long> dirty = new HashSet<>();
+        /** Ward fixes waiting for a guardian's company, per subject, in log order (see the class comment). */
+        final Map<Long, ArrayDeque<Held>> held = new HashMap<>();
+
         Thread thread;
         /** The log position up to which everything is evaluated and written. */
         volatile long evaluated;
@@ -388,12 +444,16 @@ public class PartitionedEvaluation implements EvaluationInput {
             while (running || !queue.isEmpty()) {
                 try {
                     Work work = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (work != null) {
+                    if (work != null || !held.isEmpty()) {
                         FenceIndex index = fences.index();
-                        do {
+                        boolean worked = work != null;
+                        while (work != null) {
                             handle(work, index);
-                        } while (groupFixes < GROUP_FIXES && (work = queue.poll()) != null);
-                        flush();
+                            work = groupFixes < GROUP_FIXES ? queue.poll() : null;
+                        }
+                        if (releaseHeld(index) || worked) {
+                            flush();
+                        }
                     }
                     if (System.nanoTime() - lastCheckpoint >= checkpointInterval.toNanos()) {
                         checkpoint();
@@ -424,6 +484,10 @@ public class PartitionedEvaluation implements EvaluationInput {
                     state.markResolved(r.type(), r.fenceId());
                     dirty.add(r.subjectId());
                 }
+            } else if (work instanceof Forget f) {
+                states.remove(f.subjectId());
+                dirty.remove(f.subjectId());
+                newest.remove(f.subjectId());
             } else if (work instanceof Tick t) {
                 t.opened().complete(checkOffline(t));
             } else if (work instanceof Barrier b) {
@@ -436,9 +500,31 @@ public class PartitionedEvaluation implements EvaluationInput {
         }
 
         private void evaluate(LoggedFix logged, FenceIndex index) {
+            long id = logged.sighting().subjectId();
+            ArrayDeque<Held> waiting = held.get(id);
+            if (waiting != null) {
+                waiting.add(new Held(logged, System.nanoTime() + companionWaitNanos));
+            } else if (!tryEvaluate(logged, index, false)) {
+                waiting = new ArrayDeque<>();
+                waiting.add(new Held(logged, System.nanoTime() + companionWaitNanos));
+                held.put(id, waiting);
+            }
+        }
+
+        /**
+         * Evaluates one fix and keeps what it decided; unless {@code due}, refuses (returning false, the state as it
+         * was) a fix that would raise WANDER alone while a guardian may still report company.
+         */
+        private boolean tryEvaluate(LoggedFix logged, FenceIndex index, boolean due) {
             Sighting s = logged.sighting();
             long id = s.subjectId();
             SubjectState state = states.computeIfAbsent(id, k -> new SubjectState());
+            boolean mayWait = !due
+                    && companionWaitNanos > 0
+                    && logged.subject().kind() == SubjectKind.WARD
+                    && s.companions().isEmpty()
+                    && companyMayCome(logged.subject().guardianIds(), s.time());
+            SubjectState before = mayWait ? state.copy() : null;
             Fix fix = new Fix(
                     id,
                     logged.subject().kind(),
@@ -450,6 +536,10 @@ public class PartitionedEvaluation implements EvaluationInput {
                     new HashSet<>(s.companions()));
             Evaluator.Result r =
                     evaluator.evaluate(fix, state, index, logged.subject().guardianIds(), guardians);
+            if (mayWait && opensWander(r)) {
+                states.put(id, before);
+                return false;
+            }
             dirty.add(id);
             for (Transition t : r.transitions()) {
                 decided.add(new Decided(t, s.time(), s.evidenceUrl()));
@@ -457,6 +547,59 @@ public class PartitionedEvaluation implements EvaluationInput {
             if (!r.outOfOrder() && !r.duplicate()) {
                 newest.put(id, logged);
             }
+            return true;
+        }
+
+        /** Whether a guardian who has been reporting has not yet reported up to {@code time}. */
+        private boolean companyMayCome(Set<Long> guardianIds, Instant time) {
+            for (Long g : guardianIds) {
+                Optional<Fix> latest = guardians.latestFix(g);
+                if (latest.isPresent()
+                        && latest.get().time().isBefore(time)
+                        && !latest.get().time().isBefore(time.minus(GuardianFixes.KEPT))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean opensWander(Evaluator.Result r) {
+            for (Transition t : r.transitions()) {
+                if (t.kind() == Transition.Kind.OPEN && t.type() == AlertType.WANDER) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Evaluates the held fixes whose company came or whose wait is over, in log order; true if any was. */
+        private boolean releaseHeld(FenceIndex index) {
+            boolean released = false;
+            long now = System.nanoTime();
+            for (Iterator<ArrayDeque<Held>> it = held.values().iterator(); it.hasNext(); ) {
+                ArrayDeque<Held> waiting = it.next();
+                while (!waiting.isEmpty()
+                        && tryEvaluate(
+                                waiting.peek().fix(),
+                                index,
+                                now - waiting.peek().deadline() >= 0)) {
+                    waiting.poll();
+                    released = true;
+                }
+                if (waiting.isEmpty()) {
+                    it.remove();
+                }
+            }
+            return released;
+        }
+
+        /** The highest log position below every held fix. */
+        private long belowHeld() {
+            long below = Long.MAX_VALUE;
+            for (ArrayDeque<Held> waiting : held.values()) {
+                below = Math.min(below, waiting.peek().fix().seq() - 1);
+            }
+            return below;
         }
 
         private int checkOffline(Tick tick) {
@@ -574,7 +717,7 @@ public class PartitionedEvaluation implements EvaluationInput {
         /** Writes the changed states and the evaluated position in one transaction. */
         private void checkpoint() {
             lastCheckpoint = System.nanoTime();
-            long position = evaluated;
+            long position = Math.min(evaluated, belowHeld());
             if (dirty.isEmpty() && position == checkpointed) {
                 return;
             }

@@ -15,7 +15,12 @@ import org.geoward.evaluate.AlertType;
  * @param unitsByType for an officer, the unit each alert type calls for; empty otherwise
  */
 record Viewer(
-        String username, boolean isFamily, boolean isOfficer, Long subjectId, Map<AlertType, String> unitsByType) {
+        String username,
+        boolean isFamily,
+        boolean isOfficer,
+        boolean seesNone,
+        Long subjectId,
+        Map<AlertType, String> unitsByType) {
 
     static Viewer of(Authentication authentication, Map<AlertType, String> unitsByType) {
         var roles = authentication.getRoles();
@@ -26,12 +31,17 @@ record Viewer(
                 authentication.getName(),
                 !seesAll && roles.contains("FAMILY"),
                 !seesAll && roles.contains("OFFICER"),
+                // an AUDITOR reads the audit trail, not the alerts it records
+                !seesAll && !roles.contains("FAMILY") && !roles.contains("OFFICER"),
                 subjectId,
                 unitsByType);
     }
 
     /** A condition on alert {@code a} and its parameters, or null when the viewer sees everything. */
     Restriction restriction() {
+        if (seesNone) {
+            return new Restriction("FALSE", List.of());
+        }
         if (isFamily) {
             return new Restriction(
                     "a.subject_id IN (SELECT uw.ward_id FROM user_ward uw JOIN app_user u ON u.id = uw.user_id"

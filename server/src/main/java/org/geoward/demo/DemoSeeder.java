@@ -145,6 +145,15 @@ public class DemoSeeder {
                 long ward = subject(w.key(), "WARD", w.name(), null, offline, null, null);
                 ids.put(w.key(), ward);
                 jdbc.prepareStatement(
+                        """
+                        UPDATE subject SET consent_by = ?, consent_at = now(), consent_text_version = 'demo'
+                        WHERE id = ? AND consent_at IS NULL""",
+                        ps -> {
+                            ps.setString(1, w.guardian());
+                            ps.setLong(2, ward);
+                            return ps.executeUpdate();
+                        });
+                jdbc.prepareStatement(
                         "INSERT INTO ward_guardian (ward_id, guardian_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
                             ps.setLong(1, ward);
                             ps.setLong(2, guardian);

@@ -1,6 +1,6 @@
 package org.geoward.device;
 
-/** Checks decoded latitude and longitude before they become a {@link DevicePosition}. */
+/** Checks decoded latitude and longitude before they become a {@link Sighting}. */
 final class Coordinates {
 
     private Coordinates() {}

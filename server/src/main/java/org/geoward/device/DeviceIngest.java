@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.geoward.security.PasswordHasher;
 import org.geoward.sighting.LatestPositions;
 import org.geoward.sighting.RecordResult;
-import org.geoward.sighting.SightingInput;
+import org.geoward.sighting.Sighting;
 import org.geoward.sighting.SightingService;
-import org.geoward.sighting.Source;
 import org.geoward.subject.DeviceBinding;
 import org.geoward.subject.SubjectDirectory;
 import org.slf4j.Logger;
@@ -116,15 +114,18 @@ public class DeviceIngest {
         return check(uniqueId, protocol, null, remote) != Check.UNKNOWN_DEVICE;
     }
 
-    /** Records decoded positions of already checked devices; the result is as for {@code POST /api/sightings}. */
-    public RecordResult record(List<DevicePosition> positions) {
-        List<SightingInput> inputs = new ArrayList<>(positions.size());
-        for (DevicePosition p : positions) {
-            inputs.add(toSighting(Double.isNaN(p.lat()) && p.sos() ? atLastKnownPosition(p) : p));
+    /**
+     * Records decoded positions of already checked devices (each names its device by unique id); the result is as for
+     * {@code POST /api/sightings}.
+     */
+    public RecordResult record(List<Sighting> positions) {
+        List<Sighting> inputs = new ArrayList<>(positions.size());
+        for (Sighting p : positions) {
+            inputs.add(!p.hasPosition() && p.sos() ? atLastKnownPosition(p) : p);
         }
         RecordResult result = sightings.record(inputs);
         for (RecordResult.Rejection r : result.rejected()) {
-            LOG.info("Device {} position refused: {}", positions.get(r.index()).uniqueId(), r.error());
+            LOG.info("Device {} position refused: {}", positions.get(r.index()).deviceId(), r.error());
         }
         return result;
     }
@@ -132,54 +133,27 @@ public class DeviceIngest {
     /**
      * Places an SOS that came without a position where its subject was last seen, with that fix's accuracy (and
      * {@code lastFixAt} in the extras), so the alarm reaches the family and dispatch. With no earlier position the
-     * coordinates stay NaN and validation refuses it (logged by {@link #record}).
+     * coordinates stay missing and validation refuses it (logged by {@link #record}).
      */
-    private DevicePosition atLastKnownPosition(DevicePosition p) {
-        Optional<DevicePosition> placed = directory
-                .deviceByUniqueId(p.uniqueId())
+    private Sighting atLastKnownPosition(Sighting p) {
+        Optional<Sighting> placed = directory
+                .deviceByUniqueId(p.deviceId())
                 .flatMap(device -> latest.of(device.subjectId())
                         .map(l -> new SubjectDirectory.LastPosition(l.lon(), l.lat(), l.accuracy(), l.time()))
                         .or(() -> directory.lastPosition(device.subjectId())))
-                .map(last -> {
-                    Map<String, String> extras = new HashMap<>(p.extras());
-                    extras.put("position", "last-known");
-                    extras.put("lastFixAt", last.time().toString());
-                    return new DevicePosition(
-                            p.uniqueId(),
-                            p.time(),
-                            last.lat(),
-                            last.lon(),
-                            last.accuracy(),
-                            null,
-                            null,
-                            null,
-                            p.batteryPercent(),
-                            true,
-                            extras);
-                });
+                .map(last -> p.toBuilder()
+                        .at(last.lon(), last.lat())
+                        .accuracy(last.accuracy())
+                        .speed(null)
+                        .heading(null)
+                        .altitude(null)
+                        .extra("position", "last-known")
+                        .extra("lastFixAt", last.time().toString())
+                        .build());
         if (placed.isEmpty()) {
-            LOG.warn("SOS from device {} came without a position, and its subject has none yet", p.uniqueId());
+            LOG.warn("SOS from device {} came without a position, and its subject has none yet", p.deviceId());
         }
         return placed.orElse(p);
-    }
-
-    static SightingInput toSighting(DevicePosition p) {
-        return new SightingInput(
-                null,
-                p.uniqueId(),
-                null,
-                p.time(),
-                p.lon(),
-                p.lat(),
-                p.accuracyMeters(),
-                Source.GPS,
-                p.speedKmh(),
-                p.course(),
-                p.batteryPercent(),
-                null,
-                p.sos(),
-                null,
-                null);
     }
 
     @Transactional

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.geoward.problem.DatabaseFailures;
 import org.geoward.problem.ProblemException;
 import org.geoward.sighting.RecordResult;
+import org.geoward.sighting.Sighting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +93,12 @@ public class DeviceListeners {
         return Optional.ofNullable(osmandAddress);
     }
 
+    /** How many GT06 devices are connected now (0 when the listener is off). */
+    public int gt06Connections() {
+        Gt06Server server = gt06Server;
+        return server == null ? 0 : server.connections();
+    }
+
     /** Where the GT06 listener is bound, if it runs. */
     public Optional<InetSocketAddress> gt06Address() {
         return Optional.ofNullable(gt06Address);
@@ -108,7 +115,7 @@ public class DeviceListeners {
                     && !body.trim().startsWith("{")) {
                 params = merge(params, OsmAndDecoder.parseQuery(body));
             }
-            List<DevicePosition> positions = json || body.trim().startsWith("{")
+            List<Sighting> positions = json || body.trim().startsWith("{")
                     ? osmand.decodeJson(body)
                     : osmand.decodeQuery(params).map(List::of).orElse(List.of());
             if (positions.isEmpty()) {
@@ -116,7 +123,7 @@ public class DeviceListeners {
             }
             String token =
                     params.getOrDefault("token", List.of()).stream().findFirst().orElse(null);
-            String uniqueId = positions.get(0).uniqueId();
+            String uniqueId = positions.get(0).deviceId();
             switch (ingest.check(uniqueId, "OSMAND", token, "http")) {
                 case UNKNOWN_DEVICE -> {
                     return new HttpReply(
@@ -177,8 +184,8 @@ public class DeviceListeners {
         }
 
         @Override
-        public SinkResult accept(DevicePosition position) {
-            DeviceQueue queue = queues.computeIfAbsent(position.uniqueId(), k -> new DeviceQueue());
+        public SinkResult accept(Sighting position) {
+            DeviceQueue queue = queues.computeIfAbsent(position.deviceId(), k -> new DeviceQueue());
             queue.positions.add(position);
             if (queue.scheduled.compareAndSet(false, true)) {
                 executor.execute(() -> drain(queue));
@@ -188,8 +195,8 @@ public class DeviceListeners {
 
         private void drain(DeviceQueue queue) {
             while (true) {
-                List<DevicePosition> batch = new ArrayList<>();
-                DevicePosition p;
+                List<Sighting> batch = new ArrayList<>();
+                Sighting p;
                 while (batch.size() < 1_000 && (p = queue.positions.poll()) != null) {
                     batch.add(p);
                 }
@@ -206,7 +213,7 @@ public class DeviceListeners {
                     LOG.warn(
                             "{} GT06 position(s) of {} not recorded",
                             batch.size(),
-                            batch.get(0).uniqueId(),
+                            batch.get(0).deviceId(),
                             e);
                 }
             }
@@ -214,7 +221,7 @@ public class DeviceListeners {
     }
 
     private static final class DeviceQueue {
-        final Queue<DevicePosition> positions = new ConcurrentLinkedQueue<>();
+        final Queue<Sighting> positions = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
     }
 

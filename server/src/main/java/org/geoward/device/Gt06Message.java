@@ -3,6 +3,7 @@ package org.geoward.device;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.geoward.sighting.Sighting;
 
 /** A decoded GT06 frame: what the device said, before the session knows which device it is. */
 public sealed interface Gt06Message {
@@ -40,7 +41,7 @@ public sealed interface Gt06Message {
             implements Gt06Message {
 
         /** The position of device {@code imei}; {@code fallbackBattery} fills in when this frame has none. */
-        public DevicePosition toPosition(String imei, Double fallbackBattery) {
+        public Sighting toPosition(String imei, Double fallbackBattery) {
             Map<String, String> extras = new HashMap<>();
             extras.put("protocol", String.format("0x%02x", protocol));
             extras.put("satellites", Integer.toString(satellites));
@@ -48,18 +49,16 @@ public sealed interface Gt06Message {
             if (alarm != Gt06Alarm.NONE) {
                 extras.put("alarm", alarm.name());
             }
-            return new DevicePosition(
-                    imei,
-                    time,
-                    lat,
-                    lon,
-                    null,
-                    speedKmh,
-                    course,
-                    null,
-                    batteryPercent != null ? batteryPercent : fallbackBattery,
-                    alarm == Gt06Alarm.SOS,
-                    extras);
+            return Sighting.builder()
+                    .device(imei)
+                    .time(time)
+                    .at(lon, lat)
+                    .speed(speedKmh)
+                    .heading(course)
+                    .battery(batteryPercent != null ? batteryPercent : fallbackBattery)
+                    .sos(alarm == Gt06Alarm.SOS)
+                    .extras(extras)
+                    .build();
         }
     }
 

@@ -36,6 +36,8 @@ public final class Gt06Server implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
+    private final java.util.concurrent.atomic.AtomicInteger connections =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param host address to bind, e.g. "0.0.0.0" or "127.0.0.1"
@@ -68,6 +70,8 @@ public final class Gt06Server implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            connections.incrementAndGet();
+                            channel.closeFuture().addListener(closed -> connections.decrementAndGet());
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                     .addLast(new Gt06FrameDecoder())
@@ -84,6 +88,11 @@ public final class Gt06Server implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("GT06 listener on {}", bound);
         return bound;
+    }
+
+    /** How many devices are connected now. */
+    public int connections() {
+        return connections.get();
     }
 
     /** Closes the listener and all connections and waits for the event-loop threads to end. Idempotent. */

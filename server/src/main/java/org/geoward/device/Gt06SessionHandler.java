@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.geoward.sighting.Sighting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,23 +145,19 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
         deliver(ctx, frame, location.toPosition(imei, lastBattery));
     }
 
-    /** An SOS with no position: received now, to be placed where the device was last seen (see DevicePosition). */
-    private DevicePosition sosWithoutFix(Gt06Frame frame) {
-        return new DevicePosition(
-                imei,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                Double.NaN,
-                Double.NaN,
-                null,
-                null,
-                null,
-                null,
-                lastBattery,
-                true,
-                Map.of("protocol", String.format("0x%02x", frame.protocol()), "alarm", "SOS", "time", "received"));
+    /** An SOS with no position: received now, to be placed where the device was last seen (see DeviceIngest). */
+    private Sighting sosWithoutFix(Gt06Frame frame) {
+        return Sighting.builder()
+                .device(imei)
+                .time(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .battery(lastBattery)
+                .sos(true)
+                .extras(Map.of(
+                        "protocol", String.format("0x%02x", frame.protocol()), "alarm", "SOS", "time", "received"))
+                .build();
     }
 
-    private void deliver(ChannelHandlerContext ctx, Gt06Frame frame, DevicePosition position) {
+    private void deliver(ChannelHandlerContext ctx, Gt06Frame frame, Sighting position) {
         SinkResult result = sink.accept(position);
         switch (result.outcome()) {
             case ACCEPTED -> acknowledge(ctx, frame);

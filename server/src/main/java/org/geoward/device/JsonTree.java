@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.sighting.Sighting;
 
 /**
  * Reads a JSON document into plain Java values: {@code Map<String,Object>} (in document order), {@code
@@ -74,7 +75,7 @@ final class JsonTree {
         };
     }
 
-    /** Renders a scalar for {@link DevicePosition#extras()}; numbers keep their written digits. */
+    /** Renders a scalar for {@link Sighting#extras()}; numbers keep their written digits. */
     static String text(Object value) {
         if (value instanceof BigDecimal number) {
             return number.toPlainString();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.sighting.Sighting;
 
 /**
  * Decodes the OsmAnd protocol spoken by the Traccar Client app and many others: a query string ({@code
@@ -92,7 +93,7 @@ public final class OsmAndDecoder {
      *     0,0 the app sends before its first fix)
      * @throws DecodeException when the device id is missing, or a coordinate or the timestamp is malformed
      */
-    public Optional<DevicePosition> decodeQuery(Map<String, List<String>> params) throws DecodeException {
+    public Optional<Sighting> decodeQuery(Map<String, List<String>> params) throws DecodeException {
         String id = first(params, "id");
         if (id == null || id.isBlank()) {
             id = first(params, "deviceid");
@@ -119,18 +120,19 @@ public final class OsmAndDecoder {
         Double knots = ReportFields.nonNegative(ReportFields.parseNumber(first(params, "speed"), "speed", where));
         String bearing = first(params, "bearing") != null ? first(params, "bearing") : first(params, "heading");
         String alarm = first(params, "alarm");
-        return Optional.of(new DevicePosition(
-                id.trim(),
-                time,
-                latLon[0],
-                latLon[1],
-                ReportFields.nonNegative(ReportFields.parseNumber(first(params, "accuracy"), "accuracy", where)),
-                knots == null ? null : knots * KMH_PER_KNOT,
-                ReportFields.nonNegative(ReportFields.parseNumber(bearing, "bearing", where)),
-                ReportFields.finite(ReportFields.parseNumber(first(params, "altitude"), "altitude", where)),
-                ReportFields.nonNegative(ReportFields.parseNumber(first(params, "batt"), "batt", where)),
-                "sos".equalsIgnoreCase(alarm),
-                extras));
+        return Optional.of(Sighting.builder()
+                .device(id.trim())
+                .time(time)
+                .at(latLon[1], latLon[0])
+                .accuracy(ReportFields.nonNegative(
+                        ReportFields.parseNumber(first(params, "accuracy"), "accuracy", where)))
+                .speed(knots == null ? null : knots * KMH_PER_KNOT)
+                .heading(ReportFields.nonNegative(ReportFields.parseNumber(bearing, "bearing", where)))
+                .altitude(ReportFields.finite(ReportFields.parseNumber(first(params, "altitude"), "altitude", where)))
+                .battery(ReportFields.nonNegative(ReportFields.parseNumber(first(params, "batt"), "batt", where)))
+                .sos("sos".equalsIgnoreCase(alarm))
+                .extras(extras)
+                .build());
     }
 
     private static double[] coordinates(Map<String, List<String>> params, String where) throws DecodeException {
@@ -183,7 +185,7 @@ public final class OsmAndDecoder {
      * @throws DecodeException when the body is not JSON, lacks the device id or coordinates, or a value is
      *     malformed
      */
-    public List<DevicePosition> decodeJson(String body) throws DecodeException {
+    public List<Sighting> decodeJson(String body) throws DecodeException {
         return OsmAndJson.decode(body, clock);
     }
 }

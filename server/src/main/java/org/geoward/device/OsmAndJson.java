@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.sighting.Sighting;
 
 /**
  * The JSON form of the OsmAnd protocol, as the Transistorsoft background-geolocation plugin posts it: {@code
  * location.coords} (degrees, metres, speed in m/s, -1 for unknown), {@code location.battery.level} (0-1) and
- * {@code location.extras} (copied to {@link DevicePosition#extras()}).
+ * {@code location.extras} (copied to {@link Sighting#extras()}).
  */
 final class OsmAndJson {
 
@@ -18,7 +19,7 @@ final class OsmAndJson {
 
     private OsmAndJson() {}
 
-    static List<DevicePosition> decode(String body, Clock clock) throws DecodeException {
+    static List<Sighting> decode(String body, Clock clock) throws DecodeException {
         if (!(JsonTree.parse(body, PROTOCOL) instanceof Map<?, ?> root)) {
             throw new DecodeException(PROTOCOL + " body must be an object with 'location' and 'device_id'");
         }
@@ -27,7 +28,7 @@ final class OsmAndJson {
             throw new DecodeException(PROTOCOL + " body has no 'location' object");
         }
         List<Object> locations = location instanceof List<?> list ? new ArrayList<>(list) : List.of(location);
-        List<DevicePosition> positions = new ArrayList<>();
+        List<Sighting> positions = new ArrayList<>();
         for (Object each : locations) {
             if (!(each instanceof Map<?, ?> map)) {
                 throw new DecodeException(
@@ -46,7 +47,7 @@ final class OsmAndJson {
         return JsonTree.text(id).trim();
     }
 
-    private static DevicePosition decodeLocation(Map<?, ?> location, String id, Clock clock) throws DecodeException {
+    private static Sighting decodeLocation(Map<?, ?> location, String id, Clock clock) throws DecodeException {
         String where = PROTOCOL + " report from device '" + id + "'";
         if (!(location.get("coords") instanceof Map<?, ?> coords)) {
             throw new DecodeException(where + " has no 'location.coords' object");
@@ -67,18 +68,18 @@ final class OsmAndJson {
             time = ReportFields.parseTime(JsonTree.text(timestamp), "location.timestamp", where);
         }
         Double mps = ReportFields.nonNegative(ReportFields.number(coords.get("speed"), "coords.speed", where));
-        return new DevicePosition(
-                id,
-                time,
-                lat,
-                lon,
-                ReportFields.nonNegative(ReportFields.number(coords.get("accuracy"), "coords.accuracy", where)),
-                mps == null ? null : mps * OsmAndDecoder.KMH_PER_MPS,
-                ReportFields.nonNegative(ReportFields.number(coords.get("heading"), "coords.heading", where)),
-                ReportFields.finite(ReportFields.number(coords.get("altitude"), "coords.altitude", where)),
-                batteryPercent(location.get("battery"), where),
-                false,
-                extras);
+        return Sighting.builder()
+                .device(id)
+                .time(time)
+                .at(lon, lat)
+                .accuracy(
+                        ReportFields.nonNegative(ReportFields.number(coords.get("accuracy"), "coords.accuracy", where)))
+                .speed(mps == null ? null : mps * OsmAndDecoder.KMH_PER_MPS)
+                .heading(ReportFields.nonNegative(ReportFields.number(coords.get("heading"), "coords.heading", where)))
+                .altitude(ReportFields.finite(ReportFields.number(coords.get("altitude"), "coords.altitude", where)))
+                .battery(batteryPercent(location.get("battery"), where))
+                .extras(extras)
+                .build();
     }
 
     /** The plugin reports battery level as a fraction 0-1, and -1 when unknown. */

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import org.geoward.problem.ProblemException;
+import org.geoward.sighting.Sighting;
 
 /**
  * OwnTracks in HTTP mode: the app POSTs its JSON messages here with HTTP Basic credentials, the device's unique id
@@ -53,20 +54,8 @@ final class OwnTracksController {
         try {
             var position = decoder.decode(body);
             if (position.isPresent()) {
-                DevicePosition p = position.get();
                 // the device is who the credentials say, whatever the message's tid
-                DevicePosition own = new DevicePosition(
-                        credentials[0],
-                        p.time(),
-                        p.lat(),
-                        p.lon(),
-                        p.accuracyMeters(),
-                        p.speedKmh(),
-                        p.course(),
-                        p.altitude(),
-                        p.batteryPercent(),
-                        p.sos(),
-                        p.extras());
+                Sighting own = position.get().toBuilder().device(credentials[0]).build();
                 var result = ingest.record(List.of(own));
                 if (!result.rejected().isEmpty()) {
                     throw ProblemException.badRequest(

@@ -6,10 +6,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.sighting.Sighting;
 
 /**
- * Decodes OwnTracks HTTP-mode messages (https://owntracks.org/booklet/tech/json/). Only {@code _type: location}
- * yields a position; transitions, waypoints, cards and the rest are recognised and ignored. The device id is the
+ * Decodes OwnTracks messages (https://owntracks.org/booklet/tech/json/), as the app sends them in HTTP mode and
+ * publishes them over MQTT. {@code _type: location} yields a position, and so does {@code _type: transition} (the
+ * phone entered or left one of its own regions): the booklet gives it the {@code lat}, {@code lon} and {@code tst} of
+ * the fix that triggered it, kept with {@code event} ({@code enter}/{@code leave}) and {@code desc} (the region) in
+ * the extras. Waypoints (the phone's region definitions), cards, last wills and the rest are recognised and ignored:
+ * Geoward's fences live on the server. The device id is the
  * {@code topic} with '/' replaced by '-' when present, else the tracker id {@code tid}, as in Traccar's
  * OwnTracksProtocolDecoder (Apache-2.0). Thread-safe.
  */
@@ -31,7 +36,7 @@ public final class OwnTracksDecoder {
      * @throws DecodeException when the body is not a JSON object with a {@code _type}, or a location message lacks
      *     its id, {@code lat}, {@code lon} or {@code tst}, or they are malformed
      */
-    public Optional<DevicePosition> decode(String body) throws DecodeException {
+    public Optional<Sighting> decode(String body) throws DecodeException {
         if (!(JsonTree.parse(body, PROTOCOL) instanceof Map<?, ?> root)) {
             throw new DecodeException(PROTOCOL + " body must be a JSON object with '_type'");
         }
@@ -39,29 +44,28 @@ public final class OwnTracksDecoder {
         if (type == null) {
             throw new DecodeException(PROTOCOL + " message has no '_type' (fields " + root.keySet() + ")");
         }
-        if (!"location".equals(type)) {
+        if (!"location".equals(type) && !"transition".equals(type)) {
             return Optional.empty();
         }
         String id = uniqueId(root);
-        String where = PROTOCOL + " location from '" + id + "'";
+        String where = PROTOCOL + " " + type + " from '" + id + "'";
         Double lat = ReportFields.number(root.get("lat"), "lat", where);
         Double lon = ReportFields.number(root.get("lon"), "lon", where);
         if (lat == null || lon == null) {
             throw new DecodeException(where + " lacks 'lat' or 'lon'");
         }
         Coordinates.check(lat, lon, where);
-        return Optional.of(new DevicePosition(
-                id,
-                time(root.get("tst"), where),
-                lat,
-                lon,
-                ReportFields.nonNegative(ReportFields.number(root.get("acc"), "acc", where)),
-                ReportFields.nonNegative(ReportFields.number(root.get("vel"), "vel", where)),
-                ReportFields.nonNegative(ReportFields.number(root.get("cog"), "cog", where)),
-                ReportFields.finite(ReportFields.number(root.get("alt"), "alt", where)),
-                ReportFields.nonNegative(ReportFields.number(root.get("batt"), "batt", where)),
-                false,
-                extras(root)));
+        return Optional.of(Sighting.builder()
+                .device(id)
+                .time(time(root.get("tst"), where))
+                .at(lon, lat)
+                .accuracy(ReportFields.nonNegative(ReportFields.number(root.get("acc"), "acc", where)))
+                .speed(ReportFields.nonNegative(ReportFields.number(root.get("vel"), "vel", where)))
+                .heading(ReportFields.nonNegative(ReportFields.number(root.get("cog"), "cog", where)))
+                .altitude(ReportFields.finite(ReportFields.number(root.get("alt"), "alt", where)))
+                .battery(ReportFields.nonNegative(ReportFields.number(root.get("batt"), "batt", where)))
+                .extras(extras(root))
+                .build());
     }
 
     private static String uniqueId(Map<?, ?> root) throws DecodeException {
@@ -69,7 +73,7 @@ public final class OwnTracksDecoder {
         Object tid = root.get("tid");
         String id = topic != null ? JsonTree.text(topic).replace('/', '-') : tid != null ? JsonTree.text(tid) : null;
         if (id == null || id.isBlank()) {
-            throw new DecodeException(PROTOCOL + " location has no device id: expected 'topic' or 'tid'");
+            throw new DecodeException(PROTOCOL + " message has no device id: expected 'topic' or 'tid'");
         }
         return id;
     }

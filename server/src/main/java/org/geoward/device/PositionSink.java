@@ -2,6 +2,7 @@ package org.geoward.device;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.geoward.sighting.Sighting;
 
 /**
  * Receives the positions a device listener decoded. Called on the listener's I/O thread: implementations should
@@ -11,7 +12,7 @@ import java.util.concurrent.CompletionStage;
 public interface PositionSink {
 
     /** Takes one decoded position; the result says whether it was accepted. */
-    SinkResult accept(DevicePosition position);
+    SinkResult accept(Sighting position);
 
     /**
      * Answers whether a device with this unique id (IMEI for GT06) is registered. Listeners ask it at login and

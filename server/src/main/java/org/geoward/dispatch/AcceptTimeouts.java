@@ -34,6 +34,16 @@ final class AcceptTimeouts {
     private final DispatchSettings settings;
     private final Clock clock = Clock.systemUTC();
 
+    /**
+     * SQL condition on {@code alert.id}: the alert's current assignment was made by the system (automatic dispatch
+     * or an earlier take-back), not by a dispatcher. A dispatcher's choice is never taken back by the sweeper.
+     */
+    private static final String AUTOMATIC_ASSIGNMENT =
+            """
+            (SELECT e.actor FROM alert_event e
+             WHERE e.alert_id = alert.id AND e.action IN ('ASSIGNED', 'REASSIGNED')
+             ORDER BY e.id DESC LIMIT 1) = 'system'""";
+
     AcceptTimeouts(
             JdbcOperations jdbc,
             AssignmentService assignments,
@@ -71,8 +81,9 @@ final class AcceptTimeouts {
                 """
                 SELECT id FROM alert
                 WHERE status = 'DISPATCHED' AND accepted_at IS NULL AND arrived_at IS NULL AND assigned_at < ?
-                  AND type = ANY (?)
-                ORDER BY assigned_at""",
+                  AND type = ANY (?) AND """
+                        + AUTOMATIC_ASSIGNMENT
+                        + " ORDER BY assigned_at",
                 ps -> {
                     ps.setTimestamp(1, Timestamp.from(cutoff));
                     ps.setArray(2, ps.getConnection().createArrayOf("text", types));
@@ -90,7 +101,11 @@ final class AcceptTimeouts {
         assignments.write(alertId, events -> {
             Target target = Target.load(jdbc, alertId, true);
             Long officerId = target.assignedOfficerId();
-            if (!target.isDispatched() || target.isAccepted() || target.hasArrived() || officerId == null) {
+            if (!target.isDispatched()
+                    || target.isAccepted()
+                    || target.hasArrived()
+                    || officerId == null
+                    || !isAutomaticAssignment(alertId)) {
                 return null;
             }
             Instant now = clock.instant();
@@ -116,22 +131,34 @@ final class AcceptTimeouts {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("officerId", Long.toString(officerId));
             detail.put("reason", "not accepted within " + settings.acceptTimeout());
-            events.add(timeline.record(alertId, now, Caller.SYSTEM, "UNASSIGNED", before, detail));
+            events.add(timeline.step(alertId, now, Caller.SYSTEM, "UNASSIGNED", before, detail));
             Target released2 = Target.load(jdbc, alertId, false);
+            List<Long> excluded = new ArrayList<>(timedOutOfficers(alertId));
+            excluded.add(officerId);
             Optional<Booking.Booked> next = booking.bookNearest(
                     released2,
-                    timedOutOfficers(alertId),
+                    excluded,
                     Caller.SYSTEM,
                     "REASSIGNED",
                     now,
                     Map.of("previousOfficerId", Long.toString(officerId)));
-            next.ifPresent(booked -> events.add(booked.eventId()));
+            next.ifPresent(booked -> events.add(booked.step()));
             LOG.info(
                     "Alert {} taken back from officer {}, offered to {}",
                     alertId,
                     officerId,
                     next.map(b -> b.assignment().officerId()).orElse("nobody"));
             return null;
+        });
+    }
+
+    /** Whether alert {@code alertId}'s current assignment is an automatic one (see {@link #AUTOMATIC_ASSIGNMENT}). */
+    private boolean isAutomaticAssignment(long alertId) {
+        return jdbc.prepareStatement("SELECT " + AUTOMATIC_ASSIGNMENT + " FROM alert WHERE id = ?", ps -> {
+            ps.setLong(1, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         });
     }
 

@@ -73,7 +73,7 @@ public class AssignmentService {
                         .orElseThrow(() -> ProblemException.conflict("No officer of unit "
                                 + settings.unitFor(target.type()) + " is AVAILABLE for alert " + alertId));
             }
-            events.add(booked.eventId());
+            events.add(booked.step());
             return booked.assignment();
         });
     }
@@ -93,7 +93,7 @@ public class AssignmentService {
             }
             Instant now = clock.instant();
             update("UPDATE alert SET accepted_at = ?, updated_at = ? WHERE id = ?", now, alertId);
-            events.add(timeline.record(
+            events.add(timeline.step(
                     alertId, now, caller.username(), "ACCEPTED", "DISPATCHED", officerDetail(target, "HAND")));
             return step(target, "ACCEPTED");
         });
@@ -148,7 +148,7 @@ public class AssignmentService {
         return arrived != null;
     }
 
-    private long recordArrival(Target target, Instant at, String actor, String by, @Nullable Double metres) {
+    private Timeline.Step recordArrival(Target target, Instant at, String actor, String by, @Nullable Double metres) {
         update(
                 "UPDATE alert SET arrived_at = ?, accepted_at = coalesce(accepted_at, ?), updated_at = ? WHERE id = ?",
                 at,
@@ -157,7 +157,7 @@ public class AssignmentService {
         if (metres != null) {
             detail.put("distanceMeters", Math.round(metres * 10) / 10.0);
         }
-        return timeline.record(target.alertId(), at, actor, "ARRIVED", "DISPATCHED", detail);
+        return timeline.step(target.alertId(), at, actor, "ARRIVED", "DISPATCHED", detail);
     }
 
     private static Target requireDispatched(Target target) {
@@ -221,16 +221,20 @@ public class AssignmentService {
     }
 
     /**
-     * Runs {@code work} in one transaction and publishes an {@link AlertChanged} for each event id it collected,
-     * after commit. A deadlock or a unique violation (a concurrent writer won) becomes 409.
+     * Runs {@code work} in one transaction, writes the timeline steps it collected as the transaction's last
+     * statements (under the timeline's ordering lock), and publishes an {@link AlertChanged} for each after commit. A
+     * deadlock or a unique violation (a concurrent writer won) becomes 409.
      */
-    <T> T write(long alertId, Function<List<Long>, T> work) {
+    <T> T write(long alertId, Function<List<Timeline.Step>, T> work) {
         List<Long> events = new ArrayList<>();
         T result;
         try {
             result = transactions.executeWrite(status -> {
+                List<Timeline.Step> steps = new ArrayList<>();
+                T done = work.apply(steps);
                 events.clear();
-                return work.apply(events);
+                events.addAll(timeline.write(steps));
+                return done;
             });
         } catch (DataAccessException e) {
             throw conflictOr(e);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.geoward.problem.ProblemException;
+import org.geoward.subject.TravelMode;
 
 /**
  * Books an officer for an alert inside the caller's transaction, in the one order every writer follows (alert row
@@ -35,8 +36,8 @@ final class Booking {
         this.settings = settings;
     }
 
-    /** The booked officer and the timeline event that records it. */
-    record Booked(Assignment assignment, long eventId) {}
+    /** The booked officer and the timeline step that records it (written at the end of the transaction). */
+    record Booked(Assignment assignment, Timeline.Step step) {}
 
     /**
      * Books officer {@code officerId} for the locked, assignable {@code target} and records {@code action}; 409 with
@@ -111,7 +112,7 @@ final class Booking {
         detail.put("unit", officer.get().get("unit"));
         detail.put("distanceMeters", metres);
         detail.put("etaSeconds", eta);
-        long eventId = timeline.record(target.alertId(), at, actor, action, "DISPATCHED", detail);
+        Timeline.Step step = timeline.step(target.alertId(), at, actor, action, "DISPATCHED", detail);
         Assignment assignment = new Assignment(
                 Long.toString(target.alertId()),
                 "DISPATCHED",
@@ -121,7 +122,7 @@ final class Booking {
                 metres,
                 eta,
                 action);
-        return Optional.of(new Booked(assignment, eventId));
+        return Optional.of(new Booked(assignment, step));
     }
 
     /** Sets the officer BUSY if AVAILABLE; their name, unit and travel mode, or empty when they were not. */

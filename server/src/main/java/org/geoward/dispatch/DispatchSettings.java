@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.geoward.evaluate.AlertType;
+import org.geoward.subject.TravelMode;
 
 /**
  * The {@code geoward.dispatch.*} configuration, with its defaults:

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.subject.TravelMode;
 
 /**
  * Finds the officers to offer for an alert at a point, in this order:

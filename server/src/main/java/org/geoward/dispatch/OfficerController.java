@@ -13,6 +13,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 import java.util.Locale;
 import org.geoward.problem.ProblemException;
+import org.geoward.subject.OfficerStatus;
 
 /** {@code GET /api/officers} and {@code PUT /api/officers/{id}/status}. */
 @Controller("/api/officers")

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.geoward.problem.ProblemException;
+import org.geoward.subject.OfficerStatus;
+import org.geoward.subject.TravelMode;
 
 /** Reads officers with their last fix, and changes an officer's status. Thread-safe. */
 @Singleton

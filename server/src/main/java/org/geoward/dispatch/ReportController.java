@@ -13,12 +13,14 @@ import io.micronaut.security.annotation.Secured;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import org.geoward.audit.NotAudited;
 import org.geoward.problem.ProblemException;
 
 /**
  * {@code GET /api/reports/response-times?from=&to=&unit=}: JSON by default, CSV for {@code Accept: text/csv}.
  * {@code from} and {@code to} are ISO-8601 instants; without them, the last 30 days.
  */
+@NotAudited("counts and durations per unit, no person")
 @Controller("/api/reports")
 @Secured({"ADMIN", "DISPATCHER"})
 final class ReportController {

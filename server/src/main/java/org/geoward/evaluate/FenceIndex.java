@@ -104,114 +104,195 @@ public final class FenceIndex {
     private final double[] circles;
 
     private final int[] large;
-    private final STRtree tree = new STRtree();
+    private final STRtree tree;
     private final double maxHysteresis;
     private final double minHysteresis;
 
-    private FenceIndex(Collection<Fence> input) {
-        fences = input.toArray(Fence[]::new);
-        shapes = new FenceShape[fences.length];
-        CellCover cover = new CellCover();
-        List<Integer> tooLarge = new ArrayList<>();
-        Map<Long, List<Fence>> safe = new HashMap<>();
-        double maxH = 0;
-        double minH = fences.length == 0 ? 0 : Double.MAX_VALUE;
-        byId = new LongTable(fences.length);
-        for (int i = 0; i < fences.length; i++) {
-            Fence f = fences[i];
-            if (byId.intern(f.id()) != i) {
-                throw new IllegalArgumentException("duplicate fence id " + f.id());
+    private FenceIndex(Builder b) {
+        fences = b.fences;
+        shapes = b.shapes;
+        byId = b.byId;
+        safeBySubject = b.safeBySubject;
+        safeLists.addAll(b.safeLists);
+        safePositions = b.safePositions;
+        fenceData = b.fenceData;
+        minutes = b.minutes;
+        tiles = b.tiles;
+        tileGrid = b.tileGrid;
+        tileColumn0 = b.block[0];
+        tileRow0 = b.block[1];
+        tileColumns = b.block[2];
+        tileRows = b.block[3];
+        cellStart = b.cellStart;
+        entries = b.entries;
+        entryCount = b.cover.size;
+        pool = Arrays.copyOf(b.cover.pool, b.cover.poolSize);
+        circles = b.circles;
+        large = b.large;
+        tree = b.tree;
+        maxHysteresis = b.maxHysteresis;
+        minHysteresis = b.minHysteresis;
+    }
+
+    /**
+     * Builds the arrays of an index, step by step, as JTS's STRtree separates building from querying: the shapes with
+     * their cell covering and envelope tree, each subject's SAFE fences, the per-fence data the evaluator reads, the
+     * tiles and cells of the covering, and the entries in them. Used once per index; not thread-safe.
+     */
+    private static final class Builder {
+        final Fence[] fences;
+        final FenceShape[] shapes;
+        final LongTable byId;
+        final CellCover cover = new CellCover();
+        final STRtree tree = new STRtree();
+        final List<List<Fence>> safeLists = new ArrayList<>();
+        LongTable safeBySubject;
+        int[][] safePositions;
+        long[] fenceData;
+        int[] minutes;
+        int[] large;
+        double maxHysteresis;
+        double minHysteresis;
+        LongTable tiles;
+        int[] slotOf;
+        int[] block;
+        int[] tileGrid;
+        int[] cellStart;
+        int[] entries;
+        double[] circles;
+
+        Builder(Collection<Fence> input) {
+            fences = input.toArray(Fence[]::new);
+            shapes = new FenceShape[fences.length];
+            byId = new LongTable(fences.length);
+        }
+
+        FenceIndex build() {
+            shapesAndCovering();
+            safeFences();
+            fenceData();
+            tiles();
+            cells();
+            circles();
+            return new FenceIndex(this);
+        }
+
+        /** Each fence's shape, its cells (or its place among the fences too large to cover), its envelope. */
+        private void shapesAndCovering() {
+            List<Integer> tooLarge = new ArrayList<>();
+            maxHysteresis = 0;
+            minHysteresis = fences.length == 0 ? 0 : Double.MAX_VALUE;
+            for (int i = 0; i < fences.length; i++) {
+                Fence f = fences[i];
+                if (byId.intern(f.id()) != i) {
+                    throw new IllegalArgumentException("duplicate fence id " + f.id());
+                }
+                shapes[i] = FenceShape.of(f);
+                maxHysteresis = Math.max(maxHysteresis, f.hysteresisMeters());
+                minHysteresis = Math.min(minHysteresis, f.hysteresisMeters());
+                if (!cover.cover(shapes[i], i, f.hysteresisMeters() + FAST_ACCURACY_METERS)) {
+                    tooLarge.add(i);
+                }
+                FenceShape s = shapes[i];
+                tree.insert(new Envelope(s.minLon, s.maxLon, s.minLat, s.maxLat), i);
             }
-            shapes[i] = FenceShape.of(f);
-            maxH = Math.max(maxH, f.hysteresisMeters());
-            minH = Math.min(minH, f.hysteresisMeters());
-            if (!cover.cover(shapes[i], i, f.hysteresisMeters() + FAST_ACCURACY_METERS)) {
-                tooLarge.add(i);
+            tree.build();
+            large = tooLarge.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** Per subject, its SAFE fences and their positions. */
+        private void safeFences() {
+            Map<Long, List<Fence>> safe = new HashMap<>();
+            for (Fence f : fences) {
+                if (f.kind() == FenceKind.SAFE) {
+                    for (Long subject : f.subjects()) {
+                        safe.computeIfAbsent(subject, k -> new ArrayList<>()).add(f);
+                    }
+                }
             }
-            FenceShape s = shapes[i];
-            tree.insert(new Envelope(s.minLon, s.maxLon, s.minLat, s.maxLat), i);
-            if (f.kind() == FenceKind.SAFE) {
-                for (Long subject : f.subjects()) {
-                    safe.computeIfAbsent(subject, k -> new ArrayList<>()).add(f);
+            safeBySubject = new LongTable(safe.size());
+            safePositions = new int[safe.size()][];
+            for (Map.Entry<Long, List<Fence>> e : safe.entrySet()) {
+                int n = safeBySubject.intern(e.getKey());
+                safeLists.add(List.copyOf(e.getValue()));
+                safePositions[n] = e.getValue().stream()
+                        .mapToInt(f -> (int) byId.get(f.id()))
+                        .toArray();
+            }
+        }
+
+        /** What the evaluator reads of every fence, side by side (see {@link FenceIndex#fenceData}). */
+        private void fenceData() {
+            fenceData = new long[fences.length * FENCE_LONGS];
+            minutes = new int[fences.length * 2];
+            for (int i = 0; i < fences.length; i++) {
+                Fence f = fences[i];
+                int named = f.subjects().size();
+                ActivityWindow w = f.window();
+                boolean always =
+                        w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
+                byte who = named == 0 ? KIND_DEFAULT : named == 1 ? ONE_SUBJECT : SUBJECT_SET;
+                fenceData[i * FENCE_LONGS + ID] = f.id();
+                fenceData[i * FENCE_LONGS + HYSTERESIS] = Double.doubleToRawLongBits(f.hysteresisMeters());
+                fenceData[i * FENCE_LONGS + SOLE_SUBJECT] =
+                        named == 1 ? f.subjects().iterator().next() : 0;
+                fenceData[i * FENCE_LONGS + META] = meta(f.kind(), who, always);
+                minutes[2 * i] = f.dwellMinutes();
+                minutes[2 * i + 1] = f.maxGapMinutes();
+            }
+        }
+
+        /** The tiles holding covered cells, each entry's slot, and the dense tile grid when the tiles are compact. */
+        private void tiles() {
+            tiles = new LongTable(Math.max(16, cover.size / 256));
+            slotOf = new int[cover.size];
+            for (int e = 0; e < cover.size; e++) {
+                int ix = CellCover.column(cover.cellKey[e]), iy = CellCover.row(cover.cellKey[e]);
+                slotOf[e] = tiles.intern(tileKey(ix, iy)) * TILE_CELLS + cellInTile(ix, iy);
+            }
+            block = tileBlock(cover);
+            long blockTiles = (long) block[2] * block[3];
+            if (cover.size > 0 && blockTiles <= Math.max(4096, 16L * tiles.size())) {
+                tileGrid = new int[(int) blockTiles];
+                Arrays.fill(tileGrid, -1);
+                for (int e = 0; e < cover.size; e++) {
+                    int tx = (CellCover.column(cover.cellKey[e]) >> TILE_SHIFT) - block[0];
+                    int ty = (CellCover.row(cover.cellKey[e]) >> TILE_SHIFT) - block[1];
+                    tileGrid[ty * block[2] + tx] = slotOf[e] / TILE_CELLS;
                 }
             }
         }
-        tree.build();
-        safeBySubject = new LongTable(safe.size());
-        safePositions = new int[safe.size()][];
-        for (Map.Entry<Long, List<Fence>> e : safe.entrySet()) {
-            int n = safeBySubject.intern(e.getKey());
-            safeLists.add(List.copyOf(e.getValue()));
-            safePositions[n] =
-                    e.getValue().stream().mapToInt(f -> (int) byId.get(f.id())).toArray();
-        }
-        maxHysteresis = maxH;
-        minHysteresis = minH;
-        large = tooLarge.stream().mapToInt(Integer::intValue).toArray();
-        fenceData = new long[fences.length * FENCE_LONGS];
-        minutes = new int[fences.length * 2];
-        for (int i = 0; i < fences.length; i++) {
-            Fence f = fences[i];
-            int named = f.subjects().size();
-            ActivityWindow w = f.window();
-            boolean always = w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
-            byte who = named == 0 ? KIND_DEFAULT : named == 1 ? ONE_SUBJECT : SUBJECT_SET;
-            fenceData[i * FENCE_LONGS + ID] = f.id();
-            fenceData[i * FENCE_LONGS + HYSTERESIS] = Double.doubleToRawLongBits(f.hysteresisMeters());
-            fenceData[i * FENCE_LONGS + SOLE_SUBJECT] =
-                    named == 1 ? f.subjects().iterator().next() : 0;
-            fenceData[i * FENCE_LONGS + META] = meta(f.kind(), who, always);
-            minutes[2 * i] = f.dwellMinutes();
-            minutes[2 * i + 1] = f.maxGapMinutes();
-        }
-        tiles = new LongTable(Math.max(16, cover.size / 256));
-        int[] slotOf = new int[cover.size];
-        for (int e = 0; e < cover.size; e++) {
-            int ix = CellCover.column(cover.cellKey[e]), iy = CellCover.row(cover.cellKey[e]);
-            slotOf[e] = tiles.intern(tileKey(ix, iy)) * TILE_CELLS + cellInTile(ix, iy);
-        }
-        int[] block = tileBlock(cover);
-        tileColumn0 = block[0];
-        tileRow0 = block[1];
-        tileColumns = block[2];
-        tileRows = block[3];
-        long blockTiles = (long) tileColumns * tileRows;
-        if (cover.size > 0 && blockTiles <= Math.max(4096, 16L * tiles.size())) {
-            tileGrid = new int[(int) blockTiles];
-            Arrays.fill(tileGrid, -1);
+
+        /** Each cell's entries, one after the other, with where each cell's start. */
+        private void cells() {
+            cellStart = new int[tiles.size() * TILE_CELLS + 1];
             for (int e = 0; e < cover.size; e++) {
-                int tx = (CellCover.column(cover.cellKey[e]) >> TILE_SHIFT) - tileColumn0;
-                int ty = (CellCover.row(cover.cellKey[e]) >> TILE_SHIFT) - tileRow0;
-                tileGrid[ty * tileColumns + tx] = slotOf[e] / TILE_CELLS;
+                cellStart[slotOf[e] + 1] += cover.detail[e] < 0 ? ENTRY_INTS : DETAILED_ENTRY_INTS;
             }
-        } else {
-            tileGrid = null;
-        }
-        cellStart = new int[tiles.size() * TILE_CELLS + 1];
-        for (int e = 0; e < cover.size; e++) {
-            cellStart[slotOf[e] + 1] += cover.detail[e] < 0 ? ENTRY_INTS : DETAILED_ENTRY_INTS;
-        }
-        for (int c = 0; c + 1 < cellStart.length; c++) {
-            cellStart[c + 1] += cellStart[c];
-        }
-        entries = new int[cellStart[cellStart.length - 1]];
-        int[] fill = Arrays.copyOf(cellStart, cellStart.length - 1);
-        for (int e = 0; e < cover.size; e++) {
-            int at = fill[slotOf[e]];
-            fill[slotOf[e]] += writeEntry(cover, e, at);
-        }
-        entryCount = cover.size;
-        circles = new double[fences.length * FenceShape.CIRCLE_DOUBLES];
-        for (int i = 0; i < fences.length; i++) {
-            if (shapes[i].form == FenceShape.Form.CIRCLE) {
-                shapes[i].writeCircle(circles, i * FenceShape.CIRCLE_DOUBLES);
+            for (int c = 0; c + 1 < cellStart.length; c++) {
+                cellStart[c + 1] += cellStart[c];
+            }
+            entries = new int[cellStart[cellStart.length - 1]];
+            int[] fill = Arrays.copyOf(cellStart, cellStart.length - 1);
+            for (int e = 0; e < cover.size; e++) {
+                int at = fill[slotOf[e]];
+                fill[slotOf[e]] += writeEntry(cover, e, entries, at);
             }
         }
-        pool = Arrays.copyOf(cover.pool, cover.poolSize);
+
+        /** What {@link FenceShape#circleDepth} needs of each circle. */
+        private void circles() {
+            circles = new double[fences.length * FenceShape.CIRCLE_DOUBLES];
+            for (int i = 0; i < fences.length; i++) {
+                if (shapes[i].form == FenceShape.Form.CIRCLE) {
+                    shapes[i].writeCircle(circles, i * FenceShape.CIRCLE_DOUBLES);
+                }
+            }
+        }
     }
 
-    /** Writes entry e of the covering at {@code at} in {@link #entries}; returns its length in ints. */
-    private int writeEntry(CellCover cover, int e, int at) {
+    /** Writes entry e of the covering at {@code at} in {@code entries}; returns its length in ints. */
+    private static int writeEntry(CellCover cover, int e, int[] entries, int at) {
         int detail = cover.detail[e];
         int low = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.floor(cover.lo[e] / BOUND_METERS)));
         int high = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.ceil(cover.hi[e] / BOUND_METERS)));
@@ -280,7 +361,7 @@ public final class FenceIndex {
 
     /** Builds an index over the fences; ids must be unique. */
     public static FenceIndex of(Collection<Fence> fences) {
-        return new FenceIndex(fences);
+        return new Builder(fences).build();
     }
 
     /** Returns the number of fences. */

@@ -31,7 +31,7 @@ final class CsvReader implements TrackReader {
     }
 
     @Override
-    public Optional<TrackPoint> next() throws IOException {
+    public Optional<TrackLine> next() throws IOException {
         String text;
         while ((text = in.readLine()) != null) {
             line++;
@@ -79,34 +79,34 @@ final class CsvReader implements TrackReader {
         return !s.isEmpty() && (Character.isDigit(s.charAt(0)) || s.charAt(0) == '-' || s.charAt(0) == '+');
     }
 
-    private TrackPoint parse(String text) {
+    private TrackLine parse(String text) {
         String[] cells = text.split(",", -1);
         if (cells.length <= Math.max(lonColumn, Math.max(latColumn, timeColumn))) {
-            return TrackPoint.bad(line, "expected lon,lat,time[,accuracy] but found " + cells.length + " field(s)");
+            return TrackLine.bad(line, "expected lon,lat,time[,accuracy] but found " + cells.length + " field(s)");
         }
         Double lon = number(cells[lonColumn]);
         Double lat = number(cells[latColumn]);
         if (lon == null || lat == null) {
-            return TrackPoint.bad(
+            return TrackLine.bad(
                     line,
                     "lon '" + cells[lonColumn].trim() + "' and lat '" + cells[latColumn].trim() + "' must be numbers");
         }
         String timeText = cells[timeColumn].trim();
         if (timeText.isEmpty()) {
-            return TrackPoint.bad(line, "time is empty; a sighting needs one");
+            return TrackLine.bad(line, "time is empty; a sighting needs one");
         }
         Instant time = time(timeText);
         if (time == null) {
-            return TrackPoint.bad(line, "time '" + timeText + "' is neither ISO-8601 nor epoch seconds/milliseconds");
+            return TrackLine.bad(line, "time '" + timeText + "' is neither ISO-8601 nor epoch seconds/milliseconds");
         }
         Double accuracy = null;
         if (accuracyColumn >= 0 && accuracyColumn < cells.length && !cells[accuracyColumn].isBlank()) {
             accuracy = number(cells[accuracyColumn]);
             if (accuracy == null) {
-                return TrackPoint.bad(line, "accuracy '" + cells[accuracyColumn].trim() + "' is not a number");
+                return TrackLine.bad(line, "accuracy '" + cells[accuracyColumn].trim() + "' is not a number");
             }
         }
-        return TrackPoint.ok(line, lon, lat, time, accuracy);
+        return TrackLine.ok(line, lon, lat, time, accuracy);
     }
 
     private static Double number(String s) {

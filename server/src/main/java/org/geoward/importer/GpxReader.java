@@ -37,7 +37,7 @@ final class GpxReader implements TrackReader {
     }
 
     @Override
-    public Optional<TrackPoint> next() throws IOException {
+    public Optional<TrackLine> next() throws IOException {
         try {
             while (xml.hasNext()) {
                 if (xml.next() == XMLStreamConstants.START_ELEMENT) {
@@ -55,7 +55,7 @@ final class GpxReader implements TrackReader {
     }
 
     /** Reads one point; the reader is on its start element and is left after its end element. */
-    private TrackPoint point(String element) throws XMLStreamException {
+    private TrackLine point(String element) throws XMLStreamException {
         long line = xml.getLocation().getLineNumber();
         String lat = xml.getAttributeValue(null, "lat");
         String lon = xml.getAttributeValue(null, "lon");
@@ -74,7 +74,7 @@ final class GpxReader implements TrackReader {
             }
         }
         if (lat == null || lon == null) {
-            return TrackPoint.bad(line, element + " needs lat and lon attributes");
+            return TrackLine.bad(line, element + " needs lat and lon attributes");
         }
         double latValue;
         double lonValue;
@@ -82,16 +82,16 @@ final class GpxReader implements TrackReader {
             latValue = Double.parseDouble(lat.trim());
             lonValue = Double.parseDouble(lon.trim());
         } catch (NumberFormatException e) {
-            return TrackPoint.bad(line, element + " has lat '" + lat + "' and lon '" + lon + "': not numbers");
+            return TrackLine.bad(line, element + " has lat '" + lat + "' and lon '" + lon + "': not numbers");
         }
         if (time == null || time.isEmpty()) {
-            return TrackPoint.bad(line, element + " has no time; a sighting needs one");
+            return TrackLine.bad(line, element + " has no time; a sighting needs one");
         }
         try {
-            return TrackPoint.ok(
+            return TrackLine.ok(
                     line, lonValue, latValue, OffsetDateTime.parse(time).toInstant(), null);
         } catch (DateTimeParseException e) {
-            return TrackPoint.bad(line, element + " time '" + time + "' is not ISO-8601");
+            return TrackLine.bad(line, element + " time '" + time + "' is not ISO-8601");
         }
     }
 

@@ -4,16 +4,14 @@ import jakarta.inject.Singleton;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.geoward.sighting.RecordResult;
-import org.geoward.sighting.SightingInput;
+import org.geoward.sighting.Sighting;
 import org.geoward.sighting.SightingService;
-import org.geoward.sighting.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +58,9 @@ public class TrackImporter {
     private ImportResult read(long subjectId, Format format, CountingInputStream in, ImportRun run) throws IOException {
         long started = System.nanoTime();
         Counts counts = new Counts();
-        List<TrackPoint> batch = new ArrayList<>(BATCH);
+        List<TrackLine> batch = new ArrayList<>(BATCH);
         try (TrackReader reader = format == Format.GPX ? new GpxReader(in) : new CsvReader(in)) {
-            Optional<TrackPoint> next;
+            Optional<TrackLine> next;
             while ((next = reader.next()).isPresent()) {
                 batch.add(next.get());
                 counts.read++;
@@ -94,18 +92,18 @@ public class TrackImporter {
         return new ImportResult(run.id(), counts.accepted, counts.duplicates, counts.rejectedCount, counts.rejected);
     }
 
-    private void flush(long subjectId, List<TrackPoint> batch, Counts counts) {
+    private void flush(long subjectId, List<TrackLine> batch, Counts counts) {
         if (batch.isEmpty()) {
             return;
         }
-        List<SightingInput> inputs = new ArrayList<>(batch.size());
-        List<TrackPoint> sent = new ArrayList<>(batch.size());
+        List<Sighting> inputs = new ArrayList<>(batch.size());
+        List<TrackLine> sent = new ArrayList<>(batch.size());
         Map<Long, String> refused = new TreeMap<>(); // listed by line, whoever refused them
-        for (TrackPoint p : batch) {
+        for (TrackLine p : batch) {
             if (p.error() != null) {
                 refused.put(p.line(), p.error());
             } else {
-                inputs.add(input(subjectId, p.time(), p.lon(), p.lat(), p.accuracy()));
+                inputs.add(p.sighting().toBuilder().subject(subjectId).build());
                 sent.add(p);
             }
         }
@@ -119,11 +117,6 @@ public class TrackImporter {
             }
         }
         refused.forEach(counts::reject);
-    }
-
-    private static SightingInput input(long subjectId, Instant time, double lon, double lat, Double accuracy) {
-        return new SightingInput(
-                subjectId, null, null, time, lon, lat, accuracy, Source.GPS, null, null, null, null, false, null, null);
     }
 
     private static final class Counts {

@@ -8,7 +8,7 @@ import java.util.Optional;
 interface TrackReader extends Closeable {
 
     /** The next point (possibly a bad one naming its line), or empty at the end of the file. */
-    Optional<TrackPoint> next() throws IOException;
+    Optional<TrackLine> next() throws IOException;
 
     @Override
     void close() throws IOException;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.geoward.account.Visibility;
+import org.geoward.subject.PhoneNumbers;
 
 /**
  * Reads the outbox for people. ADMIN and DISPATCHER see every delivery with phone numbers; OFFICER sees every delivery
@@ -126,7 +127,7 @@ class Deliveries {
         String to =
                 switch (channel) {
                     case IN_APP -> rs.getString("username") == null ? "user " + recipient : rs.getString("username");
-                    case SMS -> showsPhones || recipient.equals(ownPhone) ? recipient : Phones.mask(recipient);
+                    case SMS -> showsPhones || recipient.equals(ownPhone) ? recipient : PhoneNumbers.mask(recipient);
                     case WEBHOOK -> "webhook " + recipient;
                 };
         return new Delivery(

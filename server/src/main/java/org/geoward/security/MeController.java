@@ -7,8 +7,10 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.Collection;
+import org.geoward.audit.NotAudited;
 
 /** Who the caller is: the web console reads its role from here. */
+@NotAudited("the caller's own name and roles")
 @Controller("/api/me")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 final class MeController {

@@ -9,5 +9,7 @@ public enum Role {
     /** Sees the alerts of their unit and their own assignments. */
     OFFICER,
     /** Sees only the wards they guard. */
-    FAMILY
+    FAMILY,
+    /** Reads the audit trail (who looked at whom, who changed what) and nothing else. */
+    AUDITOR
 }

@@ -21,7 +21,7 @@ import org.geoward.evaluate.SubjectKind;
  */
 @Singleton
 public class GuardianFixes implements GuardianLocator {
-    static final Duration KEPT = Duration.ofMinutes(15);
+    public static final Duration KEPT = Duration.ofMinutes(15);
 
     private final Map<Long, NavigableMap<Instant, Fix>> fixes = new ConcurrentHashMap<>();
 
@@ -43,6 +43,12 @@ public class GuardianFixes implements GuardianLocator {
                         false,
                         null));
         track.headMap(track.lastKey().minus(KEPT)).clear();
+    }
+
+    /** Forgets an erased person's recent fixes. */
+    @io.micronaut.transaction.annotation.TransactionalEventListener
+    void erased(org.geoward.subject.SubjectErased erased) {
+        fixes.remove(erased.subjectId());
     }
 
     @Override

@@ -50,6 +50,13 @@ public class LatestPositions {
         }
     }
 
+    /** Forgets an erased person's latest fix, so that it is neither answered nor written back. */
+    @io.micronaut.transaction.annotation.TransactionalEventListener
+    void erased(org.geoward.subject.SubjectErased erased) {
+        dirty.remove(erased.subjectId());
+        latest.remove(erased.subjectId());
+    }
+
     /** The newest fix of the subject seen since this server started, or empty (then ask the database). */
     public Optional<Latest> of(long subjectId) {
         return Optional.ofNullable(latest.get(subjectId));

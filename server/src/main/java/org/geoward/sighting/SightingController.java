@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.audit.NotAudited;
 import org.geoward.problem.ProblemException;
 
 /** {@code POST /api/sightings}: one sighting or an array of up to 10,000, each accepted or rejected on its own. */
+@NotAudited("device and camera ingest (machines, many a second), not a person's look or change")
 @Controller("/api/sightings")
 @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
 @Tag(name = "sightings", description = "Position reports of subjects")
@@ -56,7 +58,7 @@ final class SightingController {
         } else {
             throw ProblemException.badRequest(null, "send one sighting object or an array of them");
         }
-        List<SightingInput> inputs = new ArrayList<>(items.size());
+        List<Sighting> inputs = new ArrayList<>(items.size());
         Map<Integer, String> refused = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             try {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads one item of {@code POST /api/sightings} into a {@link SightingInput}, leniently: ids and numbers may be JSON
+ * Reads one item of {@code POST /api/sightings} into a {@link Sighting}, leniently: ids and numbers may be JSON
  * numbers or strings ({@code "29.7"}, {@code "NaN"}), so that {@link SightingRules} can say what is wrong with the
  * value rather than the parser refusing the whole batch. A value of the wrong shape ({@code "lat": "abc"}) throws
  * {@link IllegalArgumentException} with the reason.
@@ -17,26 +17,26 @@ import java.util.Locale;
 final class SightingJson {
     private SightingJson() {}
 
-    static SightingInput read(JsonNode item) {
+    static Sighting read(JsonNode item) {
         if (item == null || !item.isObject()) {
             throw new IllegalArgumentException("a sighting must be a JSON object");
         }
-        return new SightingInput(
-                id(item, "subjectId"),
-                text(item, "deviceId"),
-                text(item, "trackId"),
-                time(item),
-                number(item, "lon"),
-                number(item, "lat"),
-                number(item, "accuracy"),
-                source(item),
-                number(item, "speed"),
-                number(item, "heading"),
-                number(item, "battery"),
-                companions(item),
-                bool(item, "sos"),
-                text(item, "phone"),
-                text(item, "evidenceUrl"));
+        return Sighting.builder()
+                .subject(id(item, "subjectId"))
+                .device(text(item, "deviceId"))
+                .track(text(item, "trackId"))
+                .time(time(item))
+                .at(number(item, "lon"), number(item, "lat"))
+                .accuracy(number(item, "accuracy"))
+                .source(source(item))
+                .speed(number(item, "speed"))
+                .heading(number(item, "heading"))
+                .battery(number(item, "battery"))
+                .companions(companions(item))
+                .sos(bool(item, "sos"))
+                .phone(text(item, "phone"))
+                .evidenceUrl(text(item, "evidenceUrl"))
+                .build();
     }
 
     private static JsonNode field(JsonNode item, String name) {

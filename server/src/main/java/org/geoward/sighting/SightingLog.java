@@ -1,5 +1,9 @@
 package org.geoward.sighting;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.annotation.PreDestroy;
@@ -84,6 +88,9 @@ public class SightingLog {
 
     private volatile boolean unreachable;
 
+    private final DistributionSummary groupSizes;
+    private final Timer commits;
+
     SightingLog(
             SightingStore store,
             SubjectDirectory directory,
@@ -95,7 +102,8 @@ public class SightingLog {
             @Value("${geoward.ingest.group-linger:1ms}") Duration linger,
             @Value("${geoward.ingest.queue-fixes:50000}") int capacity,
             @Value("${geoward.ingest.answer-timeout:30s}") Duration answerTimeout,
-            @Value("${geoward.ingest.attempts:3}") int attempts) {
+            @Value("${geoward.ingest.attempts:3}") int attempts,
+            MeterRegistry registry) {
         this.store = store;
         this.directory = directory;
         this.tx = tx;
@@ -107,6 +115,29 @@ public class SightingLog {
         this.capacity = Math.max(SightingService.MAX_BATCH, capacity);
         this.answerTimeout = answerTimeout;
         this.attempts = Math.max(1, attempts);
+        this.groupSizes = DistributionSummary.builder("geoward.log.group.fixes")
+                .description("fixes per group commit of the sighting log")
+                .serviceLevelObjectives(1, 10, 100, 1_000, 5_000)
+                .register(registry);
+        this.commits = Timer.builder("geoward.log.commit")
+                .description("time to store and commit one group of the sighting log")
+                .register(registry);
+        Gauge.builder("geoward.log.queued.fixes", this, SightingLog::queuedFixes)
+                .description("fixes waiting in the ingest queue for their group commit")
+                .register(registry);
+        Gauge.builder("geoward.log.position", this, SightingLog::position)
+                .description("highest log position (sighting seq) this node committed")
+                .register(registry);
+    }
+
+    /** How many fixes wait in the queue for their commit (0 to {@code geoward.ingest.queue-fixes}). */
+    public int queuedFixes() {
+        lock.lock();
+        try {
+            return queuedFixes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** One caller's rows waiting for a commit. */
@@ -340,10 +371,13 @@ public class SightingLog {
         }
         List<Sighting> ordered = new ArrayList<>(rows.values());
         ordered.sort(STORE_ORDER);
+        long began = System.nanoTime();
         Map<SightingStore.Key, Long> stored = DatabaseFailures.retryingConflicts(
                 attempts,
                 "storing " + ordered.size() + " sightings",
                 () -> tx.executeWrite(status -> store.append(ordered)));
+        commits.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        groupSizes.record(ordered.size());
         // committed: from here on every row of the group survives a crash
         unreachable = false;
         List<LoggedFix> fresh = new ArrayList<>(stored.size());

@@ -15,7 +15,7 @@ final class SightingRules {
     private SightingRules() {}
 
     /** Returns what is wrong with {@code in} at wall-clock time {@code now}, or null when its fields are fine. */
-    static String check(SightingInput in, Instant now) {
+    static String check(Sighting in, Instant now) {
         int names =
                 (in.subjectId() != null ? 1 : 0) + (isBlank(in.deviceId()) ? 0 : 1) + (isBlank(in.trackId()) ? 0 : 1);
         if (names == 0) {
@@ -65,7 +65,7 @@ final class SightingRules {
         return null;
     }
 
-    private static String checkMeasurements(SightingInput in) {
+    private static String checkMeasurements(Sighting in) {
         if (in.accuracy() != null && !(Double.isFinite(in.accuracy()) && in.accuracy() >= 0)) {
             return "accuracy " + format(in.accuracy()) + " must be a finite number of metres >= 0";
         }

@@ -50,28 +50,34 @@ public class SightingService {
     private final SightingLog log;
     private final EvaluationInput evaluation;
     private final boolean waitForEvaluation;
+    private final IngestMeters meters;
+    private final boolean consentRequired;
 
     SightingService(
             SubjectDirectory directory,
             SightingLog log,
             EvaluationInput evaluation,
-            @Value("${geoward.ingest.wait-for-evaluation:false}") boolean waitForEvaluation) {
+            IngestMeters meters,
+            @Value("${geoward.ingest.wait-for-evaluation:false}") boolean waitForEvaluation,
+            @Value("${geoward.privacy.require-consent:true}") boolean consentRequired) {
+        this.meters = meters;
         this.directory = directory;
         this.log = log;
         this.evaluation = evaluation;
         this.waitForEvaluation = waitForEvaluation;
+        this.consentRequired = consentRequired;
     }
 
     /**
      * Validates, stores and evaluates {@code inputs}; rejections name the index in {@code inputs}. Throws a 413
      * {@link ProblemException} for more than {@link #MAX_BATCH} items.
      */
-    public RecordResult record(List<SightingInput> inputs) {
+    public RecordResult record(List<Sighting> inputs) {
         return record(inputs, Map.of());
     }
 
     /** As {@link #record(List)}, with items already refused while reading (their entries in inputs are ignored). */
-    RecordResult record(List<SightingInput> inputs, Map<Integer, String> refused) {
+    RecordResult record(List<Sighting> inputs, Map<Integer, String> refused) {
         if (inputs.size() > MAX_BATCH) {
             throw new ProblemException(
                     HttpStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -88,21 +94,62 @@ public class SightingService {
             }
         }
         Map<Long, SubjectInfo> subjects = new HashMap<>();
-        List<Sighting> resolved = resolve(inputs, rejected, subjects);
+        List<Sighting> resolved = refuseUntrackable(resolve(inputs, rejected, subjects), inputs, rejected, subjects);
         Map<SightingStore.Key, Sighting> unique = new LinkedHashMap<>();
         for (Sighting s : resolved) {
             unique.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
         }
-        Map<SightingStore.Key, Long> appended = log.append(new ArrayList<>(unique.values()), subjects);
+        countReceived(inputs);
+        Map<SightingStore.Key, Long> appended;
+        try {
+            appended = log.append(new ArrayList<>(unique.values()), subjects);
+        } catch (ProblemException e) {
+            if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+                meters.busy();
+            }
+            throw e;
+        }
+        countOutcomes(inputs, rejected, resolved, appended);
         int fresh = appended.size();
         if (waitForEvaluation && fresh > 0) {
             long position =
                     appended.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             evaluation.awaitEvaluated(position, Duration.ofSeconds(30));
         }
+        if (resolved.isEmpty()
+                && !rejected.isEmpty()
+                && rejected.values().stream().allMatch(SightingService::isPrivacyRefusal)) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, String.join("; ", new LinkedHashSet<>(rejected.values())));
+        }
         List<RecordResult.Rejection> list = new ArrayList<>(rejected.size());
         rejected.forEach((index, error) -> list.add(new RecordResult.Rejection(index, error)));
         return new RecordResult(fresh, resolved.size() - fresh, list);
+    }
+
+    private void countReceived(List<Sighting> inputs) {
+        Map<Source, Integer> bySource = new HashMap<>();
+        inputs.forEach(in -> bySource.merge(in.source(), 1, Integer::sum));
+        bySource.forEach((source, n) -> meters.count(IngestMeters.Outcome.RECEIVED, source, n));
+    }
+
+    private void countOutcomes(
+            List<Sighting> inputs,
+            Map<Integer, String> rejected,
+            List<Sighting> resolved,
+            Map<SightingStore.Key, Long> appended) {
+        Map<Source, Integer> refused = new HashMap<>();
+        rejected.keySet().forEach(i -> refused.merge(inputs.get(i).source(), 1, Integer::sum));
+        refused.forEach((source, n) -> meters.count(IngestMeters.Outcome.REJECTED, source, n));
+        Map<Source, Integer> stored = new HashMap<>();
+        Map<Source, Integer> repeated = new HashMap<>();
+        Set<SightingStore.Key> counted = new java.util.HashSet<>();
+        for (Sighting s : resolved) {
+            SightingStore.Key key = new SightingStore.Key(s.subjectId(), s.time());
+            boolean isNew = appended.containsKey(key) && counted.add(key);
+            (isNew ? stored : repeated).merge(s.source(), 1, Integer::sum);
+        }
+        stored.forEach((source, n) -> meters.count(IngestMeters.Outcome.STORED, source, n));
+        repeated.forEach((source, n) -> meters.count(IngestMeters.Outcome.DUPLICATE, source, n));
     }
 
     /**
@@ -110,13 +157,13 @@ public class SightingService {
      * subject the sightings name to {@code subjects}.
      */
     private List<Sighting> resolve(
-            List<SightingInput> inputs, Map<Integer, String> rejected, Map<Long, SubjectInfo> subjects) {
+            List<Sighting> inputs, Map<Integer, String> rejected, Map<Long, SubjectInfo> subjects) {
         Set<Long> subjectIds = new LinkedHashSet<>();
         Set<String> deviceIds = new LinkedHashSet<>();
         Set<String> trackIds = new LinkedHashSet<>();
         for (int i = 0; i < inputs.size(); i++) {
             if (!rejected.containsKey(i)) {
-                SightingInput in = inputs.get(i);
+                Sighting in = inputs.get(i);
                 if (in.subjectId() != null) {
                     subjectIds.add(in.subjectId());
                 } else if (!SightingRules.isBlank(in.deviceId())) {
@@ -137,7 +184,7 @@ public class SightingService {
             if (rejected.containsKey(i)) {
                 continue;
             }
-            SightingInput in = inputs.get(i);
+            Sighting in = inputs.get(i);
             Long subjectId;
             Long deviceRow = null;
             if (in.subjectId() != null) {
@@ -170,21 +217,56 @@ public class SightingService {
         return out;
     }
 
-    private static Sighting sighting(SightingInput in, long subjectId, Long deviceRow) {
-        return new Sighting(
-                subjectId,
-                in.time().truncatedTo(ChronoUnit.MICROS),
-                in.lon(),
-                in.lat(),
-                in.accuracy(),
-                in.source(),
-                in.speed(),
-                in.heading(),
-                in.battery(),
-                in.companions(),
-                in.sos(),
-                in.phone(),
-                in.evidenceUrl(),
-                deviceRow);
+    private static final String NO_CONSENT = " has no guardian's consent to tracking on record";
+    private static final String ERASED = " was erased at a person's request";
+
+    /**
+     * Drops the sightings of wards without consent on record (unless {@code geoward.privacy.require-consent} is off)
+     * and of erased subjects, each with its reason under its index in {@code rejected}.
+     */
+    private List<Sighting> refuseUntrackable(
+            List<Sighting> resolved,
+            List<Sighting> inputs,
+            Map<Integer, String> rejected,
+            Map<Long, SubjectInfo> subjects) {
+        if (resolved.stream().allMatch(s -> isTrackable(subjects.get(s.subjectId())))) {
+            return resolved;
+        }
+        List<Sighting> kept = new ArrayList<>(resolved.size());
+        int next = 0;
+        for (int i = 0; i < inputs.size() && next < resolved.size(); i++) {
+            if (rejected.containsKey(i)) {
+                continue;
+            }
+            Sighting s = resolved.get(next++);
+            SubjectInfo info = subjects.get(s.subjectId());
+            if (isTrackable(info)) {
+                kept.add(s);
+            } else if (info.erased()) {
+                rejected.put(i, "subject " + info.id() + ERASED + ": its fixes are no longer taken");
+            } else {
+                rejected.put(
+                        i,
+                        "ward " + info.id() + NO_CONSENT + ": record it with POST /api/subjects/" + info.id()
+                                + "/consent before sending fixes");
+            }
+        }
+        return kept;
+    }
+
+    private boolean isTrackable(SubjectInfo info) {
+        return info == null || info.isTrackable(consentRequired);
+    }
+
+    private static boolean isPrivacyRefusal(String reason) {
+        return reason.contains(NO_CONSENT) || reason.contains(ERASED);
+    }
+
+    private static Sighting sighting(Sighting in, long subjectId, Long deviceRow) {
+        return in.toBuilder()
+                .subject(subjectId)
+                .deviceRow(deviceRow)
+                .time(in.time().truncatedTo(ChronoUnit.MICROS))
+                .build();
     }
 }

@@ -86,24 +86,25 @@ class SightingStore {
                             java.sql.Array companions = rs.getArray(11);
                             rows.add(new Row(
                                     rs.getLong(1),
-                                    new Sighting(
-                                            rs.getLong(2),
-                                            rs.getObject(3, OffsetDateTime.class)
-                                                    .toInstant(),
-                                            rs.getDouble(4),
-                                            rs.getDouble(5),
-                                            number(rs, 6),
-                                            Source.valueOf(rs.getString(7)),
-                                            number(rs, 8),
-                                            number(rs, 9),
-                                            number(rs, 10),
-                                            companions == null
-                                                    ? List.of()
-                                                    : Arrays.asList((Long[]) companions.getArray()),
-                                            rs.getBoolean(12),
-                                            rs.getString(13),
-                                            rs.getString(14),
-                                            rs.getObject(15, Long.class))));
+                                    Sighting.builder()
+                                            .subject(rs.getLong(2))
+                                            .time(rs.getObject(3, OffsetDateTime.class)
+                                                    .toInstant())
+                                            .at(rs.getDouble(4), rs.getDouble(5))
+                                            .accuracy(number(rs, 6))
+                                            .source(Source.valueOf(rs.getString(7)))
+                                            .speed(number(rs, 8))
+                                            .heading(number(rs, 9))
+                                            .battery(number(rs, 10))
+                                            .companions(
+                                                    companions == null
+                                                            ? List.of()
+                                                            : Arrays.asList((Long[]) companions.getArray()))
+                                            .sos(rs.getBoolean(12))
+                                            .phone(rs.getString(13))
+                                            .evidenceUrl(rs.getString(14))
+                                            .deviceRow(rs.getObject(15, Long.class))
+                                            .build()));
                         }
                     }
                     return rows;
@@ -158,7 +159,7 @@ class SightingStore {
             sos[i] = s.sos();
             phone[i] = s.phone();
             evidence[i] = s.evidenceUrl();
-            device[i] = s.deviceId();
+            device[i] = s.deviceRow();
         }
         Connection c = ps.getConnection();
         Object[][] columns = {

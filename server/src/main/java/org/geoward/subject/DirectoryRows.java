@@ -20,7 +20,8 @@ import org.geoward.evaluate.SubjectKind;
 class DirectoryRows {
     private static final String SELECT =
             """
-            SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes,
+            SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes, s.consent_at IS NOT NULL AS consented,
+                   s.erased_at IS NOT NULL AS erased,
                    ARRAY(SELECT g.guardian_id FROM ward_guardian g WHERE g.ward_id = s.id) AS guardians
             FROM subject s""";
 
@@ -110,6 +111,8 @@ class DirectoryRows {
                 rs.getString("name"),
                 rs.getString("phone"),
                 guardianIds,
-                offline);
+                offline,
+                rs.getBoolean("consented"),
+                rs.getBoolean("erased"));
     }
 }

@@ -13,6 +13,8 @@ import org.geoward.evaluate.SubjectKind;
  * @param offlineMinutes silence after which a ward is reported OFFLINE (null: the default, 30)
  * @param createdAt ISO-8601 instant
  * @param lastSeen the newest fix, from {@code subject_position}
+ * @param consent for a WARD, the guardian's consent to tracking on record (absent: none, so no fix is taken)
+ * @param erasedAt when the person was erased at their request (name and phone are gone)
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,7 +29,15 @@ public record Subject(
         @Nullable OfficerStatus status,
         @Nullable TravelMode travelMode,
         String createdAt,
-        @Nullable LastSeen lastSeen) {
+        @Nullable LastSeen lastSeen,
+        @Nullable Consent consent,
+        @Nullable String erasedAt) {
+
+    /**
+     * A guardian's consent to a ward's tracking: who gave it, when (ISO-8601), to which version of the consent text.
+     */
+    @Serdeable
+    public record Consent(String by, String at, String textVersion) {}
 
     /**
      * Where and when the subject was last seen (its newest fix), or absent when never.

@@ -8,6 +8,21 @@ import org.geoward.evaluate.SubjectKind;
  *
  * @param guardianIds for a WARD, the subjects of its guardians; empty otherwise
  * @param offlineMinutes for a WARD, silence after which OFFLINE is raised (null: the default, 30)
+ * @param consented for a WARD, whether a guardian's consent to tracking is on record; true for other kinds
+ * @param erased whether the person was erased (no fix of theirs is taken any more)
  */
 public record SubjectInfo(
-        long id, SubjectKind kind, String name, String phone, Set<Long> guardianIds, Integer offlineMinutes) {}
+        long id,
+        SubjectKind kind,
+        String name,
+        String phone,
+        Set<Long> guardianIds,
+        Integer offlineMinutes,
+        boolean consented,
+        boolean erased) {
+
+    /** Whether fixes of this subject may be stored: not erased, and for a ward with consent on record. */
+    public boolean isTrackable(boolean consentRequired) {
+        return !erased && (consented || !consentRequired || kind != SubjectKind.WARD);
+    }
+}

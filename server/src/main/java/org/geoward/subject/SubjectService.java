@@ -25,6 +25,7 @@ class SubjectService {
     private static final String SELECT =
             """
             SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes, s.unit, s.status, s.travel_mode, s.created_at,
+                   s.consent_by, s.consent_at, s.consent_text_version, s.erased_at,
                    ARRAY(SELECT g.guardian_id FROM ward_guardian g WHERE g.ward_id = s.id ORDER BY g.guardian_id)
                        AS guardians,
                    p.time AS seen_at, ST_X(p.pos::geometry) AS seen_lon, ST_Y(p.pos::geometry) AS seen_lat,
@@ -71,7 +72,54 @@ class SubjectService {
                     }
                 });
         replaceGuardians(id, draft.guardians());
+        if (body.get("consent") != null) {
+            if (draft.kind() != SubjectKind.WARD) {
+                throw ProblemException.badRequest(
+                        "consent", "consent is recorded for a WARD, not for a " + draft.kind());
+            }
+            recordConsent(id, ConsentDraft.read(body.get("consent"), "consent"));
+        }
         return find(id);
+    }
+
+    /** Records a guardian's consent to tracking the ward {@code id} (replacing an earlier record). */
+    @Transactional
+    public Subject consent(long id, JsonNode body) {
+        Subject stored = find(id);
+        if (stored.kind() != SubjectKind.WARD) {
+            throw ProblemException.badRequest(
+                    null, "consent is recorded for a WARD; subject " + id + " is a " + stored.kind());
+        }
+        if (stored.erasedAt() != null) {
+            throw ProblemException.conflict("subject " + id + " was erased; register the person again instead");
+        }
+        recordConsent(id, ConsentDraft.read(body, null));
+        changes.publishEvent(DirectoryChanged.subject(id));
+        return find(id);
+    }
+
+    /** Withdraws the consent on record for ward {@code id}: its fixes are refused from now on. */
+    @Transactional
+    public Subject withdrawConsent(long id) {
+        find(id);
+        jdbc.prepareStatement(
+                "UPDATE subject SET consent_by = NULL, consent_at = NULL, consent_text_version = NULL WHERE id = ?",
+                ps -> {
+                    ps.setLong(1, id);
+                    return ps.executeUpdate();
+                });
+        changes.publishEvent(DirectoryChanged.subject(id));
+        return find(id);
+    }
+
+    private void recordConsent(long id, ConsentDraft consent) {
+        jdbc.prepareStatement(
+                "UPDATE subject SET consent_by = ?, consent_at = now(), consent_text_version = ? WHERE id = ?", ps -> {
+                    ps.setString(1, consent.by());
+                    ps.setString(2, consent.textVersion());
+                    ps.setLong(3, id);
+                    return ps.executeUpdate();
+                });
     }
 
     /** Changes the subject {@code id}: members present in {@code body} replace, absent ones are kept. */
@@ -215,7 +263,20 @@ class SubjectService {
                 status == null ? null : OfficerStatus.valueOf(status),
                 travel == null ? null : TravelMode.valueOf(travel),
                 rs.getTimestamp("created_at").toInstant().toString(),
-                lastSeen(rs));
+                lastSeen(rs),
+                consent(rs),
+                rs.getTimestamp("erased_at") == null
+                        ? null
+                        : rs.getTimestamp("erased_at").toInstant().toString());
+    }
+
+    private static Subject.Consent consent(ResultSet rs) throws SQLException {
+        java.sql.Timestamp at = rs.getTimestamp("consent_at");
+        if (at == null) {
+            return null;
+        }
+        return new Subject.Consent(
+                rs.getString("consent_by"), at.toInstant().toString(), rs.getString("consent_text_version"));
     }
 
     private static Subject.LastSeen lastSeen(ResultSet rs) throws SQLException {

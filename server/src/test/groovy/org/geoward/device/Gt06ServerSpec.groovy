@@ -2,6 +2,7 @@ package org.geoward.device
 
 import java.time.Duration
 import java.util.concurrent.CopyOnWriteArrayList
+import org.geoward.sighting.Sighting
 import spock.lang.AutoCleanup
 import spock.lang.Specification
 import spock.lang.Timeout
@@ -14,10 +15,10 @@ class Gt06ServerSpec extends Specification {
     static final String POSITION = '78781f120f0a140e150bc505e51e780293a9e800540000f601006e0055da00035f240d0a'
     static final String IMEI = '864717003283581'
 
-    List<DevicePosition> received = new CopyOnWriteArrayList<>()
+    List<Sighting> received = new CopyOnWriteArrayList<>()
     Set<String> known = [IMEI] as Set
     PositionSink sink = new PositionSink() {
-        SinkResult accept(DevicePosition p) { received << p; SinkResult.accepted() }
+        SinkResult accept(Sighting p) { received << p; SinkResult.accepted() }
         boolean isKnown(String id) { known.contains(id) }
     }
     @AutoCleanup('stop') Gt06Server server = new Gt06Server('127.0.0.1', 0, Duration.ofSeconds(idleSeconds()), 1, sink)
@@ -77,7 +78,7 @@ class Gt06ServerSpec extends Specification {
         loginAck == '787805010009' + Gt06FramingSpec.crc('05010009') + '0d0a'
         positionAck == '787805120003' + Gt06FramingSpec.crc('05120003') + '0d0a'
         received.size() == 1
-        received[0].uniqueId() == IMEI
+        received[0].deviceId() == IMEI
         Math.abs(received[0].lat() - 54.94535) < 1e-5
 
         cleanup:

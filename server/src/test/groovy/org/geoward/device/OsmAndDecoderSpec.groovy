@@ -4,6 +4,7 @@ import groovy.json.JsonOutput
 import java.time.Clock
 import java.time.Instant
 import java.time.ZoneOffset
+import org.geoward.sighting.Sighting
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -22,10 +23,10 @@ class OsmAndDecoderSpec extends Specification {
         then:
         def p = sample.params
         def latLon = p.location ? p.location.split(',') : [p.lat, p.lon]
-        position.uniqueId() == (p.id ?: p.deviceid)
+        position.deviceId() == (p.id ?: p.deviceid)
         position.lat() == (latLon[0] as double)
         position.lon() == (latLon[1] as double)
-        position.speedKmh() == (p.speed == null ? null : (p.speed as double) * 1.852)
+        position.speed() == (p.speed == null ? null : (p.speed as double) * 1.852)
         position.altitude() == (p.altitude == null ? null : p.altitude as double)
 
         where:
@@ -79,8 +80,9 @@ class OsmAndDecoderSpec extends Specification {
         def position = decoder.decodeQuery(OsmAndDecoder.parseQuery(query)).orElseThrow()
 
         then:
-        position == new DevicePosition('123456789012345', Instant.EPOCH, 31.5d, 121.25d, 8.0d, 18.52d, 90.5d, 12.0d,
-                87.0d, true, [alarm: 'sos', hdop: '1.2', ignition: 'true'])
+        position == Sighting.builder().device('123456789012345').time(Instant.EPOCH).at(121.25d, 31.5d)
+                .accuracy(8.0d).speed(18.52d).heading(90.5d).altitude(12.0d).battery(87.0d).sos(true)
+                .extras([alarm: 'sos', hdop: '1.2', ignition: 'true']).build()
     }
 
     def "the 0,0 that the Traccar Client sends before its first fix yields no position"() {
@@ -119,11 +121,11 @@ class OsmAndDecoderSpec extends Specification {
         positions.size() == 1
         def position = positions[0]
         def coords = sample.body.location.coords
-        position.uniqueId() == sample.body.device_id
+        position.deviceId() == sample.body.device_id
         position.lat() == coords.latitude as double
         position.lon() == coords.longitude as double
         position.time() == Instant.parse(sample.body.location.timestamp)
-        position.accuracyMeters() == coords.accuracy as double
+        position.accuracy() == coords.accuracy as double
 
         where:
         sample << samples.json_samples_transistorsoft_format
@@ -139,13 +141,13 @@ class OsmAndDecoderSpec extends Specification {
         def still = decoder.decodeJson(JsonOutput.toJson(unknown.body))[0]
 
         then:
-        Math.abs(moving.speedKmh() - 18.67 * 3.6) < 1e-9
-        moving.course() == 63d
-        Math.abs(moving.batteryPercent() - 79) < 1e-9
+        Math.abs(moving.speed() - 18.67 * 3.6) < 1e-9
+        moving.heading() == 63d
+        Math.abs(moving.battery() - 79) < 1e-9
         moving.altitude() == 35.7d
-        still.speedKmh() == null
-        still.course() == null
-        still.batteryPercent() == null
+        still.speed() == null
+        still.heading() == null
+        still.battery() == null
         still.extras().mock == 'true'
     }
 
@@ -166,7 +168,7 @@ class OsmAndDecoderSpec extends Specification {
                 device_double_test          : '1.345',
                 device_very_long_double_test: '1763636.3442']
         position.extras().activity == 'still'
-        position.batteryPercent() == 100d
+        position.battery() == 100d
     }
 
     def "a bad JSON body is refused with a message naming #hint"() {

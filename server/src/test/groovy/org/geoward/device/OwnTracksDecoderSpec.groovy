@@ -2,6 +2,7 @@ package org.geoward.device
 
 import groovy.json.JsonOutput
 import java.time.Instant
+import org.geoward.sighting.Sighting
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -19,9 +20,9 @@ class OwnTracksDecoderSpec extends Specification {
         position.lat() == sample.lat as double
         position.lon() == sample.lon as double
         position.time() == Instant.ofEpochSecond(sample.tst as long)
-        position.uniqueId() == (sample.topic ? sample.topic.replace('/', '-') : sample.tid)
-        position.speedKmh() == (sample.vel == null ? null : sample.vel as double)
-        position.batteryPercent() == (sample.batt == null ? null : sample.batt as double)
+        position.deviceId() == (sample.topic ? sample.topic.replace('/', '-') : sample.tid)
+        position.speed() == (sample.vel == null ? null : sample.vel as double)
+        position.battery() == (sample.batt == null ? null : sample.batt as double)
 
         where:
         sample << samples
@@ -34,8 +35,9 @@ class OwnTracksDecoderSpec extends Specification {
                 .orElseThrow()
 
         then:
-        position == new DevicePosition('5t', Instant.ofEpochSecond(1551874878), 46.0681247d, 11.1512805d, 15d, 7d,
-                271d, 440d, 46d, false, [conn: 'w', trigger: 'u', tid: '5t', vac: '2'])
+        position == Sighting.builder().device('5t').time(Instant.ofEpochSecond(1551874878)).at(11.1512805d, 46.0681247d)
+                .accuracy(15d).speed(7d).heading(271d).altitude(440d).battery(46d)
+                .extras([conn: 'w', trigger: 'u', tid: '5t', vac: '2']).build()
     }
 
     def "a #type message is recognised and ignored"() {
@@ -44,9 +46,24 @@ class OwnTracksDecoderSpec extends Specification {
 
         where:
         type         | body
-        'transition' | '{"_type":"transition","event":"enter","desc":"Home","lat":1,"lon":2,"tst":1,"tid":"JJ"}'
         'waypoint'   | '{"_type":"waypoint","desc":"Home","lat":1,"lon":2,"rad":50,"tst":1}'
         'lwt'        | '{"_type":"lwt","tst":1}'
+    }
+
+    def "a transition is the fix that triggered it, with the event and the region kept"() {
+        when: 'the booklet\'s transition: the phone left its region "Home"'
+        def position = decoder.decode('''{"_type":"transition","event":"leave","desc":"Home","lat":29.7,"lon":107.39,
+            "tst":1736161169,"wtst":1736000000,"acc":12,"t":"c","tid":"JJ"}''').orElseThrow()
+
+        then:
+        position.uniqueId() == 'JJ'
+        position.time() == Instant.ofEpochSecond(1736161169)
+        position.lat() == 29.7d
+        position.lon() == 107.39d
+        position.accuracyMeters() == 12d
+        position.extras().event == 'leave'
+        position.extras().desc == 'Home'
+        position.extras().trigger == 'c'
     }
 
     def "a malformed message is refused with a message naming #hint"() {

@@ -32,7 +32,7 @@ class AutoDispatchSpec extends Specification {
     def setup() {
         data = new DispatchData(dataSource)
         data.retire(UNIT)
-        // This context's sweeper takes back EVERY unaccepted assignment of an automatic type in the database, so an
+        // This context's sweeper takes back every unaccepted automatic assignment of an automatic type in the database, so an
         // alert left DISPATCHED by another spec would take this spec's officers. Close them all first.
         data.update("UPDATE alert SET status = 'RESOLVED', resolved_at = now() WHERE status <> 'RESOLVED'", [])
     }
@@ -115,5 +115,33 @@ class AutoDispatchSpec extends Specification {
 
         then:
         timeline(alert)*.action == ['OPENED']
+    }
+
+    def "a dispatcher's own assignment of an automatic type is never taken back by the accept-timeout sweeper"() {
+        given: 'a WANDER alert a dispatcher assigned by hand (not the system), unaccepted past the timeout'
+        long officer = data.officer(UNIT, *offset(LON, LAT, 100, 0))
+        data.officer(UNIT, *offset(LON, LAT, 200, 0))
+        long alert = data.alert('WANDER', LON, LAT, status: 'DISPATCHED', officer: officer)
+        data.update("UPDATE subject SET status = 'BUSY' WHERE id = ?", [officer])
+        data.update("UPDATE alert SET assigned_at = now() - interval '1 minute' WHERE id = ?", [alert])
+        data.event(alert, 'ASSIGNED', Instant.now().minusSeconds(60), 'DISPATCHED', 'dispatcher-on-duty')
+
+        and: 'an automatic assignment, also expired, beside it'
+        long auto = data.officer(UNIT, *offset(LON, LAT, 300, 0))
+        long autoAlert = data.alert('WANDER', LON, LAT, status: 'DISPATCHED', officer: auto)
+        data.update("UPDATE subject SET status = 'BUSY' WHERE id = ?", [auto])
+        data.update("UPDATE alert SET assigned_at = now() - interval '1 minute' WHERE id = ?", [autoAlert])
+        data.event(autoAlert, 'ASSIGNED', Instant.now().minusSeconds(60), 'DISPATCHED', 'system')
+
+        expect: 'the automatic one is taken back (so the sweeper ran) ...'
+        conditions.eventually {
+            assert timeline(autoAlert)*.action.contains('UNASSIGNED')
+        }
+
+        and: '... and the one a dispatcher chose is left alone'
+        timeline(alert)*.action == ['ASSIGNED']
+        data.row("SELECT status, assigned_officer_id FROM alert WHERE id = ?", [alert]) ==
+                [status: 'DISPATCHED', assigned_officer_id: officer]
+        status(officer) == 'BUSY'
     }
 }

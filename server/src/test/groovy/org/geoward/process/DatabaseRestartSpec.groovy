@@ -46,7 +46,7 @@ class DatabaseRestartSpec extends Specification {
         server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
         String token = server.token("admin", PASSWORD)
         List<Long> wards = (1..SENDERS).collect {
-            server.create("/api/subjects", [kind: "WARD", name: "ward $it", offlineMinutes: 100_000], token).id as long
+            server.create("/api/subjects", [kind: "WARD", name: "ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
         }
         long serverPid = server.process.pid()
         def ledger = new IngestLedger()

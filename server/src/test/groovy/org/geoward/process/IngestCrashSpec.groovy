@@ -208,7 +208,8 @@ class IngestCrashSpec extends Specification {
         String phone = String.format("13800%06d", i)
         def guardian = server.create("/api/subjects", [kind: "GUARDIAN", name: "guardian $i", phone: phone], token)
         def ward = server.create("/api/subjects",
-                [kind: "WARD", name: "ward $i", guardians: [guardian.id], offlineMinutes: 100_000], token)
+                [kind: "WARD", name: "ward $i", guardians: [guardian.id], offlineMinutes: 100_000,
+                 consent: [by: "guardian $i", textVersion: "test"]], token)
         double lon = 107.30 + 0.02 * i
         server.create("/api/fences", [type      : "Feature",
                                       geometry  : [type: "Point", coordinates: [lon, LAT]],

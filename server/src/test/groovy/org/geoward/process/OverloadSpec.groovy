@@ -70,7 +70,7 @@ class OverloadSpec extends Specification {
         server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
         String token = server.token("admin", PASSWORD)
         List<Long> wards = (1..WARDS).collect {
-            server.create("/api/subjects", [kind: "WARD", name: "ward $it", offlineMinutes: 100_000], token).id as long
+            server.create("/api/subjects", [kind: "WARD", name: "ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
         }
         wards.each { counters[it] = new AtomicInteger() }
         def ledger = new IngestLedger()

@@ -53,7 +53,9 @@ class ServerProcess implements Closeable {
         builder.environment().putAll([GEOWARD_DATA_DIR    : dataDir.toString(), GEOWARD_PORT: port as String,
                                       GEOWARD_OSMAND_PORT : "0", GEOWARD_GT06_PORT: "0",
                                       GEOWARD_DEVICES_HOST: "127.0.0.1"] + env)
-        builder.environment().remove("GEOWARD_DB_URL")
+        if (!env.containsKey("GEOWARD_DB_URL")) {
+            builder.environment().remove("GEOWARD_DB_URL")
+        }
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
         def started = builder.start()
         boolean up = waitFor(120) { health() == 200 || !started.alive }

@@ -1,0 +1,5 @@
+/**
+ * Watching Geoward run: Prometheus metrics at {@code /metrics} (ADMIN token or the scrape token), and the liveness
+ * and readiness probes at {@code /live} and {@code /ready} that a load balancer or systemd watchdog asks.
+ */
+package org.geoward.monitor;

@@ -1,0 +1,174 @@
+package org.geoward.retention;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import org.geoward.evaluate.SubjectKind;
+
+/**
+ * The statements of a retention run, each method one transaction. Every statement gets the cut-off instant of each
+ * subject kind as a {@code cut(kind, at)} table: a fix of a subject of that kind before {@code at} has expired,
+ * unless it is evidence of one of the subject's alerts, that is from {@code evidenceBefore} before the alert opened up
+ * to its resolution, of an alert still open or resolved after the cut-off. Thread-safe.
+ */
+@Singleton
+class Expiry {
+    private static final String CUT = "cut(kind, at) AS (VALUES ('WARD', ?::timestamptz), ('GUARDIAN', ?::timestamptz),"
+            + " ('OFFICER', ?::timestamptz), ('VISITOR', ?::timestamptz))";
+    private static final String EVIDENCE =
+            """
+            EXISTS (SELECT 1 FROM alert a
+                    WHERE a.subject_id = p.subject_id AND p.time >= a.opened_at - ?::interval
+                      AND (a.resolved_at IS NULL OR (p.time <= a.resolved_at AND a.resolved_at >= c.at)))""";
+
+    private final JdbcOperations jdbc;
+
+    Expiry(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The cut-off of each kind and the evidence margin. */
+    record Cuts(Map<SubjectKind, Instant> at, String evidenceBefore) {
+        int bind(PreparedStatement ps, int first) throws SQLException {
+            int i = first;
+            for (SubjectKind kind :
+                    new SubjectKind[] {SubjectKind.WARD, SubjectKind.GUARDIAN, SubjectKind.OFFICER, SubjectKind.VISITOR
+                    }) {
+                ps.setTimestamp(i++, Timestamp.from(at.get(kind)));
+            }
+            return i;
+        }
+    }
+
+    /** What dropping one partition did. */
+    record Dropped(long rows, long kept) {}
+
+    /**
+     * Detaches the partition {@code name}, moves its evidence rows back into {@code sighting} (to the DEFAULT
+     * partition, as no day covers them any more), and drops it.
+     */
+    @Transactional
+    Dropped drop(String name, Cuts cuts) {
+        execute("ALTER TABLE sighting DETACH PARTITION " + quoted(name));
+        long rows = count("SELECT count(*) FROM " + quoted(name));
+        long kept = jdbc.prepareStatement(
+                "WITH " + CUT + " INSERT INTO sighting SELECT p.* FROM " + quoted(name)
+                        + " p JOIN subject s ON s.id = p.subject_id JOIN cut c ON c.kind = s.kind WHERE " + EVIDENCE,
+                ps -> {
+                    int i = cuts.bind(ps, 1);
+                    ps.setString(i, cuts.evidenceBefore());
+                    return (long) ps.executeUpdate();
+                });
+        execute("DROP TABLE " + quoted(name));
+        return new Dropped(rows - kept, kept);
+    }
+
+    /**
+     * Deletes, row by row, the expired fixes left in the partitions that stay (kinds kept shorter than the longest
+     * retention) and in DEFAULT; returns [deleted, kept as evidence].
+     */
+    @Transactional
+    long[] deleteExpiredRows(Cuts cuts, Instant latestCut) {
+        String expired = " FROM sighting p JOIN subject s ON s.id = p.subject_id JOIN cut c ON c.kind = s.kind"
+                + " WHERE p.time < ? AND p.time < c.at AND ";
+        long kept = jdbc.prepareStatement("WITH " + CUT + " SELECT count(*)" + expired + EVIDENCE, ps -> {
+            int i = cuts.bind(ps, 1);
+            ps.setTimestamp(i++, Timestamp.from(latestCut));
+            ps.setString(i, cuts.evidenceBefore());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        long deleted = jdbc.prepareStatement(
+                "WITH " + CUT + " DELETE FROM sighting p USING subject s, cut c"
+                        + " WHERE s.id = p.subject_id AND c.kind = s.kind AND p.time < ? AND p.time < c.at AND NOT "
+                        + EVIDENCE,
+                ps -> {
+                    int i = cuts.bind(ps, 1);
+                    ps.setTimestamp(i++, Timestamp.from(latestCut));
+                    ps.setString(i, cuts.evidenceBefore());
+                    return (long) ps.executeUpdate();
+                });
+        return new long[] {deleted, kept};
+    }
+
+    /** Removes the evidence photo URLs of alerts resolved before their subject's cut-off; returns how many. */
+    @Transactional
+    long clearPhotos(Cuts cuts) {
+        return jdbc.prepareStatement(
+                "WITH " + CUT + " UPDATE alert a SET evidence_url = NULL FROM subject s, cut c"
+                        + " WHERE s.id = a.subject_id AND c.kind = s.kind AND a.evidence_url IS NOT NULL"
+                        + " AND a.resolved_at < c.at",
+                ps -> {
+                    cuts.bind(ps, 1);
+                    return (long) ps.executeUpdate();
+                });
+    }
+
+    /**
+     * Removes the phone numbers of visitors not seen since {@code cut} and without an alert open or resolved since,
+     * the quiet-period records of phones warned before it, and the phone of SMS sent to visitors for alerts resolved
+     * before it; returns how many visitors and messages.
+     */
+    @Transactional
+    long clearVisitorPhones(Instant cut) {
+        Timestamp at = Timestamp.from(cut);
+        long visitors = jdbc.prepareStatement(
+                """
+                UPDATE subject s SET phone = NULL
+                WHERE s.kind = 'VISITOR' AND s.phone IS NOT NULL AND s.created_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM subject_position p WHERE p.subject_id = s.id AND p.time >= ?)
+                  AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.subject_id = s.id
+                                  AND (a.resolved_at IS NULL OR a.resolved_at >= ?))""",
+                ps -> {
+                    ps.setTimestamp(1, at);
+                    ps.setTimestamp(2, at);
+                    ps.setTimestamp(3, at);
+                    return (long) ps.executeUpdate();
+                });
+        long messages = jdbc.prepareStatement(
+                """
+                WITH old AS (
+                    SELECT n.id, n.dedupe_key FROM notification n JOIN alert a ON a.id = n.alert_id
+                    JOIN subject s ON s.id = a.subject_id
+                    WHERE s.kind = 'VISITOR' AND n.channel = 'SMS' AND n.recipient <> '(expired)' AND a.resolved_at < ?),
+                m AS (UPDATE sms_message m SET phone = '(expired)' FROM old WHERE m.message_id = old.dedupe_key)
+                UPDATE notification n SET recipient = '(expired)' FROM old WHERE n.id = old.id""",
+                ps -> {
+                    ps.setTimestamp(1, at);
+                    return (long) ps.executeUpdate();
+                });
+        jdbc.prepareStatement("DELETE FROM sms_quiet WHERE warned_at < ?", ps -> {
+            ps.setTimestamp(1, at);
+            return ps.executeUpdate();
+        });
+        return visitors + messages;
+    }
+
+    private void execute(String sql) {
+        jdbc.prepareStatement(sql, PreparedStatement::execute);
+    }
+
+    private long count(String sql) {
+        return jdbc.prepareStatement(sql, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static String quoted(String name) {
+        if (!name.matches("sighting_p\\d{8}")) {
+            throw new IllegalArgumentException("not a day partition of sighting: " + name);
+        }
+        return '"' + name + '"';
+    }
+}
