@@ -128,8 +128,13 @@ public class SightingService {
 
     private void countReceived(List<Sighting> inputs) {
         Map<Source, Integer> bySource = new HashMap<>();
-        inputs.forEach(in -> bySource.merge(in.source(), 1, Integer::sum));
+        inputs.forEach(in -> bySource.merge(sourceOf(in), 1, Integer::sum));
         bySource.forEach((source, n) -> meters.count(IngestMeters.Outcome.RECEIVED, source, n));
+    }
+
+    /** The source an item is counted under; an item that could not be read at all (null) counts as GPS, the default. */
+    private static Source sourceOf(Sighting in) {
+        return in == null ? Source.GPS : in.source();
     }
 
     private void countOutcomes(
@@ -138,7 +143,7 @@ public class SightingService {
             List<Sighting> resolved,
             Map<SightingStore.Key, Long> appended) {
         Map<Source, Integer> refused = new HashMap<>();
-        rejected.keySet().forEach(i -> refused.merge(inputs.get(i).source(), 1, Integer::sum));
+        rejected.keySet().forEach(i -> refused.merge(sourceOf(inputs.get(i)), 1, Integer::sum));
         refused.forEach((source, n) -> meters.count(IngestMeters.Outcome.REJECTED, source, n));
         Map<Source, Integer> stored = new HashMap<>();
         Map<Source, Integer> repeated = new HashMap<>();

@@ -144,7 +144,8 @@ class OwnTracksMqttSpec extends Specification {
     }
 
     long wardWithPhone(String user) {
-        long ward = server.create("/api/subjects", [kind: "WARD", name: "ward of $user", offlineMinutes: 100_000], token).id as long
+        long ward = server.create("/api/subjects", [kind: "WARD", name: "ward of $user", offlineMinutes: 100_000,
+                                                consent: [by: "guardian", textVersion: "test"]], token).id as long
         server.create("/api/devices", [uniqueId: user, protocol: "OWNTRACKS", subjectId: ward], token)
         ward
     }

@@ -92,7 +92,7 @@ class FenceValidationSpec extends Specification {
         "a radius on a polygon"        | feature(POLYGON, PROPS + [radiusMeters: 50])                      || "properties.radiusMeters"       | "applies only to a Point"
         "no properties"                | [type: "Feature", geometry: POLYGON]                              || "properties"                    | "name and kind"
         "no kind"                      | feature(POLYGON, [name: "涪陵"])                                    || "properties.kind"               | "required"
-        "an unknown kind"              | feature(POLYGON, [name: "涪陵", kind: "UNSAFE"])                    || "properties.kind"               | "[SAFE, DANGER, BAN]"
+        "an unknown kind"              | feature(POLYGON, [name: "涪陵", kind: "UNSAFE"])                    || "properties.kind"               | "[SAFE, DANGER, BAN, GRID]"
         "no name"                      | feature(POLYGON, [kind: "SAFE"])                                  || "properties.name"               | "required"
         "dwellMinutes of 0"            | feature(POLYGON, [name: "涪陵", kind: "BAN", dwellMinutes: 0])      || "properties.dwellMinutes"       | "positive whole number"
         "dwellMinutes of 2.5"          | feature(POLYGON, [name: "涪陵", kind: "BAN", dwellMinutes: 2.5])    || "properties.dwellMinutes"       | "positive whole number"

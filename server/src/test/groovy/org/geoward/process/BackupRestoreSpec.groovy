@@ -31,7 +31,8 @@ class BackupRestoreSpec extends Specification {
         given: 'a server with a ward, its safe zone, a walk out of it (WANDER) and an SOS'
         server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
         String token = server.token("admin", PASSWORD)
-        long ward = server.create("/api/subjects", [kind: "WARD", name: "backed-up ward", offlineMinutes: 100_000], token).id as long
+        long ward = server.create("/api/subjects", [kind: "WARD", name: "backed-up ward", offlineMinutes: 100_000,
+                                                consent: [by: "guardian", textVersion: "test"]], token).id as long
         server.create("/api/fences", [type: "Feature", geometry: [type: "Point", coordinates: [107.39, 29.70]],
                 properties: [name: "home", kind: "SAFE", radiusMeters: 200, subjects: [ward]]], token)
         Instant t0 = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
