@@ -40,6 +40,13 @@ public class ProblemException extends RuntimeException {
         return e;
     }
 
+    /** A 429: this client sent too many; it may send again after {@code seconds} ({@code Retry-After}). */
+    public static ProblemException busyTooMany(String detail, int seconds) {
+        ProblemException e = new ProblemException(HttpStatus.TOO_MANY_REQUESTS, detail);
+        e.retryAfterSeconds = seconds;
+        return e;
+    }
+
     /** Seconds after which the same request may succeed, or null when it will not by waiting. */
     public Integer retryAfterSeconds() {
         return retryAfterSeconds;
