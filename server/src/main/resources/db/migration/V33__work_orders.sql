@@ -18,7 +18,7 @@ CREATE TABLE work_order (
     description     text,
     photos          text[]      NOT NULL DEFAULT '{}',
     source          text        NOT NULL CHECK (source IN ('APP', 'DISPATCHER', 'ALERT', 'CITIZEN')),
-    source_alert_id bigint REFERENCES alert (id),
+    source_alert_id bigint REFERENCES alert (id) ON DELETE SET NULL,
     reporter        text        NOT NULL,            -- username, or 'citizen'
     deadline        timestamptz NOT NULL,            -- opened_at + the category's hours
     unit            text,                            -- the unit it is ordered to
