@@ -46,6 +46,9 @@ class AccountService {
             throw ProblemException.badRequest(
                     "password", "password must have at least " + MIN_PASSWORD + " characters");
         }
+        if (PasswordHasher.tooLong(draft.password()) != null) {
+            throw PasswordHasher.tooLong(draft.password());
+        }
         Role role = role(draft.role());
         List<Long> wardIds = draft.wardIds() == null ? List.of() : draft.wardIds();
         checkWards(wardIds);
@@ -168,6 +171,10 @@ class AccountService {
     private static void checkPassword(String password, String field) {
         if (password == null || password.length() < MIN_PASSWORD) {
             throw ProblemException.badRequest(field, field + " must have at least " + MIN_PASSWORD + " characters");
+        }
+        ProblemException tooLong = PasswordHasher.tooLong(password);
+        if (tooLong != null) {
+            throw ProblemException.badRequest(field, tooLong.getMessage().replaceFirst("^password", field));
         }
     }
 

@@ -61,11 +61,12 @@ final class AlertController {
     @Serdeable
     record Resolution(@Nullable String outcome, @Nullable String note) {}
 
-    @Get("{?status,type,subjectId,fenceId,bbox,from,to,limit}")
+    @Get("{?status,type,subjectId,fenceId,bbox,from,to,limit,offset}")
     @Operation(
             summary = "List alerts",
-            description = "A FeatureCollection of alerts (point = last known position), newest first. Filters:"
-                    + " status and type (comma lists), subjectId, fenceId, bbox=w,s,e,n, from/to on openedAt, limit.")
+            description =
+                    "A FeatureCollection of alerts (point = last known position), newest first. Filters:"
+                            + " status and type (comma lists), subjectId, fenceId, bbox=w,s,e,n, from/to on openedAt, limit (default 1000) and offset for paging.")
     AlertFeature.Collection list(
             @Nullable @QueryValue String status,
             @Nullable @QueryValue String type,
@@ -75,8 +76,9 @@ final class AlertController {
             @Nullable @QueryValue String from,
             @Nullable @QueryValue String to,
             @Nullable @QueryValue String limit,
+            @Nullable @QueryValue String offset,
             Authentication authentication) {
-        AlertFilter filter = AlertFilter.parse(status, type, subjectId, fenceId, bbox, from, to, limit);
+        AlertFilter filter = AlertFilter.parse(status, type, subjectId, fenceId, bbox, from, to, limit, offset);
         return AlertFeature.Collection.of(queries.list(filter, viewer(authentication)));
     }
 

@@ -23,9 +23,13 @@ record AlertFilter(
         double[] bbox,
         Instant from,
         Instant to,
-        int limit) {
+        int limit,
+        int offset) {
 
     static final int MAX_LIMIT = 10_000;
+
+    /** The deepest page: beyond, narrow the query with from/to instead. */
+    static final int MAX_OFFSET = 1_000_000;
 
     /** Reads the raw query values; throws a 400 {@link ProblemException} naming the parameter at fault. */
     static AlertFilter parse(
@@ -36,13 +40,15 @@ record AlertFilter(
             String bbox,
             String from,
             String to,
-            String limit) {
+            String limit,
+            String offset) {
         Instant fromTime = instant("from", from);
         Instant toTime = instant("to", to);
         if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
             throw ProblemException.badRequest("to", "to must be after from");
         }
         int max = limit == null || limit.isBlank() ? 1000 : (int) number("limit", limit, 1, MAX_LIMIT);
+        int skip = offset == null || offset.isBlank() ? 0 : (int) number("offset", offset, 0, MAX_OFFSET);
         return new AlertFilter(
                 list("status", status, AlertStatus.class),
                 list("type", type, AlertType.class),
@@ -51,7 +57,8 @@ record AlertFilter(
                 bbox(bbox),
                 fromTime,
                 toTime,
-                max);
+                max,
+                skip);
     }
 
     private static <E extends Enum<E>> List<E> list(String name, String raw, Class<E> kind) {

@@ -76,8 +76,9 @@ class AlertQueries {
             params.add(Timestamp.from(filter.to()));
         }
         restrict(sql, params, viewer);
-        sql.append(" ORDER BY a.opened_at DESC, a.id DESC LIMIT ?");
+        sql.append(" ORDER BY a.opened_at DESC, a.id DESC LIMIT ? OFFSET ?");
         params.add(filter.limit());
+        params.add(filter.offset());
         return query(sql.toString(), params, rs -> feature(rs));
     }
 

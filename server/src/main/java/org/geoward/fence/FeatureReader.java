@@ -13,6 +13,7 @@ import org.geoward.evaluate.Fence;
 import org.geoward.evaluate.FenceKind;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.JsonFields;
+import org.geoward.subject.JsonValues;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Lineal;
 import org.locationtech.jts.geom.Point;
@@ -57,7 +58,7 @@ final class FeatureReader {
                     "properties",
                     "The Feature needs properties with at least name and kind (SAFE, DANGER, BAN or GRID)");
         }
-        String name = JsonFields.requiredText(props, "name", "properties.name");
+        String name = JsonFields.requiredName(props, "name", "properties.name");
         FenceKind kind = JsonFields.requiredEnum(props, "kind", "properties.kind", FenceKind.class);
         Double radius = reach(props, "radiusMeters", geometry instanceof Point, "a Point (circle)");
         Double buffer = reach(props, "bufferMeters", geometry instanceof Lineal, "a LineString (corridor)");
@@ -126,7 +127,8 @@ final class FeatureReader {
         }
         if (!value.isNumber() || !(value.getDoubleValue() > 0) || value.getDoubleValue() > MAX_REACH_METERS) {
             throw ProblemException.badRequest(
-                    field, member + " must be a number of metres above 0 and at most 100000, not " + value.getValue());
+                    field,
+                    member + " must be a number of metres above 0 and at most 100000, not " + JsonValues.show(value));
         }
         return value.getDoubleValue();
     }
@@ -139,7 +141,7 @@ final class FeatureReader {
         if (!value.isNumber() || !(value.getDoubleValue() >= 0) || value.getDoubleValue() > MAX_HYSTERESIS_METERS) {
             throw ProblemException.badRequest(
                     "properties.hysteresisMeters",
-                    "hysteresisMeters must be a number of metres from 0 to 1000, not " + value.getValue());
+                    "hysteresisMeters must be a number of metres from 0 to 1000, not " + JsonValues.show(value));
         }
         return value.getDoubleValue();
     }

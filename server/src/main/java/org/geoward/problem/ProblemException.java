@@ -40,8 +40,8 @@ public class ProblemException extends RuntimeException {
         return e;
     }
 
-    /** A 429: this client sent too many; it may send again after {@code seconds} ({@code Retry-After}). */
-    public static ProblemException busyTooMany(String detail, int seconds) {
+    /** A 429: the caller asked too often; the same request may succeed after {@code seconds} ({@code Retry-After}). */
+    public static ProblemException tooMany(String detail, int seconds) {
         ProblemException e = new ProblemException(HttpStatus.TOO_MANY_REQUESTS, detail);
         e.retryAfterSeconds = seconds;
         return e;

@@ -1,5 +1,6 @@
 package org.geoward.sighting;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -42,8 +43,11 @@ final class SightingController {
             summary = "Record sightings",
             description = "One sighting object or an array of up to 10,000. Answers 202 once the good ones are stored"
                     + " and evaluated: {accepted, duplicates, rejected: [{index, error}]}. More than 10,000 is 413.")
-    HttpResponse<RecordResult> record(@Body byte[] body) {
+    HttpResponse<RecordResult> record(@Nullable @Body byte[] body) {
         JsonNode root = parse(body);
+        if (root == null || root.isNull()) {
+            throw ProblemException.badRequest(null, "the request body is JSON null: send a sighting or an array");
+        }
         List<JsonNode> items = new ArrayList<>();
         if (root.isArray()) {
             if (root.size() > SightingService.MAX_BATCH) {

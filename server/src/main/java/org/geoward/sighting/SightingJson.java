@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.geoward.subject.JsonValues;
 
 /**
  * Reads one item of {@code POST /api/sightings} into a {@link Sighting}, leniently: ids and numbers may be JSON
@@ -54,7 +55,7 @@ final class SightingJson {
         if (raw != null && raw.trim().matches("\\d{1,18}")) {
             return Long.parseLong(raw.trim());
         }
-        throw new IllegalArgumentException(where + " must be an id such as \"42\", not " + v);
+        throw new IllegalArgumentException(where + " must be an id such as \"42\", not " + JsonValues.show(v));
     }
 
     private static String text(JsonNode item, String name) {
@@ -63,12 +64,16 @@ final class SightingJson {
             return null;
         }
         if (v.isString()) {
-            return v.getStringValue();
+            String s = v.getStringValue();
+            if (s.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException(name + " contains a NUL character (U+0000); remove it");
+            }
+            return s;
         }
         if (v.isNumber()) {
             return v.getNumberValue().toString();
         }
-        throw new IllegalArgumentException(name + " must be a string, not " + v);
+        throw new IllegalArgumentException(name + " must be a string, not " + JsonValues.show(v));
     }
 
     private static Double number(JsonNode item, String name) {
@@ -87,7 +92,7 @@ final class SightingJson {
                 throw new IllegalArgumentException(name + " '" + s + "' is not a number");
             }
         }
-        throw new IllegalArgumentException(name + " must be a number, not " + v);
+        throw new IllegalArgumentException(name + " must be a number, not " + JsonValues.show(v));
     }
 
     private static Instant time(JsonNode item) {
@@ -97,7 +102,7 @@ final class SightingJson {
         }
         if (!v.isString()) {
             throw new IllegalArgumentException(
-                    "time must be an ISO-8601 string such as 2026-11-22T08:00:00Z, not " + v);
+                    "time must be an ISO-8601 string such as 2026-11-22T08:00:00Z, not " + JsonValues.show(v));
         }
         String s = v.getStringValue().trim();
         try {
@@ -126,7 +131,7 @@ final class SightingJson {
             return List.of();
         }
         if (!v.isArray()) {
-            throw new IllegalArgumentException("companions must be an array of subject ids, not " + v);
+            throw new IllegalArgumentException("companions must be an array of subject ids, not " + JsonValues.show(v));
         }
         List<Long> ids = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
@@ -143,6 +148,6 @@ final class SightingJson {
         if (v.isBoolean()) {
             return v.getBooleanValue();
         }
-        throw new IllegalArgumentException(name + " must be true or false, not " + v);
+        throw new IllegalArgumentException(name + " must be true or false, not " + JsonValues.show(v));
     }
 }

@@ -12,6 +12,13 @@ final class SightingRules {
     /** How far ahead of the server clock an event time may be: device clocks drift. */
     static final Duration MAX_FUTURE = Duration.ofMinutes(5);
 
+    /**
+     * The earliest event time accepted from any door (JSON API, OsmAnd, GT06, OwnTracks, imports) and any source: the
+     * GPS epoch, 1980-01-06T00:00:00Z. No satellite fix can be older; an earlier time is a device clock that was
+     * never set (GT06 trackers report 2000-01-01 or 1970 then), not a sighting.
+     */
+    static final Instant EARLIEST = Instant.parse("1980-01-06T00:00:00Z");
+
     private SightingRules() {}
 
     /** Returns what is wrong with {@code in} at wall-clock time {@code now}, or null when its fields are fine. */
@@ -30,6 +37,9 @@ final class SightingRules {
         }
         if (in.time() == null) {
             return "time is required (ISO-8601, e.g. 2026-11-22T08:00:00Z)";
+        }
+        if (in.time().isBefore(EARLIEST)) {
+            return "time " + in.time() + " is before " + EARLIEST + " (the GPS epoch): the device's clock is not set";
         }
         if (in.time().isAfter(now.plus(MAX_FUTURE))) {
             long minutes = Duration.between(now, in.time()).toMinutes();

@@ -17,9 +17,9 @@ import java.net.URI;
 import java.util.List;
 import org.geoward.problem.ProblemException;
 
-/** The device registry: trackers, phones and apps bound to the subjects they report for. Writes are for ADMIN. */
+/** The device registry: trackers, phones and apps bound to the subjects they report for. ADMIN only: the list holds every device's unique id. */
 @Controller("/api/devices")
-@Secured({"ADMIN", "DISPATCHER", "OFFICER"})
+@Secured("ADMIN")
 @Tag(name = "devices", description = "Devices that report positions for subjects")
 final class DeviceController {
     private final DeviceService devices;

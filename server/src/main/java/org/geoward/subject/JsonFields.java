@@ -13,7 +13,20 @@ import org.geoward.problem.ProblemException;
  * field. Ids are accepted as JSON strings ({@code "12"}, as Geoward writes them) or as integers. Stateless.
  */
 public final class JsonFields {
+    /** The longest name of a subject or fence, in characters: longer is a mistake, not a name. */
+    public static final int MAX_NAME = 200;
+
     private JsonFields() {}
+
+    /** A required non-blank name of at most {@link #MAX_NAME} characters, trimmed. */
+    public static String requiredName(JsonNode node, String name, String field) {
+        String text = requiredText(node, name, field);
+        if (text.length() > MAX_NAME) {
+            throw ProblemException.badRequest(
+                    field, field + " has " + text.length() + " characters; at most " + MAX_NAME + " are allowed");
+        }
+        return text;
+    }
 
     /** Whether {@code node} has the member {@code name} with a non-null value. */
     public static boolean isPresent(JsonNode node, String name) {
@@ -37,9 +50,15 @@ public final class JsonFields {
             return null;
         }
         if (!value.isString()) {
-            throw ProblemException.badRequest(field, field + " must be a string");
+            throw ProblemException.badRequest(field, field + " must be a string, not " + JsonValues.show(value));
         }
-        return value.getStringValue().trim();
+        String text = value.getStringValue();
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            throw ProblemException.badRequest(
+                    field, field + " contains a NUL character (U+0000) at position " + nul + "; remove it");
+        }
+        return text.trim();
     }
 
     /** An optional enum constant, matched case-insensitively; null when absent. */
@@ -77,7 +96,7 @@ public final class JsonFields {
                 || value.getDoubleValue() < 1
                 || value.getDoubleValue() > Integer.MAX_VALUE) {
             throw ProblemException.badRequest(
-                    field, field + " must be a positive whole number, not " + value.getValue());
+                    field, field + " must be a positive whole number, not " + JsonValues.show(value));
         }
         return value.getIntValue();
     }
@@ -100,7 +119,8 @@ public final class JsonFields {
             }
         }
         throw ProblemException.badRequest(
-                field, field + " must be an id such as \"12\", not " + (value == null ? "nothing" : value.getValue()));
+                field,
+                field + " must be an id such as \"12\", not " + (value == null ? "nothing" : JsonValues.show(value)));
     }
 
     /** An optional array of ids, without repeats, in the order given; null when absent. */

@@ -54,9 +54,16 @@ final class SubjectController {
         return subjects.find(subjectId);
     }
 
-    @Get
-    @Operation(summary = "List subjects, optionally of one kind")
-    List<Subject> list(@Nullable @QueryValue String kind, Authentication authentication) {
+    @Get("{?kind,limit,offset}")
+    @Operation(
+            summary = "List subjects, optionally of one kind",
+            description = "In id order; limit (default and at most 10000) and offset page the list. A FAMILY user"
+                    + " gets only their own wards and their guardians.")
+    List<Subject> list(
+            @Nullable @QueryValue String kind,
+            @Nullable @QueryValue String limit,
+            @Nullable @QueryValue String offset,
+            Authentication authentication) {
         SubjectKind wanted = null;
         if (kind != null && !kind.isBlank()) {
             try {
@@ -66,13 +73,28 @@ final class SubjectController {
                         "kind", "kind '" + kind + "' is not one of " + List.of(SubjectKind.values()));
             }
         }
-        List<Subject> all = subjects.list(wanted);
-        return visibility
-                .visibleWards(authentication)
-                .map(visible -> all.stream()
-                        .filter(s -> visible.contains(Long.parseLong(s.id())))
-                        .toList())
-                .orElse(all);
+        int max = whole("limit", limit, 1, MAX_PAGE, MAX_PAGE);
+        int skip = whole("offset", offset, 0, 1_000_000, 0);
+        return subjects.list(wanted, visibility.visibleWards(authentication).orElse(null), max, skip);
+    }
+
+    /** The most subjects one page holds. */
+    static final int MAX_PAGE = 10_000;
+
+    private static int whole(String name, @Nullable String raw, int min, int max, int absent) {
+        if (raw == null || raw.isBlank()) {
+            return absent;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw ProblemException.badRequest(
+                name, name + " '" + raw + "' must be a whole number from " + min + " to " + max);
     }
 
     @Put("/{id}")

@@ -34,7 +34,7 @@ record SubjectDraft(
             throw ProblemException.badRequest("kind", "kind cannot change; register a new subject instead");
         }
         String name =
-                has(body, "name") || base.name() == null ? JsonFields.requiredText(body, "name", "name") : base.name();
+                has(body, "name") || base.name() == null ? JsonFields.requiredName(body, "name", "name") : base.name();
         String phone = has(body, "phone")
                 ? PhoneNumbers.normalize(JsonFields.optionalText(body, "phone", "phone"), "phone")
                 : base.phone();

@@ -155,10 +155,34 @@ class SubjectService {
     /** Every subject, or every subject of {@code kind} when it is not null, oldest first. */
     @Transactional
     public List<Subject> list(SubjectKind kind) {
-        if (kind == null) {
-            return query(SELECT + " ORDER BY s.id", ps -> {});
+        return list(kind, null, Integer.MAX_VALUE, 0);
+    }
+
+    /**
+     * One page of subjects in id order: of {@code kind} when given, only those in {@code only} when given (a family's
+     * wards), at most {@code limit} after skipping {@code offset}. Filtered and paged in SQL.
+     */
+    @Transactional
+    public List<Subject> list(SubjectKind kind, Collection<Long> only, int limit, int offset) {
+        StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
+        if (kind != null) {
+            sql.append(" AND s.kind = ?");
         }
-        return query(SELECT + " WHERE s.kind = ? ORDER BY s.id", ps -> ps.setString(1, kind.name()));
+        if (only != null) {
+            sql.append(" AND s.id = ANY (?)");
+        }
+        sql.append(" ORDER BY s.id LIMIT ? OFFSET ?");
+        return query(sql.toString(), ps -> {
+            int i = 1;
+            if (kind != null) {
+                ps.setString(i++, kind.name());
+            }
+            if (only != null) {
+                ps.setArray(i++, ps.getConnection().createArrayOf("bigint", only.toArray(Long[]::new)));
+            }
+            ps.setLong(i++, limit);
+            ps.setLong(i, offset);
+        });
     }
 
     private void checkGuardians(Collection<Long> guardians) {

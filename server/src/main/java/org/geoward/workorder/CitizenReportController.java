@@ -76,7 +76,7 @@ final class CitizenReportController {
     HttpResponse<Receipt> report(HttpRequest<?> request, @Body JsonNode body) {
         Duration wait = limit.admit(request.getRemoteAddress().getAddress().getHostAddress());
         if (wait != null) {
-            throw ProblemException.busyTooMany(
+            throw ProblemException.tooMany(
                     "Too many reports from this address; please try again in " + wait.toSeconds() + " s or call 110",
                     (int) Math.max(1, wait.toSeconds()));
         }

@@ -141,15 +141,15 @@ class DeviceSpec extends Specification {
         admin.delete("/api/devices/${device.id}").status == 404
     }
 
-    def "a #role may list devices (#listStatus) but not register them (#writeStatus)"() {
+    def "a #role may neither list devices (#listStatus: the list holds every unique id) nor register them (#writeStatus)"() {
         expect:
         as(role).get("/api/devices").status == listStatus
         as(role).post("/api/devices", [uniqueId: imei(), protocol: "GT06", subjectId: "1"]).status == writeStatus
 
         where:
         role            || listStatus | writeStatus
-        Role.DISPATCHER || 200        | 403
-        Role.OFFICER    || 200        | 403
+        Role.DISPATCHER || 403        | 403
+        Role.OFFICER    || 403        | 403
         Role.FAMILY     || 403        | 403
     }
 

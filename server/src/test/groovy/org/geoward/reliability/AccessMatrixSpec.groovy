@@ -1,0 +1,134 @@
+package org.geoward.reliability
+
+import groovy.json.JsonOutput
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
+import io.micronaut.http.client.HttpClient
+import io.micronaut.http.client.annotation.Client
+import io.micronaut.runtime.server.EmbeddedServer
+import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import jakarta.inject.Inject
+import org.geoward.security.PasswordHasher
+import org.geoward.security.Role
+import org.geoward.security.UserRepository
+import org.geoward.support.Accounts
+import org.yaml.snakeyaml.Yaml
+import spock.lang.Shared
+import spock.lang.Specification
+
+import javax.sql.DataSource
+
+/**
+ * Every operation of the OpenAPI document the build generates, called by every role: ADMIN, DISPATCHER, a POLICE
+ * and a FISHERIES officer, FAMILY (with another family's ward and alert in the path), and nobody. A failing cell
+ * names the operation and the role. What each cell must answer:
+ * <ul>
+ * <li>nobody: 401 on every {@code /api/**} operation;</li>
+ * <li>ADMIN-only operations (devices, users, webhooks, retention): 403 for every other role;</li>
+ * <li>FAMILY with another family's ids: never a 2xx;</li>
+ * <li>any role: never a 500, and a token that was accepted (no 401).</li>
+ * </ul>
+ * Path ids are unknown (999999999) except a FAMILY's subject and alert ids, so staff writes touch nothing.
+ */
+@MicronautTest(transactional = false)
+class AccessMatrixSpec extends Specification {
+    static final String UNKNOWN = '999999999'
+    static final List<String> ADMIN_ONLY = ['/api/devices', '/api/users', '/api/webhooks', '/api/retention']
+    /** Streams that never end, checked only without a token. */
+    static final List<String> STREAMS = ['/api/alerts/stream']
+
+    @Inject @Client("/") HttpClient http
+    @Inject EmbeddedServer server
+    @Inject UserRepository users
+    @Inject PasswordHasher hasher
+    @Inject DataSource dataSource
+
+    @Shared Raw raw
+    @Shared Map<String, String> tokens
+    @Shared String otherWard
+    @Shared String otherAlert
+
+    static List<Map> operations() {
+        def yml = AccessMatrixSpec.classLoader.getResourceAsStream('META-INF/swagger/geoward-0.1.yml')
+        assert yml != null: 'the build generates the OpenAPI document'
+        Map doc = new Yaml().load(yml) as Map
+        List<Map> ops = []
+        (doc.paths as Map).each { String path, Map methods ->
+            methods.keySet().findAll { it in ['get', 'post', 'put', 'delete', 'patch'] }.each { ops << [path: path, method: it.toUpperCase()] }
+        }
+        ops
+    }
+
+    def setup() {
+        if (raw != null) {
+            return
+        }
+        raw = new Raw(server.URI)
+        def sql = DelegatingDataSource.unwrapDataSource(dataSource).connection
+        def insert = { String q, List p ->
+            def ps = sql.prepareStatement(q)
+            p.eachWithIndex { v, i -> ps.setObject(i + 1, v) }
+            def rs = ps.executeQuery()
+            rs.next()
+            rs.getLong(1)
+        }
+        long police = insert("INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', ?, 'POLICE', 'OFF_DUTY') RETURNING id", ["matrix-police-${UUID.randomUUID()}".toString()])
+        long fisheries = insert("INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', ?, 'FISHERIES', 'OFF_DUTY') RETURNING id", ["matrix-fish-${UUID.randomUUID()}".toString()])
+        long mine = insert("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["matrix-mine-${UUID.randomUUID()}".toString()])
+        long theirs = insert("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["matrix-theirs-${UUID.randomUUID()}".toString()])
+        otherWard = theirs.toString()
+        otherAlert = insert("INSERT INTO alert (type, status, subject_id, opened_at) VALUES ('WANDER', 'OPEN', ?, now()) RETURNING id", [theirs]).toString()
+        sql.close()
+        String admin = Accounts.token(http, users, hasher, Role.ADMIN)
+        String username = "matrix-family-${UUID.randomUUID()}".toString()
+        assert raw.post('/api/users', JsonOutput.toJson([username: username, password: 'long enough 123', role: 'FAMILY', wardIds: [mine.toString()]]), admin).status == 201
+        tokens = [ADMIN     : admin,
+                  DISPATCHER: Accounts.token(http, users, hasher, Role.DISPATCHER),
+                  POLICE    : Accounts.token(http, users, hasher, Role.OFFICER, police),
+                  FISHERIES : Accounts.token(http, users, hasher, Role.OFFICER, fisheries),
+                  FAMILY    : Accounts.login(http, username, 'long enough 123')]
+    }
+
+    /** The path with its ids filled in for {@code role}. */
+    String fill(String path, String role) {
+        if (role == 'FAMILY') {
+            path = path.startsWith('/api/subjects/') ? path.replace('{id}', otherWard) : path
+            path = path.startsWith('/api/alerts/') ? path.replace('{id}', otherAlert) : path
+        }
+        path.replaceAll(/\{[^}]+}/, UNKNOWN)
+    }
+
+    Raw.Answer call(Map op, String role) {
+        String path = fill(op.path as String, role)
+        String token = role == 'none' ? null : tokens[role]
+        boolean body = op.method in ['POST', 'PUT', 'PATCH']
+        if (path.endsWith('/import')) {
+            return raw.send(op.method as String, path, body ? '' : null, token, 'text/csv')
+        }
+        raw.send(op.method as String, path, body ? '{}' : null, token)
+    }
+
+    def "#op.method #op.path as #role: #rule"() {
+        when:
+        def answer = call(op, role)
+
+        then:
+        answer.status != 500
+        if (role == 'none') {
+            assert answer.status == 401
+        } else {
+            assert answer.status != 401
+        }
+        if (role != 'none' && role != 'ADMIN' && ADMIN_ONLY.any { (op.path as String).startsWith(it) }) {
+            assert answer.status == 403
+        }
+        if (role == 'FAMILY' && ((op.path as String).startsWith('/api/subjects/{id}') || (op.path as String).startsWith('/api/alerts/{id}'))) {
+            assert !(answer.status in 200..299): "a family reached another family's ward or alert: $answer"
+        }
+
+        where:
+        [op, role] << [operations().findAll { (it.path as String).startsWith('/api/') }, ['ADMIN', 'DISPATCHER', 'POLICE', 'FISHERIES', 'FAMILY', 'none']]
+                .combinations()
+                .findAll { o, r -> r == 'none' || !(o.path in STREAMS) }
+        rule = role == 'none' ? '401' : role == 'FAMILY' ? "not another family's data, no 500" : 'no 500, token accepted'
+    }
+}
