@@ -37,6 +37,14 @@ public final class OwnTracksDecoder {
      *     its id, {@code lat}, {@code lon} or {@code tst}, or they are malformed
      */
     public Optional<Sighting> decode(String body) throws DecodeException {
+        return decode(body, null);
+    }
+
+    /**
+     * Decodes one message that arrived where the device is known otherwise (the MQTT topic): {@code topic} and
+     * {@code tid} are optional then, and {@code knownId} is the id when the message has neither.
+     */
+    public Optional<Sighting> decode(String body, String knownId) throws DecodeException {
         if (!(JsonTree.parse(body, PROTOCOL) instanceof Map<?, ?> root)) {
             throw new DecodeException(PROTOCOL + " body must be a JSON object with '_type'");
         }
@@ -47,7 +55,7 @@ public final class OwnTracksDecoder {
         if (!"location".equals(type) && !"transition".equals(type)) {
             return Optional.empty();
         }
-        String id = uniqueId(root);
+        String id = root.get("topic") == null && root.get("tid") == null && knownId != null ? knownId : uniqueId(root);
         String where = PROTOCOL + " " + type + " from '" + id + "'";
         Double lat = ReportFields.number(root.get("lat"), "lat", where);
         Double lon = ReportFields.number(root.get("lon"), "lon", where);

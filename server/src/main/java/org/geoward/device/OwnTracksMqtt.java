@@ -187,7 +187,7 @@ final class OwnTracksMqtt implements MqttCallback {
         }
         Sighting own;
         try {
-            Optional<Sighting> decoded = decoder.decode(payload);
+            Optional<Sighting> decoded = decoder.decode(payload, uniqueId.get());
             if (decoded.isEmpty()) {
                 return true;
             }

@@ -1,6 +1,6 @@
 /**
  * Decodes what GPS trackers and phone apps send (OsmAnd, OwnTracks, GT06) into {@link
- * org.geoward.device.Sighting}s, and runs the GT06 TCP listener that feeds them to a {@link
+ * org.geoward.sighting.Sighting}s, and runs the GT06 TCP listener that feeds them to a {@link
  * org.geoward.device.PositionSink}.
  *
  * <p>Protocol knowledge follows Traccar (https://github.com/traccar/traccar, Apache-2.0), whose

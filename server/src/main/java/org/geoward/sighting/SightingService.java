@@ -132,9 +132,9 @@ public class SightingService {
         bySource.forEach((source, n) -> meters.count(IngestMeters.Outcome.RECEIVED, source, n));
     }
 
-    /** The source an item is counted under; an item that could not be read at all (null) counts as GPS, the default. */
+    /** The item's source for the meters; GPS when it names none or could not be read at all (a null entry). */
     private static Source sourceOf(Sighting in) {
-        return in == null ? Source.GPS : in.source();
+        return in == null || in.source() == null ? Source.GPS : in.source();
     }
 
     private void countOutcomes(

@@ -56,14 +56,19 @@ class OwnTracksDecoderSpec extends Specification {
             "tst":1736161169,"wtst":1736000000,"acc":12,"t":"c","tid":"JJ"}''').orElseThrow()
 
         then:
-        position.uniqueId() == 'JJ'
+        position.deviceId() == 'JJ'
         position.time() == Instant.ofEpochSecond(1736161169)
         position.lat() == 29.7d
         position.lon() == 107.39d
-        position.accuracyMeters() == 12d
+        position.accuracy() == 12d
         position.extras().event == 'leave'
         position.extras().desc == 'Home'
         position.extras().trigger == 'c'
+    }
+
+    def "over MQTT a message without tid takes the id the topic gave"() {
+        expect:
+        decoder.decode('{"_type":"location","lat":1,"lon":2,"tst":1}', 'alice').orElseThrow().deviceId() == 'alice'
     }
 
     def "a malformed message is refused with a message naming #hint"() {

@@ -108,11 +108,17 @@ class OwnTracksMqttSpec extends Specification {
         int dbPort = server.databasePort()
         server.stopDatabaseImmediately()
         (0..9).each { broker.publish("dave", "owntracks/dave/phone", location(t0.plusSeconds(it * 10), 29.71, 107.4)) }
-        Thread.sleep(3_000)
+
+        then: 'meanwhile the server says it is not ready, naming the database, but alive'
+        ServerProcess.waitFor(30) { probe("/ready")?.waitingFor?.any { it.startsWith("database") } }
+        probe("/live").status == "UP"
+
+        when:
         server.startDatabase(dbPort)
 
-        then: 'every one of them is stored'
+        then: 'every one of them is stored, and the server is ready again'
         ServerProcess.waitFor(90) { track(dave).size() == 10 }
+        ServerProcess.waitFor(30) { probe("/ready")?.status == "UP" }
     }
 
     def "messages Geoward received but could not store yet survive its crash: they were never acknowledged"() {
@@ -140,7 +146,8 @@ class OwnTracksMqttSpec extends Specification {
     // helpers ---------------------------------------------------------------------------------------------------------
 
     static String location(Instant time, double lat, double lon) {
-        JsonOutput.toJson([_type: "location", lat: lat, lon: lon, tst: time.epochSecond, acc: 10, batt: 80, tid: "ph"])
+        // no tid: over MQTT the topic says who it is
+        JsonOutput.toJson([_type: "location", lat: lat, lon: lon, tst: time.epochSecond, acc: 10, batt: 80])
     }
 
     long wardWithPhone(String user) {
@@ -167,6 +174,15 @@ class OwnTracksMqttSpec extends Specification {
         def response = server.send("GET", path, null, token, Duration.ofSeconds(10))
         assert response.statusCode() == 200: "GET $path: ${response.statusCode()} ${response.body()}"
         new JsonSlurper().parseText(response.body())
+    }
+
+    /** A probe's answer (200 or 503 alike), or null when nothing answers. */
+    Map probe(String path) {
+        try {
+            new JsonSlurper().parseText(server.send("GET", path, null, null, Duration.ofSeconds(10)).body()) as Map
+        } catch (IOException ignored) {
+            null
+        }
     }
 
     /** One sample's value from /metrics read with the scrape token, or null. */
