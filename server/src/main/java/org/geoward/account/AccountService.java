@@ -72,6 +72,125 @@ class AccountService {
         return list(id).get(0);
     }
 
+    /**
+     * Changes account {@code id}: role, wards (replaced), subject (0 unlinks) and password, each when given. 404 for
+     * no such account; 400 naming the field; 409 when it would leave no ADMIN.
+     */
+    @Transactional
+    Account update(long id, UserUpdate change) {
+        Account current = one(id);
+        Role role = change.role() == null ? Role.valueOf(current.role()) : role(change.role());
+        List<Long> wardIds = change.wardIds() == null ? current.wardIds() : change.wardIds();
+        checkWards(wardIds);
+        if (role == Role.FAMILY && wardIds.isEmpty()) {
+            throw ProblemException.badRequest("wardIds", "a FAMILY user needs at least one ward in wardIds");
+        }
+        Long given = change.subjectId() == null ? current.subjectId() : change.subjectId();
+        Long subjectId = given == null || given == 0 ? null : given;
+        if (subjectId != null && !subjectExists(subjectId)) {
+            throw ProblemException.badRequest("subjectId", "subject " + subjectId + " does not exist");
+        }
+        if (change.password() != null) {
+            checkPassword(change.password(), "password");
+        }
+        if (Role.ADMIN.name().equals(current.role()) && role != Role.ADMIN) {
+            requireAnotherAdmin(id, "take the ADMIN role from");
+        }
+        jdbc.prepareStatement(
+                "UPDATE app_user SET role = ?, subject_id = ?, password_hash = coalesce(?, password_hash) WHERE id = ?",
+                ps -> {
+                    ps.setString(1, role.name());
+                    ps.setObject(2, subjectId, java.sql.Types.BIGINT);
+                    ps.setString(3, change.password() == null ? null : hasher.hash(change.password()));
+                    ps.setLong(4, id);
+                    return ps.executeUpdate();
+                });
+        if (change.wardIds() != null) {
+            jdbc.prepareStatement("DELETE FROM user_ward WHERE user_id = ?", ps -> {
+                ps.setLong(1, id);
+                return ps.executeUpdate();
+            });
+            for (long wardId : new LinkedHashSet<>(wardIds)) {
+                jdbc.prepareStatement("INSERT INTO user_ward (user_id, ward_id) VALUES (?, ?)", ps -> {
+                    ps.setLong(1, id);
+                    ps.setLong(2, wardId);
+                    return ps.executeUpdate();
+                });
+            }
+        }
+        return one(id);
+    }
+
+    /** Deletes account {@code id} (its ward links go with it); not one's own, not the last ADMIN. */
+    @Transactional
+    void delete(long id, String caller) {
+        Account current = one(id);
+        if (current.username().equals(caller)) {
+            throw ProblemException.conflict("You cannot delete your own account (" + caller + ")");
+        }
+        if (Role.ADMIN.name().equals(current.role())) {
+            requireAnotherAdmin(id, "delete");
+        }
+        jdbc.prepareStatement("DELETE FROM app_user WHERE id = ?", ps -> {
+            ps.setLong(1, id);
+            return ps.executeUpdate();
+        });
+    }
+
+    /** Changes the caller's own password after checking the current one; 400 naming the field at fault. */
+    @Transactional
+    void changePassword(String username, PasswordChange change) {
+        String hash = jdbc.prepareStatement("SELECT password_hash FROM app_user WHERE username = ? FOR UPDATE", ps -> {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+        if (change.oldPassword() == null || !hasher.matches(change.oldPassword(), hash)) {
+            throw ProblemException.badRequest("oldPassword", "oldPassword is not this account's current password");
+        }
+        checkPassword(change.newPassword(), "newPassword");
+        if (change.newPassword().equals(change.oldPassword())) {
+            throw ProblemException.badRequest("newPassword", "newPassword must differ from the current one");
+        }
+        jdbc.prepareStatement("UPDATE app_user SET password_hash = ? WHERE username = ?", ps -> {
+            ps.setString(1, hasher.hash(change.newPassword()));
+            ps.setString(2, username);
+            return ps.executeUpdate();
+        });
+    }
+
+    private Account one(long id) {
+        List<Account> found = list(id);
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("user", id);
+        }
+        return found.get(0);
+    }
+
+    private static void checkPassword(String password, String field) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw ProblemException.badRequest(field, field + " must have at least " + MIN_PASSWORD + " characters");
+        }
+        ProblemException tooLong = PasswordHasher.tooLong(password);
+        if (tooLong != null) {
+            throw ProblemException.badRequest(field, tooLong.getMessage().replaceFirst("^password", field));
+        }
+    }
+
+    private void requireAnotherAdmin(long id, String what) {
+        long others = jdbc.prepareStatement("SELECT count(*) FROM app_user WHERE role = 'ADMIN' AND id <> ?", ps -> {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        if (others == 0) {
+            throw ProblemException.conflict("Cannot " + what + " the last ADMIN account");
+        }
+    }
+
     /** Every account, or only the one with {@code id} when not null. */
     @Transactional
     List<Account> list(Long id) {

@@ -4,14 +4,18 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import java.util.List;
 
-/** {@code POST /api/users} and {@code GET /api/users}: accounts, for admins only. */
+/** {@code POST/GET /api/users}, {@code PUT/DELETE /api/users/{id}}: accounts, for admins only. */
 @Controller("/api/users")
 @Secured("ADMIN")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -31,5 +35,18 @@ final class UserController {
     @Get
     List<Account> list() {
         return accounts.list(null);
+    }
+
+    /** Changes an account's role, wards, subject or password (each when given). */
+    @Put("/{id}")
+    Account update(@PathVariable long id, @Body UserUpdate change) {
+        return accounts.update(id, change);
+    }
+
+    /** Deletes an account: 204; never one's own, never the last ADMIN (409). */
+    @Delete("/{id}")
+    HttpResponse<Void> delete(@PathVariable long id, Authentication authentication) {
+        accounts.delete(id, authentication.getName());
+        return HttpResponse.noContent();
     }
 }

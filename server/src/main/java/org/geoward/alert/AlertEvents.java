@@ -29,7 +29,7 @@ public class AlertEvents {
     }
 
     /** Writes the steps in order, inside the caller's transaction; returns what to publish after the commit. */
-    List<AlertChanged> append(List<AlertStep> steps) {
+    public List<AlertChanged> append(List<AlertStep> steps) {
         if (steps.isEmpty()) {
             return List.of();
         }

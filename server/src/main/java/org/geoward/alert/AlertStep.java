@@ -9,4 +9,4 @@ import java.util.Map;
  * @param status the alert's status after the step
  * @param detail free-form facts about the step (JSON object)
  */
-record AlertStep(long alertId, String actor, String action, AlertStatus status, Map<String, Object> detail) {}
+public record AlertStep(long alertId, String actor, String action, AlertStatus status, Map<String, Object> detail) {}

@@ -53,7 +53,7 @@ class AlertWriter {
                 SELECT ?, 'OPEN', ?, ?::bigint, ?::timestamptz, now(), %s, ?::timestamptz, ?, ?
                 WHERE NOT EXISTS (SELECT 1 FROM alert o WHERE o.subject_id = ? AND coalesce(o.fence_id, 0) = coalesce(?::bigint, 0)
                                                          AND o.type = ? AND o.opened_at = ?::timestamptz)
-                ON CONFLICT (subject_id, coalesce(fence_id, 0), type) WHERE status <> 'RESOLVED'
+                ON CONFLICT (subject_id, coalesce(fence_id, 0), type) WHERE status <> 'RESOLVED' AND type <> 'WORK_ORDER'
                 DO UPDATE SET pos = coalesce(EXCLUDED.pos, alert.pos), last_fix_at = EXCLUDED.last_fix_at,
                               updated_at = now()
                 RETURNING id, (xmax = 0) AS inserted"""

@@ -89,6 +89,7 @@ public class DemoSimulator {
     private final List<Visitor> visitors = new ArrayList<>();
     private final List<Patrol> patrols = new ArrayList<>();
     private boolean sosPressed;
+    private boolean citizenReported;
     private Instant lastSilentReport;
     private String simToken;
     private long simTokenAt;
@@ -186,6 +187,7 @@ public class DemoSimulator {
                     next = next.plus(interval);
                 }
                 silentWatch();
+                citizenReport(now);
                 if (System.nanoTime() - lastPoll > 300_000_000L) {
                     lastPoll = System.nanoTime();
                     dispatch(clock());
@@ -439,13 +441,36 @@ public class DemoSimulator {
             if (a.arrived && o.onSceneUntil == null) {
                 o.onSceneUntil = now.plus(Duration.ofMinutes(3));
             } else if (a.arrived && !o.officer.human() && !now.isBefore(o.onSceneUntil)) {
-                Map<String, Object> body = Map.of("outcome", outcome(a.type), "note", "演示: 现场处置完毕");
-                if (post("/api/alerts/" + a.alertId + "/resolve", body, officerToken(o))) {
+                boolean workOrder = "WORK_ORDER".equals(a.type);
+                Map<String, Object> body = workOrder
+                        ? Map.of("result", "演示: 已劝离, 现场处置完毕")
+                        : Map.of("outcome", outcome(a.type), "note", "演示: 现场处置完毕");
+                String path = workOrder
+                        ? "/api/work-orders/" + a.alertId + "/feedback"
+                        : "/api/alerts/" + a.alertId + "/resolve";
+                if (post(path, body, officerToken(o))) {
                     LOG.info("Demo: {} resolves {} alert {}", o.officer.name(), a.type, a.alertId);
                     escortHome(a.subjectId, o.pos, now);
                     o.release();
                 }
             }
+        }
+    }
+
+    /**
+     * Eight simulated minutes in, a passer-by reports children at the water on the Yangtze bank through the public
+     * citizen report (as the /report page does); dispatch sends the nearest officer.
+     */
+    private void citizenReport(Instant now) {
+        if (citizenReported || minutes(now) < 8) {
+            return;
+        }
+        citizenReported = true;
+        Pt bank = DemoCity.FISHING_SPOT.plus(-400, -40);
+        Map<String, Object> body =
+                Map.of("kind", "CHILDREN_AT_WATER", "lon", bank.lon(), "lat", bank.lat(), "note", "演示: 几个孩子在江边台阶玩水");
+        if (post("/citizen-reports", body, simToken())) {
+            LOG.info("Demo: a citizen reported children at the water");
         }
     }
 

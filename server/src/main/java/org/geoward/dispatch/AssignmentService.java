@@ -78,6 +78,18 @@ public class AssignmentService {
         });
     }
 
+    /**
+     * Assigns alert {@code alertId} to the officer dispatch would choose (its grid's own, else the nearest available
+     * of its unit), for callers outside this package; empty when nobody is available or the alert is not assignable.
+     */
+    public Optional<String> assignNearest(long alertId, String actor) {
+        try {
+            return Optional.of(assign(alertId, null, actor).officerId());
+        } catch (ProblemException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Records that the assigned officer accepted alert {@code alertId}; 403 for anyone else. */
     Assignment accept(long alertId, Caller caller) {
         return write(alertId, events -> {

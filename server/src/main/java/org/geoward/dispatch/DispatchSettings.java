@@ -117,7 +117,7 @@ final class DispatchSettings {
 
     private static AlertType alertType(String name) {
         try {
-            return AlertType.valueOf(name.trim().toUpperCase(Locale.ROOT));
+            return AlertType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("geoward.dispatch: unknown alert type " + name);
         }

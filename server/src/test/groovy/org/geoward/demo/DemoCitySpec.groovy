@@ -152,6 +152,10 @@ class DemoCitySpec extends Specification {
             assert rows("""SELECT 1 FROM alert_event e JOIN alert a ON a.id = e.alert_id
                            WHERE a.subject_id IN ($DEMO) AND e.action = 'ASSIGNED'
                              AND e.detail ->> 'reason' = 'GRID_OFFICER'""")
+            // a passer-by's citizen report became a work order that an officer was sent to
+            assert rows("""SELECT 1 FROM work_order w JOIN alert a ON a.id = w.alert_id
+                           WHERE w.source = 'CITIZEN' AND w.category = 'WATER_SAFETY' AND a.assigned_officer_id IS NOT NULL
+                             AND a.opened_at > now() - interval '10 minutes'""")
         }
         println "demo city: every alert type after ${(System.nanoTime() - started) / 1e9} s"
     }
