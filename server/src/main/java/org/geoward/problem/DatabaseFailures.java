@@ -33,7 +33,10 @@ public final class DatabaseFailures {
         return state != null && ROLLED_BACK.contains(state);
     }
 
-    /** Tells whether a later try of the same request may succeed (conflict, timeout, shutdown, lost connection). */
+    /**
+     * Tells whether a later try of the same request may succeed (conflict, timeout, shutdown, lost connection, the
+     * database out of disk, memory or connections).
+     */
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || isConnectionFailure(t)) {
@@ -41,7 +44,9 @@ public final class DatabaseFailures {
             }
         }
         String state = sqlState(failure);
-        return state != null && (TRANSIENT.contains(state) || state.startsWith("08"));
+        // class 08: the connection failed; class 53: insufficient resources (disk full, out of memory, too many
+        // connections), gone once an operator frees them
+        return state != null && (TRANSIENT.contains(state) || state.startsWith("08") || state.startsWith("53"));
     }
 
     /** A connection that could not be had, or was found closed: the database went away, nothing was done. */

@@ -36,37 +36,39 @@ final class UnitController {
         this.tx = tx;
     }
 
-    /** One unit: whether it is configured, and its officers by status. */
+    /** One unit: whether it is configured, and its officers by status ({@code noStatus}: none set, so never offered). */
     @Serdeable
-    record UnitInfo(String name, boolean configured, long officers, long available, long busy, long offDuty) {}
+    record UnitInfo(
+            String name, boolean configured, long officers, long available, long busy, long offDuty, long noStatus) {}
 
     @Get
     List<UnitInfo> list() {
         Map<String, long[]> counts = tx.executeRead(s -> jdbc.prepareStatement(
                 """
                 SELECT unit, count(*), count(*) FILTER (WHERE status = 'AVAILABLE'),
-                       count(*) FILTER (WHERE status = 'BUSY'), count(*) FILTER (WHERE status = 'OFF_DUTY')
+                       count(*) FILTER (WHERE status = 'BUSY'), count(*) FILTER (WHERE status = 'OFF_DUTY'),
+                       count(*) FILTER (WHERE status IS NULL)
                 FROM subject WHERE kind = 'OFFICER' AND unit IS NOT NULL GROUP BY unit""",
                 ps -> {
                     Map<String, long[]> found = new LinkedHashMap<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            found.put(
-                                    rs.getString(1),
-                                    new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+                            found.put(rs.getString(1), new long[] {
+                                rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)
+                            });
                         }
                     }
                     return found;
                 }));
         List<UnitInfo> units = new ArrayList<>();
         for (String name : configured) {
-            long[] c = counts.getOrDefault(name, new long[4]);
-            units.add(new UnitInfo(name, true, c[0], c[1], c[2], c[3]));
+            long[] c = counts.getOrDefault(name, new long[5]);
+            units.add(new UnitInfo(name, true, c[0], c[1], c[2], c[3], c[4]));
         }
         for (String name : new TreeSet<>(counts.keySet())) {
             if (!configured.contains(name)) {
                 long[] c = counts.get(name);
-                units.add(new UnitInfo(name, false, c[0], c[1], c[2], c[3]));
+                units.add(new UnitInfo(name, false, c[0], c[1], c[2], c[3], c[4]));
             }
         }
         return units;

@@ -165,6 +165,6 @@ class UserChangeSpec extends Specification {
         units*.name.take(2) == ['POLICE', 'FISHERIES']
         units.find { it.name == 'FISHERIES' }.configured
         units.find { it.name == 'FISHERIES' }.offDuty >= 1
-        units.every { it.officers == it.available + it.busy + it.offDuty }
+        units.every { it.officers == it.available + it.busy + it.offDuty + it.noStatus }
     }
 }
