@@ -7,16 +7,11 @@ import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 import org.geoward.alert.AlertsChangedElsewhere;
+import org.geoward.database.ChannelListener;
 import org.geoward.fence.FenceCatalog;
-import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Listens on the database channel {@code geoward_cluster} (triggers in V36): a fence change, by any node, makes this
@@ -27,71 +22,34 @@ import org.slf4j.LoggerFactory;
 @Singleton
 @Requires(bean = KafkaSettings.class)
 class ClusterListener {
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterListener.class);
     static final String CHANNEL = "geoward_cluster";
 
-    private final DataSource dataSource;
     private final FenceCatalog fences;
     private final ApplicationEventPublisher<AlertsChangedElsewhere> alerts;
-    private volatile boolean running = true;
-    private Thread thread;
+    private final ChannelListener listener;
 
     ClusterListener(
             DataSource dataSource, FenceCatalog fences, ApplicationEventPublisher<AlertsChangedElsewhere> alerts) {
-        this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
         this.fences = fences;
         this.alerts = alerts;
+        this.listener = new ChannelListener(
+                DelegatingDataSource.unwrapDataSource(dataSource),
+                CHANNEL,
+                () -> { // notifications may have been missed while nobody listened
+                    fences.invalidate();
+                    alerts.publishEvent(new AlertsChangedElsewhere(0, 0));
+                },
+                this::apply);
     }
 
     @EventListener
-    synchronized void start(StartupEvent event) {
-        if (thread == null) {
-            thread = new Thread(this::listen, "cluster-listener");
-            thread.setDaemon(true);
-            thread.start();
-        }
+    void start(StartupEvent event) {
+        listener.start("cluster-listener");
     }
 
     @PreDestroy
-    synchronized void stop() throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(2_000);
-        }
-    }
-
-    private void listen() {
-        long backoff = 100;
-        while (running) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(true);
-                try (Statement st = connection.createStatement()) {
-                    st.execute("LISTEN " + CHANNEL);
-                }
-                fences.invalidate();
-                alerts.publishEvent(new AlertsChangedElsewhere(0, 0));
-                backoff = 100;
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(500);
-                    if (notifications != null) {
-                        apply(notifications);
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.info("cluster notifications interrupted ({}); listening again in {} ms", e.toString(), backoff);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                backoff = Math.min(5_000, backoff * 2);
-            }
-        }
+    void stop() throws InterruptedException {
+        listener.stop();
     }
 
     private void apply(PGNotification[] notifications) {
