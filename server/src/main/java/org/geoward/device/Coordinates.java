@@ -1,7 +1,7 @@
 package org.geoward.device;
 
 /** Checks decoded latitude and longitude before they become a {@link Sighting}. */
-final class Coordinates {
+public final class Coordinates {
 
     private Coordinates() {}
 
@@ -10,7 +10,7 @@ final class Coordinates {
      *
      * @param where the protocol and message the values came from, quoted in the error
      */
-    static void check(double lat, double lon, String where) throws DecodeException {
+    public static void check(double lat, double lon, String where) throws DecodeException {
         if (!Double.isFinite(lat) || lat < -90 || lat > 90) {
             throw new DecodeException("latitude " + lat + " is outside [-90, 90] in " + where);
         }

@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.geoward.device.gt06.Gt06Server;
+import org.geoward.device.osmand.OsmAndDecoder;
 import org.geoward.problem.DatabaseFailures;
 import org.geoward.problem.ProblemException;
 import org.geoward.sighting.RecordResult;

@@ -17,7 +17,7 @@ import org.geoward.sighting.Sighting;
  * List<Object>}, {@code String}, {@link BigDecimal} (exactly as written), {@code Boolean} and {@code null}. Uses
  * jackson-core's streaming parser only, so no binding configuration is involved.
  */
-final class JsonTree {
+public final class JsonTree {
 
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final int MAX_DEPTH = 32;
@@ -25,7 +25,7 @@ final class JsonTree {
     private JsonTree() {}
 
     /** Parses one JSON document; {@code protocol} names the source in error messages. */
-    static Object parse(String json, String protocol) throws DecodeException {
+    public static Object parse(String json, String protocol) throws DecodeException {
         if (json == null || json.isBlank()) {
             throw new DecodeException(protocol + " body is empty: expected a JSON object");
         }
@@ -76,7 +76,7 @@ final class JsonTree {
     }
 
     /** Renders a scalar for {@link Sighting#extras()}; numbers keep their written digits. */
-    static String text(Object value) {
+    public static String text(Object value) {
         if (value instanceof BigDecimal number) {
             return number.toPlainString();
         }

@@ -9,14 +9,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Reads numbers and times out of text and JSON report fields, with errors that name the field and the report. */
-final class ReportFields {
+public final class ReportFields {
 
     private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private ReportFields() {}
 
     /** Parses a decimal number; {@code null} in, {@code null} out. */
-    static Double parseNumber(String value, String field, String where) throws DecodeException {
+    public static Double parseNumber(String value, String field, String where) throws DecodeException {
         if (value == null) {
             return null;
         }
@@ -28,7 +28,7 @@ final class ReportFields {
     }
 
     /** Reads a JSON number (or a numeric string); {@code null} in, {@code null} out. */
-    static Double number(Object value, String field, String where) throws DecodeException {
+    public static Double number(Object value, String field, String where) throws DecodeException {
         if (value == null) {
             return null;
         }
@@ -43,12 +43,12 @@ final class ReportFields {
     }
 
     /** Returns the value if it is finite and not negative, else {@code null} (devices send -1 for "unknown"). */
-    static Double nonNegative(Double value) {
+    public static Double nonNegative(Double value) {
         return value == null || !Double.isFinite(value) || value < 0 ? null : value;
     }
 
     /** Returns the value if it is finite, else {@code null}. */
-    static Double finite(Double value) {
+    public static Double finite(Double value) {
         return value == null || !Double.isFinite(value) ? null : value;
     }
 
@@ -56,7 +56,7 @@ final class ReportFields {
      * Reads a report time: an integer is epoch seconds below 2^31 and epoch milliseconds above (as Traccar does);
      * text with a 'T' is ISO-8601 (UTC when it has no offset); otherwise {@code yyyy-MM-dd HH:mm:ss} in UTC.
      */
-    static Instant parseTime(String value, String field, String where) throws DecodeException {
+    public static Instant parseTime(String value, String field, String where) throws DecodeException {
         String text = value.trim();
         try {
             long number = Long.parseLong(text);

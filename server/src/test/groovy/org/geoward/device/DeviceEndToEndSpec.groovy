@@ -1,5 +1,7 @@
 package org.geoward.device
 
+import org.geoward.device.gt06.Gt06Acks
+
 import io.micronaut.http.HttpRequest
 import io.micronaut.http.client.HttpClient
 import io.micronaut.http.client.annotation.Client

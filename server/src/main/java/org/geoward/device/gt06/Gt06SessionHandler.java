@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.gt06;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +10,9 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.geoward.device.DecodeException;
+import org.geoward.device.PositionSink;
+import org.geoward.device.SinkResult;
 import org.geoward.sighting.Sighting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

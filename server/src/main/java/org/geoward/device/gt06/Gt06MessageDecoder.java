@@ -1,10 +1,12 @@
-package org.geoward.device;
+package org.geoward.device.gt06;
 
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import org.geoward.device.Coordinates;
+import org.geoward.device.DecodeException;
 
 /**
  * Decodes the content of GT06 frames: login (0x01), status (0x13), GPS (0x10, 0x12, 0x22) and alarms with GPS

@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.gt06;
 
 import io.netty.buffer.ByteBuf;
 

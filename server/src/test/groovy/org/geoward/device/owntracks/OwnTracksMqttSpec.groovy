@@ -1,4 +1,6 @@
-package org.geoward.device
+package org.geoward.device.owntracks
+
+import org.geoward.device.Mosquitto
 
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper

@@ -1,4 +1,8 @@
-package org.geoward.device
+package org.geoward.device.gt06
+
+import org.geoward.device.PositionSink
+import org.geoward.device.SharedData
+import org.geoward.device.SinkResult
 
 import java.time.Duration
 import java.util.concurrent.CopyOnWriteArrayList

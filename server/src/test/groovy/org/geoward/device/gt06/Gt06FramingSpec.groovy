@@ -1,4 +1,6 @@
-package org.geoward.device
+package org.geoward.device.gt06
+
+import org.geoward.device.SharedData
 
 import io.netty.buffer.ByteBuf
 import io.netty.buffer.Unpooled

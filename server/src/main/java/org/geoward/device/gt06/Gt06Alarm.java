@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.gt06;
 
 /** The alarm a GT06 device reports in its alarm byte or terminal-information bits. */
 public enum Gt06Alarm {

@@ -1,4 +1,8 @@
-package org.geoward.device
+package org.geoward.device.owntracks
+
+import org.geoward.device.DecodeException
+import org.geoward.device.HttpReply
+import org.geoward.device.SharedData
 
 import groovy.json.JsonOutput
 import java.time.Instant

@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.owntracks;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,6 +22,8 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.geoward.device.DecodeException;
+import org.geoward.device.DeviceIngest;
 import org.geoward.problem.DatabaseFailures;
 import org.geoward.problem.ProblemException;
 import org.geoward.sighting.RecordResult;

@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.osmand;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.device.Coordinates;
+import org.geoward.device.DecodeException;
+import org.geoward.device.HttpReply;
+import org.geoward.device.ReportFields;
 import org.geoward.sighting.Sighting;
 
 /**

@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.osmand;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.device.Coordinates;
+import org.geoward.device.DecodeException;
+import org.geoward.device.JsonTree;
+import org.geoward.device.ReportFields;
 import org.geoward.sighting.Sighting;
 
 /**

@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.owntracks;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -6,6 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.device.Coordinates;
+import org.geoward.device.DecodeException;
+import org.geoward.device.HttpReply;
+import org.geoward.device.JsonTree;
+import org.geoward.device.ReportFields;
 import org.geoward.sighting.Sighting;
 
 /**

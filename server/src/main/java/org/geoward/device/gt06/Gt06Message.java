@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.gt06;
 
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.gt06;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.geoward.device.PositionSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

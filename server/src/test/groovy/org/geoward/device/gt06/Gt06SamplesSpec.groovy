@@ -1,4 +1,7 @@
-package org.geoward.device
+package org.geoward.device.gt06
+
+import org.geoward.device.DecodeException
+import org.geoward.device.SharedData
 
 import io.netty.buffer.Unpooled
 import java.time.Instant

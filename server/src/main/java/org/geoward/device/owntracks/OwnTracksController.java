@@ -1,4 +1,4 @@
-package org.geoward.device;
+package org.geoward.device.owntracks;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -19,6 +19,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import org.geoward.device.DecodeException;
+import org.geoward.device.DeviceIngest;
 import org.geoward.problem.ProblemException;
 import org.geoward.sighting.Sighting;
 
