@@ -38,6 +38,10 @@ final class FeatureWriter {
         props.put("radiusMeters", d.radiusMeters() == null ? JsonNode.nullNode() : number(d.radiusMeters()));
         props.put("bufferMeters", d.bufferMeters() == null ? JsonNode.nullNode() : number(d.bufferMeters()));
         props.put("active", active(d));
+        props.put(
+                "categories",
+                JsonNode.createArrayNode(
+                        d.categories().stream().map(c -> text(c.name())).toList()));
         props.put("createdAt", instant(fence.createdAt()));
         props.put("updatedAt", instant(fence.updatedAt()));
         props.put("retiredAt", instant(fence.retiredAt()));
@@ -75,6 +79,12 @@ final class FeatureWriter {
                         : text(d.activeUntil().toString()));
         active.put("daily", d.dailyFrom() == null ? JsonNode.nullNode() : text(d.dailyFrom() + "-" + d.dailyUntil()));
         active.put("zone", text(d.zone().getId()));
+        active.put(
+                "months",
+                JsonNode.createArrayNode(d.months().stream()
+                        .sorted()
+                        .map(m -> JsonNode.createNumberNode(m.intValue()))
+                        .toList()));
         return JsonNode.createObjectNode(active);
     }
 
