@@ -27,7 +27,9 @@ public record ActivityWindow(
         if (zone == null) {
             zone = ZoneOffset.UTC;
         }
-        months = months == null || months.isEmpty() || months.size() == 12 ? Set.of() : Set.copyOf(EnumSet.copyOf(months));
+        months = months == null || months.isEmpty() || months.size() == 12
+                ? Set.of()
+                : Set.copyOf(EnumSet.copyOf(months));
     }
 
     /** Creates a window active in every month. */

@@ -245,7 +245,8 @@ public final class Evaluator {
                 done = Arrays.copyOf(done, Math.max(4, doneCount * 2));
             }
             done[doneCount++] = f;
-            if (!index.appliesAt(f, fix.subjectId(), fix.subjectKind(), fix.category()) || !index.isActiveAt(f, fix.time())) {
+            if (!index.appliesAt(f, fix.subjectId(), fix.subjectKind(), fix.category())
+                    || !index.isActiveAt(f, fix.time())) {
                 return;
             }
             switch (index.kindAt(f)) {

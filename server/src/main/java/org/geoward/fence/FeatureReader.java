@@ -8,10 +8,10 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.geoward.evaluate.Fence;
 import org.geoward.evaluate.FenceKind;
 import org.geoward.evaluate.SubjectCategory;
@@ -210,7 +210,12 @@ final class FeatureReader {
     }
 
     private record Window(
-            LocalDate from, LocalDate until, LocalTime dailyFrom, LocalTime dailyUntil, ZoneId zone, Set<Integer> months) {}
+            LocalDate from,
+            LocalDate until,
+            LocalTime dailyFrom,
+            LocalTime dailyUntil,
+            ZoneId zone,
+            Set<Integer> months) {}
 
     private static Window window(JsonNode active) {
         if (active == null || active.isNull()) {

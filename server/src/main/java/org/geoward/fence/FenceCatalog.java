@@ -9,19 +9,19 @@ import java.sql.SQLException;
 import java.sql.Time;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.Month;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.time.Month;
-import java.util.EnumSet;
 import org.geoward.evaluate.ActivityWindow;
-import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.Fence;
 import org.geoward.evaluate.FenceIndex;
 import org.geoward.evaluate.FenceKind;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.geo.Geometries;
 
 /**

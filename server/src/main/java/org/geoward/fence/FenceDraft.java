@@ -6,8 +6,8 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Set;
-import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.FenceKind;
+import org.geoward.evaluate.SubjectCategory;
 import org.locationtech.jts.geom.Geometry;
 
 /**

@@ -225,7 +225,8 @@ public class FenceService {
                 i++,
                 ps.getConnection()
                         .createArrayOf(
-                                "int2", d.months().stream().map(Integer::shortValue).toArray()));
+                                "int2",
+                                d.months().stream().map(Integer::shortValue).toArray()));
         ps.setString(i++, write(JsonNode.createObjectNode(d.extra())));
         return i;
     }

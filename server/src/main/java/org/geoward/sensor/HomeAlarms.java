@@ -59,7 +59,8 @@ public class HomeAlarms {
      * One alarm: ward {@code subjectId}, alert {@code type} (a home alarm type), where (WGS 84 degrees) and when
      * (event time), and facts for the timeline (which sensor, which room).
      */
-    public record Alarm(long subjectId, AlertType type, double lon, double lat, Instant time, Map<String, Object> facts) {
+    public record Alarm(
+            long subjectId, AlertType type, double lon, double lat, Instant time, Map<String, Object> facts) {
         public Alarm {
             if (!type.isHomeAlarm()) {
                 throw new IllegalArgumentException(type + " is not a home alarm");
@@ -151,7 +152,8 @@ public class HomeAlarms {
                     }
                 });
         if (id == null) {
-            return new Written(new Result(Outcome.REPEATED, openAlert(alarm), null, "its alert is open already"), List.of());
+            return new Written(
+                    new Result(Outcome.REPEATED, openAlert(alarm), null, "its alert is open already"), List.of());
         }
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("priority", kind.priority.name());
@@ -173,7 +175,8 @@ public class HomeAlarms {
                     return "subject " + alarm.subjectId() + " is a " + rs.getString(1) + ", not a WARD";
                 }
                 String category = rs.getString(2);
-                SubjectCategory c = SubjectCategory.orDefault(category == null ? null : SubjectCategory.valueOf(category));
+                SubjectCategory c =
+                        SubjectCategory.orDefault(category == null ? null : SubjectCategory.valueOf(category));
                 return c.takes(alarm.type()) ? null : c + " wards take no " + alarm.type() + " alarms";
             }
         });

@@ -1,6 +1,8 @@
 package org.geoward.sensor;
 
+import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -15,15 +17,20 @@ import java.time.format.DateTimeParseException;
  */
 @Singleton
 final class SensorSettings {
+    static final String DEFAULT_NIGHT = "22:00-06:00";
+
     private final LocalTime nightFrom;
     private final LocalTime nightUntil;
     private final ZoneId zone;
     private final boolean dispatch;
 
     SensorSettings(
-            @Value("${geoward.sensors.night:22:00-06:00}") String night,
-            @Value("${geoward.sensors.zone:Asia/Shanghai}") String zone,
+            @Nullable @Property(name = "geoward.sensors.night") String night,
+            @Nullable @Property(name = "geoward.sensors.zone") String zone,
             @Value("${geoward.sensors.dispatch:true}") boolean dispatch) {
+        // defaults here, not in the placeholders: "${...:22:00-06:00}" splits at the wrong colon
+        night = night == null || night.isBlank() ? DEFAULT_NIGHT : night;
+        zone = zone == null || zone.isBlank() ? "Asia/Shanghai" : zone;
         String[] parts = night.trim().split("-", -1);
         try {
             if (parts.length != 2) {
@@ -33,11 +40,12 @@ final class SensorSettings {
             this.nightUntil = LocalTime.parse(parts[1].trim());
             this.zone = ZoneId.of(zone.trim());
         } catch (DateTimeParseException e) {
-            throw new IllegalStateException(
-                    "geoward.sensors.night must look like 22:00-06:00, not '" + night + "'", e);
+            throw new IllegalStateException("geoward.sensors.night must look like 22:00-06:00, not '" + night + "'", e);
         } catch (DateTimeException e) {
-            throw new IllegalStateException("geoward.sensors.night '" + night + "' or zone '" + zone
-                    + "' is not valid (HH:MM-HH:MM and an IANA zone such as Asia/Shanghai)", e);
+            throw new IllegalStateException(
+                    "geoward.sensors.night '" + night + "' or zone '" + zone
+                            + "' is not valid (HH:MM-HH:MM and an IANA zone such as Asia/Shanghai)",
+                    e);
         }
         if (nightFrom.equals(nightUntil)) {
             throw new IllegalStateException("geoward.sensors.night starts and ends at " + nightFrom + ": no night");
