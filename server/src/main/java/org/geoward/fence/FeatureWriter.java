@@ -14,7 +14,7 @@ import org.locationtech.jts.geom.Polygon;
 
 /**
  * Writes stored fences as GeoJSON Features: the geometry as given, the fence's own properties (ids as strings,
- * {@code active} always as {@code {from, until, daily: "HH:MM-HH:MM", zone}}), then the properties it was given
+ * {@code active} always as {@code {from, until, daily: "HH:MM-HH:MM", zone}}, plus {@code months} when given), then the properties it was given
  * that Geoward does not read. Stateless.
  */
 final class FeatureWriter {
@@ -79,12 +79,15 @@ final class FeatureWriter {
                         : text(d.activeUntil().toString()));
         active.put("daily", d.dailyFrom() == null ? JsonNode.nullNode() : text(d.dailyFrom() + "-" + d.dailyUntil()));
         active.put("zone", text(d.zone().getId()));
-        active.put(
-                "months",
-                JsonNode.createArrayNode(d.months().stream()
-                        .sorted()
-                        .map(m -> JsonNode.createNumberNode(m.intValue()))
-                        .toList()));
+        if (!d.months().isEmpty()) {
+            // only when given: {from, until, daily, zone} is what clients have always read
+            active.put(
+                    "months",
+                    JsonNode.createArrayNode(d.months().stream()
+                            .sorted()
+                            .map(m -> JsonNode.createNumberNode(m.intValue()))
+                            .toList()));
+        }
         return JsonNode.createObjectNode(active);
     }
 
