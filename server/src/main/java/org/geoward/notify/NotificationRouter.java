@@ -34,8 +34,8 @@ import org.geoward.subject.AlertUnits;
  */
 @Singleton
 public final class NotificationRouter implements AlertOutbox {
-    private static final Set<String> GUARDIAN_TYPES = Set.of(
-            "WANDER", "DANGER", "SOS", "OFFLINE", "GAS", "SMOKE", "WATER_LEAK", "FALL", "DOOR_OPEN");
+    private static final Set<String> GUARDIAN_TYPES =
+            Set.of("WANDER", "DANGER", "SOS", "OFFLINE", "GAS", "SMOKE", "WATER_LEAK", "FALL", "DOOR_OPEN");
 
     private final JdbcOperations jdbc;
     private final Outbox outbox;

@@ -11,6 +11,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import io.micronaut.transaction.TransactionOperations
 import jakarta.inject.Inject
+import org.geoward.alert.AlertEvents
 import org.geoward.device.DeviceIngest
 import org.geoward.dispatch.DispatchData
 import org.geoward.notify.Scene
@@ -47,6 +48,7 @@ class HomeSensorSpec extends Specification {
     @Inject PasswordHasher hasher
     @Inject DataSource dataSource
     @Inject DeviceIngest ingest
+    @Inject AlertEvents alertEvents
 
     @Shared String dispatcher
     PollingConditions eventually = new PollingConditions(timeout: 15, delay: 0.2)
@@ -54,7 +56,7 @@ class HomeSensorSpec extends Specification {
     DispatchData data
 
     def setup() {
-        scene = new Scene(tx, http, hasher)
+        scene = new Scene(tx, alertEvents, http, hasher)
         data = new DispatchData(dataSource)
         data.retire(UNIT)
         dispatcher = dispatcher ?: scene.user('DISPATCHER').token
