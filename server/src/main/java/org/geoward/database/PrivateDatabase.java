@@ -71,6 +71,17 @@ public final class PrivateDatabase implements BeanCreatedEventListener<Datasourc
         earlyEndpoint = earlyCluster.start();
     }
 
+    /**
+     * The superuser's coordinates of the private cluster this JVM started (the test suite uses them for what the
+     * server's own user may not do, such as disabling the audit trail's triggers), or null when there is none.
+     */
+    public static synchronized PrivateCluster.Endpoint superuser() {
+        if (sharedCluster != null) {
+            return sharedCluster.superuser();
+        }
+        return earlyCluster != null ? earlyCluster.superuser() : null;
+    }
+
     private PrivateCluster.Endpoint start() {
         synchronized (PrivateDatabase.class) {
             if (earlyEndpoint != null && !keepRunning) {

@@ -11,6 +11,7 @@ import java.time.ZoneId
 import java.time.temporal.ChronoUnit
 import javax.sql.DataSource
 import org.flywaydb.core.Flyway
+import org.geoward.database.PrivateDatabase
 import spock.lang.Specification
 
 /**
@@ -45,6 +46,13 @@ class PartitionMigrationSpec extends Specification {
         DelegatingDataSource.unwrapDataSource(dataSource).password ?: ""
     }
 
+    /** Runs {@code work} as the private cluster's superuser in {@code database} (null: the server's own). */
+    static void superuser(String database, Closure work) {
+        def endpoint = PrivateDatabase.superuser()
+        String url = database == null ? endpoint.url() : endpoint.url().replaceFirst('/[^/?]+(\\?|$)', "/$database\$1")
+        DriverManager.getConnection(url, endpoint.username(), endpoint.password()).withCloseable(work)
+    }
+
     Flyway flyway(String database, String target) {
         def config = Flyway.configure().dataSource(url(database), user(), password()).locations("classpath:db/migration")
         (target ? config.target(target) : config).load()
@@ -53,9 +61,8 @@ class PartitionMigrationSpec extends Specification {
     def "the partitioning migration keeps every fix of an existing install, with its log position"() {
         given: "an install at V27 with fixes today, a month ago and a year ago"
         String database = "migration_" + UUID.randomUUID().toString().replace('-', '').take(12)
-        def admin = DelegatingDataSource.unwrapDataSource(dataSource).connection
-        admin.createStatement().execute("CREATE DATABASE $database")
-        admin.close()
+        superuser(null) { it.createStatement().execute("CREATE DATABASE $database OWNER ${user()}") }
+        superuser(database) { it.createStatement().execute("CREATE EXTENSION postgis") }
         flyway(database, "27").migrate()
         Connection db = DriverManager.getConnection(url(database), user(), password())
         def st = db.createStatement()
