@@ -95,6 +95,8 @@ final class DatabaseRoles {
             st.execute("ALTER ROLE geoward PASSWORD '" + password + "'");
             st.execute("ALTER DATABASE " + PrivateCluster.DATABASE + " OWNER TO geoward");
             st.execute("GRANT ALL ON SCHEMA public TO geoward");
+            // superuser-only settings the server's role may still change for its own session (IngestConflictSpec)
+            st.execute("GRANT SET ON PARAMETER deadlock_timeout TO geoward");
             st.execute(HAND_OVER);
             st.execute("CREATE SCHEMA IF NOT EXISTS geoward_setup AUTHORIZATION postgres");
             st.execute("GRANT USAGE ON SCHEMA geoward_setup TO geoward");
