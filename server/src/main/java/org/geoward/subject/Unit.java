@@ -23,7 +23,7 @@ public final class Unit {
             throw ProblemException.badRequest(
                     "unit",
                     "unit '" + unit + "' is not one of this deployment's units " + new java.util.TreeSet<>(allowed)
-                            + " (geoward.units)");
+                            + " (geoward.units and POST /api/units)");
         }
         return checked(unit);
     }
