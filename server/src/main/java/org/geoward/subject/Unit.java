@@ -30,9 +30,14 @@ public final class Unit {
 
     /** Checks a unit name's form: upper-case letters, digits, '_' or '-', at most 32 characters. */
     static String checked(String unit) {
+        return checked(unit, "unit");
+    }
+
+    /** Checks a unit name's form, naming {@code field} in the error. */
+    static String checked(String unit, String field) {
         if (unit != null && !NAME.matcher(unit).matches()) {
             throw ProblemException.badRequest(
-                    "unit",
+                    field,
                     "unit '" + unit + "' is not a unit name: use upper-case letters, digits, '_' or '-' (e.g. POLICE,"
                             + " FISHERIES)");
         }

@@ -97,7 +97,7 @@ class Units {
     /** Creates unit {@code name} with {@code label} (may be null); a 409 when it exists. */
     @Transactional
     UnitInfo create(String name, String label) {
-        Unit.checked(name);
+        Unit.checked(name, "name");
         if (exists(name)) {
             throw ProblemException.conflict("Unit " + name + " exists already");
         }
@@ -119,7 +119,7 @@ class Units {
         requireExisting(name);
         String target = name;
         if (newName != null && !newName.equals(name)) {
-            Unit.checked(newName);
+            Unit.checked(newName, "name");
             if (configured.contains(name)) {
                 throw ProblemException.conflict("Unit " + name + " is configured in geoward.units (dispatch routes"
                         + " alert types to it by name), so it keeps its name; change its label instead");

@@ -178,7 +178,7 @@ class UnitSpec extends Specification {
 
         where:
         why                        | method          | path                     | body                                 || status                  | field
-        'name not a unit name'     | HttpMethod.POST | '/api/units'             | [name: 'river team']                 || HttpStatus.BAD_REQUEST  | 'unit'
+        'name not a unit name'     | HttpMethod.POST | '/api/units'             | [name: 'river team']                 || HttpStatus.BAD_REQUEST  | 'name'
         'name missing'             | HttpMethod.POST | '/api/units'             | [label: 'x']                         || HttpStatus.BAD_REQUEST  | 'name'
         'label empty'              | HttpMethod.PUT  | '/api/units/UNIT'        | [label: ' ']                         || HttpStatus.BAD_REQUEST  | 'label'
         'name taken'               | HttpMethod.POST | '/api/units'             | [name: 'POLICE']                     || HttpStatus.CONFLICT     | null
