@@ -3,7 +3,10 @@
 import { get, routes, token } from './api.js';
 
 export const ACTIVE_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'DISPATCHED'];
-const SEVERITY = { SOS: 'high', DANGER: 'high', WANDER: 'high', LOITER: 'medium', OFFLINE: 'low' };
+const SEVERITY = {
+    SOS: 'high', DANGER: 'high', WANDER: 'high', LOITER: 'medium', OFFLINE: 'low',
+    GAS: 'high', SMOKE: 'high', FALL: 'high', DOOR_OPEN: 'medium', WATER_LEAK: 'medium',
+};
 const RANK = { high: 0, medium: 1, low: 2 };
 
 /** high, medium or low for an alert type. */

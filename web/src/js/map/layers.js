@@ -53,7 +53,7 @@ export function alertMarker(feature, proj) {
 }
 
 function symbolFor(type) {
-    return { WANDER: '!', DANGER: '⚠', OFFLINE: '?', SOS: 'SOS' }[type] || '!';
+    return { WANDER: '!', DANGER: '⚠', OFFLINE: '?', SOS: 'SOS', GAS: '🔥', SMOKE: '🔥', WATER_LEAK: '💧', FALL: '⬇', DOOR_OPEN: '🚪' }[type] || '!';
 }
 
 /** A small marker for a subject's or officer's last position. */

@@ -21,7 +21,7 @@ import org.geoward.subject.AlertUnits;
  *
  * <ul>
  *   <li>every step → WEBHOOK to each active subscription ("OPENED WANDER #12");
- *   <li>OPENED WANDER, DANGER, SOS, OFFLINE → the ward's guardians (SMS to guardian phones, IN_APP to FAMILY users
+ *   <li>OPENED WANDER, DANGER, SOS, OFFLINE and the home alarms (GAS, SMOKE, WATER_LEAK, FALL, DOOR_OPEN) → the ward's guardians (SMS to guardian phones, IN_APP to FAMILY users
  *       of the ward) and IN_APP to every DISPATCHER, with the type's template;
  *   <li>RESOLVED with outcome RETURNED → the ward's guardians, with the RETURNED template ("back in the safe zone");
  *   <li>OPENED LOITER → IN_APP to the officers of the unit that answers LOITER ({@link AlertUnits}) with the
@@ -34,7 +34,8 @@ import org.geoward.subject.AlertUnits;
  */
 @Singleton
 public final class NotificationRouter implements AlertOutbox {
-    private static final Set<String> GUARDIAN_TYPES = Set.of("WANDER", "DANGER", "SOS", "OFFLINE");
+    private static final Set<String> GUARDIAN_TYPES = Set.of(
+            "WANDER", "DANGER", "SOS", "OFFLINE", "GAS", "SMOKE", "WATER_LEAK", "FALL", "DOOR_OPEN");
 
     private final JdbcOperations jdbc;
     private final Outbox outbox;

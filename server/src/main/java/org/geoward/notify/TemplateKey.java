@@ -10,6 +10,16 @@ enum TemplateKey {
     SOS,
     /** OPENED OFFLINE: to the ward's guardians and the dispatchers. */
     OFFLINE,
+    /** OPENED GAS (a home alarm): to the ward's guardians and the dispatchers. */
+    GAS,
+    /** OPENED SMOKE (a home alarm): to the ward's guardians and the dispatchers. */
+    SMOKE,
+    /** OPENED WATER_LEAK (a home alarm): to the ward's guardians and the dispatchers. */
+    WATER_LEAK,
+    /** OPENED FALL (a home alarm): to the ward's guardians and the dispatchers. */
+    FALL,
+    /** OPENED DOOR_OPEN (a home alarm, at night): to the ward's guardians and the dispatchers. */
+    DOOR_OPEN,
     /** RESOLVED with outcome RETURNED ("back in the safe zone"): to the ward's guardians. */
     RETURNED,
     /** OPENED LOITER: the warning SMS to the person loitering in a ban zone. */
