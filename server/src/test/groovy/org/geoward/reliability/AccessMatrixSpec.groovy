@@ -23,7 +23,7 @@ import javax.sql.DataSource
  * names the operation and the role. What each cell must answer:
  * <ul>
  * <li>nobody: 401 on every {@code /api/**} operation;</li>
- * <li>ADMIN-only operations (devices, users, webhooks, retention): 403 for every other role;</li>
+ * <li>ADMIN-only operations (devices, users, webhooks, retention, message templates): 403 for every other role;</li>
  * <li>FAMILY with another family's ids: never a 2xx;</li>
  * <li>any role: never a 500, and a token that was accepted (no 401).</li>
  * </ul>
@@ -32,7 +32,7 @@ import javax.sql.DataSource
 @MicronautTest(transactional = false)
 class AccessMatrixSpec extends Specification {
     static final String UNKNOWN = '999999999'
-    static final List<String> ADMIN_ONLY = ['/api/devices', '/api/users', '/api/webhooks', '/api/retention']
+    static final List<String> ADMIN_ONLY = ['/api/devices', '/api/users', '/api/webhooks', '/api/retention', '/api/notify/templates']
     /** Streams that never end, checked only without a token. */
     static final List<String> STREAMS = ['/api/alerts/stream']
 
