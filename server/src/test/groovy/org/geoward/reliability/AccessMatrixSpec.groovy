@@ -23,7 +23,7 @@ import javax.sql.DataSource
  * names the operation and the role. What each cell must answer:
  * <ul>
  * <li>nobody: 401 on every {@code /api/**} operation;</li>
- * <li>ADMIN-only operations (devices, users, webhooks, retention): 403 for every other role;</li>
+ * <li>ADMIN-only operations (devices, users, webhooks, retention, message templates): 403 for every other role;</li>
  * <li>FAMILY with another family's ids: never a 2xx;</li>
  * <li>an officer with a subject outside their task (POLICE: a ward with no alert; FISHERIES: a ward whose open
  * alert is a WANDER, which POLICE answers): never a 2xx under {@code /api/subjects/{id}}, and 404 (not 403, which
@@ -36,7 +36,7 @@ import javax.sql.DataSource
 @MicronautTest(transactional = false)
 class AccessMatrixSpec extends Specification {
     static final String UNKNOWN = '999999999'
-    static final List<String> ADMIN_ONLY = ['/api/devices', '/api/users', '/api/webhooks', '/api/retention']
+    static final List<String> ADMIN_ONLY = ['/api/devices', '/api/users', '/api/webhooks', '/api/retention', '/api/notify/templates']
     /** Streams that never end, checked only without a token. */
     static final List<String> STREAMS = ['/api/alerts/stream']
 
