@@ -41,6 +41,17 @@ export const routes = {
     officers: () => '/api/officers',
     grids: () => '/api/grids',
     grid: (id) => `/api/grids/${encodeURIComponent(id)}`,
+    workOrders: (filters = {}) => {
+        const query = Object.entries(filters).filter(([, v]) => v != null && v !== '')
+            .map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+        return `/api/work-orders${query ? `?${query}` : ''}`;
+    },
+    workOrder: (id) => `/api/work-orders/${encodeURIComponent(id)}`,
+    /** step: analysis, order, follow-up, feedback or evaluation. */
+    workOrderStep: (id, step) => `/api/work-orders/${encodeURIComponent(id)}/${step}`,
+    units: () => '/api/units',
+    unit: (name) => `/api/units/${encodeURIComponent(name)}`,
+    unitOfficers: (name) => `/api/units/${encodeURIComponent(name)}/officers`,
     subjects: (kind) => (kind ? `/api/subjects?kind=${kind}` : '/api/subjects'),
     subject: (id) => `/api/subjects/${encodeURIComponent(id)}`,
     devices: () => '/api/devices',

@@ -168,7 +168,14 @@ const STRINGS = {
         newFence: '新围栏：先在地图上绘制',
         editingFence: '正在编辑：{0}',
         shapeHint: '拖动地图上的控制点可修改形状。',
-        multiPartHint: '多部分围栏的形状不能在此修改，只能修改属性。',
+        multiLineHint: '多段走廊的形状不能在此修改，只能修改属性。',
+        multiPartShapeHint: '拖动每个部分的顶点（洞的顶点也可拖动）来修改形状；可添加或删除部分。',
+        fenceParts: '围栏的各部分',
+        partsHint: '保存时作为一个多部分围栏（MultiPolygon）发送，各部分的洞保留。',
+        partN: '第{0}部分',
+        partHoles: '（{0}个洞）',
+        addPart: '添加部分',
+        removePart: '删除',
         retireFence: '停用围栏',
         confirmRetire: '确定停用围栏“{0}”吗？停用后不再触发警报，已有警报保留。',
         retired: '围栏“{0}”已停用',
@@ -421,7 +428,14 @@ const STRINGS = {
         newFence: 'New fence: draw it on the map first',
         editingFence: 'Editing: {0}',
         shapeHint: 'Drag the handles on the map to change the shape.',
-        multiPartHint: 'A multi-part fence\'s shape cannot be changed here, only its properties.',
+        multiLineHint: 'A multi-part corridor\'s shape cannot be changed here, only its properties.',
+        multiPartShapeHint: 'Drag the corners of each part (holes\' corners too) to reshape it; add or remove parts.',
+        fenceParts: 'Parts of the fence',
+        partsHint: 'Saved as one multi-part fence (MultiPolygon); each part keeps its holes.',
+        partN: 'Part {0}',
+        partHoles: '({0} holes)',
+        addPart: 'Add a part',
+        removePart: 'Remove',
         retireFence: 'Retire fence',
         confirmRetire: 'Retire the fence "{0}"? It stops raising alerts; its alerts stay.',
         retired: 'Fence "{0}" retired',
@@ -545,6 +559,14 @@ export function onLanguageChange(fn) {
 /** Sets the time zone times are shown in (default Asia/Shanghai). */
 export function setTimeZone(zone) {
     if (zone) timeZone = zone;
+}
+
+/**
+ * Adds a screen's own strings, {'zh-CN': {...}, en: {...}}, to the table (a key the table has already is kept), so
+ * that a screen's strings can live beside it.
+ */
+export function addStrings(table) {
+    for (const [tag, strings] of Object.entries(table)) STRINGS[tag] = { ...strings, ...STRINGS[tag] };
 }
 
 /** The string for key in the current language, with {0}, {1}… replaced by args. */

@@ -1,5 +1,5 @@
-// The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, grids, subjects, devices,
-// users and the audit trail.
+// The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, grids, work orders, subjects,
+// devices, units, users and the audit trail.
 
 import { t } from '../i18n.js';
 import { renderAudit } from './audit.js';
@@ -8,8 +8,10 @@ import { renderDevices } from './devices.js';
 import { renderEditor } from './editor.js';
 import { renderGrids } from './grids.js';
 import { renderSubjects } from './subjects.js';
+import { renderUnits } from './units.js';
 import { tabs } from './tabs.js';
 import { renderUsers } from './users.js';
+import { renderWorkOrders } from './work-orders.js';
 
 /** A tab's onShow that renders the panel the first time and refreshes it after. */
 function lazy(render) {
@@ -18,14 +20,18 @@ function lazy(render) {
 }
 
 /** Mounts the admin view; returns its teardown. */
-export function mountAdmin(shell) {
+export function mountAdmin(shell, me) {
     let grids = null;
+    let workOrders = null;
     const panes = tabs('admin', [
         { key: 'alerts', label: t('alerts') },
         { key: 'fences', label: t('fences') },
         { key: 'grids', label: t('grids'), onShow: (panel) => (grids ? grids.refresh() : (grids = renderGrids(panel, map(), proj()))) },
+        { key: 'workorders', label: t('workOrders'),
+            onShow: (panel) => (workOrders ? workOrders.refresh() : (workOrders = renderWorkOrders(panel, map(), proj(), me))) },
         { key: 'subjects', label: t('subjects'), onShow: lazy(renderSubjects) },
         { key: 'devices', label: t('devices'), onShow: lazy(renderDevices) },
+        { key: 'units', label: t('units'), onShow: lazy(renderUnits) },
         { key: 'users', label: t('users'), onShow: lazy(renderUsers) },
         { key: 'audit', label: t('auditTrail'), onShow: lazy(renderAudit) },
     ]);

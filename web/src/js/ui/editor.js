@@ -1,14 +1,15 @@
 // The fence editor: draw a new fence with Leaflet.draw, or pick one (on the map or from the list) and change its shape
-// and properties; save with POST or PUT /api/fences, retire with DELETE after a confirmation; import and export GeoJSON.
+// (each part of a multi-part fence, parts added and removed: fence-parts.js) and properties; save with POST or PUT /api/fences, retire with DELETE after a confirmation; import and export GeoJSON.
 
 import { L } from 'leaflet';
 import { del, post, put, routes } from '../api.js';
 import { t } from '../i18n.js';
-import { EDIT_STYLE, addEditPane, editableLayer, geometryOf, shapeOf, startEditing, stopEditing } from '../map/editing.js';
+import { EDIT_STYLE, addEditPane, editableLayer, geometryOf, isMultiPart, shapeOf, startEditing, stopEditing } from '../map/editing.js';
 import { h } from './dom.js';
 import { fenceFields, propertiesOf } from './fence-form.js';
 import { fenceFiles } from './fence-io.js';
 import { fenceList } from './fence-list.js';
+import { fenceParts } from './fence-parts.js';
 import { clearErrors, showError, showOk } from './form.js';
 
 /**
@@ -37,8 +38,9 @@ export function renderEditor(el, map, proj, reloadMap, reveal) {
     const shapeNote = h('p', { class: 'hint', id: 'fence-shape-note' });
     const retire = h('button', { type: 'button', id: 'fence-delete', class: 'danger', hidden: true }, t('retireFence'));
     const cancel = h('button', { type: 'button', id: 'fence-cancel' }, t('cancel'));
+    const parts = fenceParts(map, () => clearErrors(form, message));
     const form = h('form', { class: 'stacked-form fence-form', id: 'fence-form' },
-        heading, shapeNote, fields.controls, message,
+        heading, shapeNote, parts.element, fields.controls, message,
         h('div', { class: 'buttons' }, retire, cancel, h('button', { type: 'submit', class: 'primary', id: 'fence-save' }, t('save'))));
     const list = fenceList((feature) => select(feature, true));
     let current = null; // {layer, editable, feature: the stored fence, or null for a new drawing}
@@ -46,7 +48,9 @@ export function renderEditor(el, map, proj, reloadMap, reveal) {
 
     const describe = () => {
         heading.textContent = current && current.feature ? t('editingFence', current.feature.properties.name) : t('newFence');
-        shapeNote.textContent = !current ? t('drawHint') : current.editable ? t('shapeHint') : t('multiPartHint');
+        shapeNote.textContent = !current ? t('drawHint') : !current.editable ? t('multiLineHint')
+            : isMultiPart(current.layer) ? t('multiPartShapeHint') : t('shapeHint');
+        parts.show(current && isMultiPart(current.layer) ? current.layer : null);
         retire.hidden = !(current && current.feature);
     };
     const clear = () => {
@@ -88,6 +92,10 @@ export function renderEditor(el, map, proj, reloadMap, reveal) {
     });
     map.on(L.Draw.Event.DRAWSTOP, () => (drawing = false));
     map.on(L.Draw.Event.CREATED, (event) => {
+        if (parts.isAdding()) {
+            parts.add(event.layer);
+            return;
+        }
         const wasStored = current && current.feature;
         start({ layer: event.layer, editable: true, feature: null });
         if (wasStored) fields.reset();

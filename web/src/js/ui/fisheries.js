@@ -1,13 +1,24 @@
 // The officer's view (fisheries officers above all): ban zones, loiter alerts with the dwell time counting, and
-// their assignments, each resolvable with an outcome.
+// their assignments, each resolvable with an outcome; the work orders (follow up, feedback) in a tab.
 
 import { humanizeDuration, t } from '../i18n.js';
 import { mountConsole } from './console.js';
 import { h } from './dom.js';
+import { tabs } from './tabs.js';
+import { renderWorkOrders } from './work-orders.js';
 
 /** Mounts the officer view; returns its teardown. */
-export function mountFisheries(shell) {
-    const stop = mountConsole(shell, {
+export function mountFisheries(shell, me) {
+    let workOrders = null;
+    const inAlerts = { ...shell };
+    const panes = tabs('officer', [
+        { key: 'alerts', label: t('alerts') },
+        { key: 'workorders', label: t('workOrders'),
+            onShow: (panel) => (workOrders ? workOrders.refresh() : (workOrders = renderWorkOrders(panel, inAlerts.console.map, inAlerts.console.proj, me))) },
+    ]);
+    shell.side.append(panes.element);
+    inAlerts.side = panes.panel('alerts');
+    const stop = mountConsole(inAlerts, {
         alertFilter: (f) => f.properties.type === 'LOITER' || f.properties.assignedOfficerId != null,
         fenceFilter: (f) => f.properties.kind === 'BAN',
         canAssign: false,
@@ -15,6 +26,7 @@ export function mountFisheries(shell) {
         canResolve: true,
         queueExtra: (f, fences) => dwellClock(f, fences),
     });
+    shell.console = inAlerts.console;
     // the fences may load after the queue: the episode start is worked out again at every tick
     const timer = setInterval(() => {
         document.querySelectorAll('.dwell[data-opened-at]').forEach((el) => {

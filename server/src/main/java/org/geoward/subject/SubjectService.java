@@ -42,17 +42,19 @@ class SubjectService {
             JdbcOperations jdbc,
             SubjectDirectory directory,
             ApplicationEventPublisher<DirectoryChanged> changes,
-            @io.micronaut.context.annotation.Value("${geoward.units:POLICE,FISHERIES}") java.util.List<String> units) {
+            Units units) {
         this.jdbc = jdbc;
         this.directory = directory;
         this.changes = changes;
-        this.units = java.util.Set.copyOf(units);
+        this.units = units;
     }
 
-    private final java.util.Set<String> units;
+    private final Units units;
 
     private SubjectDraft checkedUnit(SubjectDraft draft) {
-        Unit.checked(draft.unit(), units);
+        if (draft.unit() != null) {
+            Unit.checked(draft.unit(), units.names());
+        }
         return draft;
     }
 

@@ -23,16 +23,21 @@ public final class Unit {
             throw ProblemException.badRequest(
                     "unit",
                     "unit '" + unit + "' is not one of this deployment's units " + new java.util.TreeSet<>(allowed)
-                            + " (geoward.units)");
+                            + " (geoward.units and POST /api/units)");
         }
         return checked(unit);
     }
 
     /** Checks a unit name's form: upper-case letters, digits, '_' or '-', at most 32 characters. */
     static String checked(String unit) {
+        return checked(unit, "unit");
+    }
+
+    /** Checks a unit name's form, naming {@code field} in the error. */
+    static String checked(String unit, String field) {
         if (unit != null && !NAME.matcher(unit).matches()) {
             throw ProblemException.badRequest(
-                    "unit",
+                    field,
                     "unit '" + unit + "' is not a unit name: use upper-case letters, digits, '_' or '-' (e.g. POLICE,"
                             + " FISHERIES)");
         }

@@ -1,76 +1,107 @@
 package org.geoward.subject;
 
-import io.micronaut.context.annotation.Value;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.transaction.TransactionOperations;
-import java.sql.Connection;
-import java.sql.ResultSet;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
+import org.geoward.problem.ProblemException;
 
 /**
- * {@code GET /api/units}: the officer units of this deployment ({@code geoward.units}) and any other unit an officer
- * still has, each with how many officers are AVAILABLE, BUSY and OFF_DUTY. Staff only.
+ * {@code /api/units}: the officer units with their officers by status (staff), and, for an ADMIN, creating,
+ * renaming, relabelling and deleting units and moving officers into one. Every change is audited like any other
+ * ({@code audit/AuditFilter}). Errors are problem documents naming the field.
  */
 @Controller("/api/units")
 @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
+@Tag(name = "units", description = "Officer units (POLICE, FISHERIES, ...) and who belongs to them")
 final class UnitController {
-    private final List<String> configured;
-    private final JdbcOperations jdbc;
-    private final TransactionOperations<Connection> tx;
+    private static final int MAX_LABEL = 100;
 
-    UnitController(
-            @Value("${geoward.units:POLICE,FISHERIES}") List<String> configured,
-            JdbcOperations jdbc,
-            TransactionOperations<Connection> tx) {
-        this.configured =
-                configured.stream().map(String::trim).filter(u -> !u.isEmpty()).toList();
-        this.jdbc = jdbc;
-        this.tx = tx;
+    private final Units units;
+
+    UnitController(Units units) {
+        this.units = units;
     }
 
-    /** One unit: whether it is configured, and its officers by status ({@code noStatus}: none set, so never offered). */
-    @Serdeable
-    record UnitInfo(
-            String name, boolean configured, long officers, long available, long busy, long offDuty, long noStatus) {}
-
     @Get
-    List<UnitInfo> list() {
-        Map<String, long[]> counts = tx.executeRead(s -> jdbc.prepareStatement(
-                """
-                SELECT unit, count(*), count(*) FILTER (WHERE status = 'AVAILABLE'),
-                       count(*) FILTER (WHERE status = 'BUSY'), count(*) FILTER (WHERE status = 'OFF_DUTY'),
-                       count(*) FILTER (WHERE status IS NULL)
-                FROM subject WHERE kind = 'OFFICER' AND unit IS NOT NULL GROUP BY unit""",
-                ps -> {
-                    Map<String, long[]> found = new LinkedHashMap<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            found.put(rs.getString(1), new long[] {
-                                rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)
-                            });
-                        }
-                    }
-                    return found;
-                }));
-        List<UnitInfo> units = new ArrayList<>();
-        for (String name : configured) {
-            long[] c = counts.getOrDefault(name, new long[5]);
-            units.add(new UnitInfo(name, true, c[0], c[1], c[2], c[3], c[4]));
+    @Operation(summary = "The units: configured first, then the others by name; each with its officers by status")
+    List<Units.UnitInfo> list() {
+        return units.list();
+    }
+
+    @Post
+    @Secured("ADMIN")
+    @Operation(summary = "Create a unit: {name: POLICE-like, label?}")
+    HttpResponse<Units.UnitInfo> create(@Body JsonNode body) {
+        requireObject(body);
+        String name = JsonFields.requiredText(body, "name", "name").trim();
+        Units.UnitInfo created = units.create(name, label(body));
+        return HttpResponse.created(created, URI.create("/api/units/" + created.name()));
+    }
+
+    @Put("/{name}")
+    @Secured("ADMIN")
+    @Operation(summary = "Rename a unit {name?} (its officers, work orders and grids follow) and/or relabel {label}")
+    Units.UnitInfo update(@PathVariable String name, @Body JsonNode body) {
+        requireObject(body);
+        String newName = JsonFields.isPresent(body, "name")
+                ? JsonFields.requiredText(body, "name", "name").trim()
+                : null;
+        return units.update(name, newName, body.get("label") != null, label(body));
+    }
+
+    @Delete("/{name}")
+    @Secured("ADMIN")
+    @Operation(summary = "Delete a unit without officers (409 saying how many it still has)")
+    HttpResponse<Void> delete(@PathVariable String name) {
+        units.delete(name);
+        return HttpResponse.noContent();
+    }
+
+    @Post("/{name}/officers")
+    @Secured("ADMIN")
+    @Operation(summary = "Move officers into the unit: {officerIds: [id]}")
+    Units.UnitInfo move(@PathVariable String name, @Body JsonNode body) {
+        requireObject(body);
+        JsonNode ids = body.get("officerIds");
+        if (ids == null || !ids.isArray() || ids.size() == 0 || ids.size() > 500) {
+            throw ProblemException.badRequest("officerIds", "officerIds must be an array of 1 to 500 officer ids");
         }
-        for (String name : new TreeSet<>(counts.keySet())) {
-            if (!configured.contains(name)) {
-                long[] c = counts.get(name);
-                units.add(new UnitInfo(name, false, c[0], c[1], c[2], c[3], c[4]));
-            }
+        List<Long> officerIds = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            officerIds.add(JsonFields.id(ids.get(i), "officerIds[" + i + "]"));
         }
-        return units;
+        return units.move(name, officerIds);
+    }
+
+    private static String label(JsonNode body) {
+        JsonNode label = body.get("label");
+        if (label == null || label.isNull()) {
+            return null;
+        }
+        if (!label.isString()
+                || label.getStringValue().isBlank()
+                || label.getStringValue().length() > MAX_LABEL) {
+            throw ProblemException.badRequest(
+                    "label", "label must be a text of 1 to " + MAX_LABEL + " characters, or null");
+        }
+        return label.getStringValue().trim();
+    }
+
+    private static void requireObject(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ProblemException.badRequest(null, "The body must be a JSON object");
+        }
     }
 }
