@@ -1,26 +1,108 @@
 package org.geoward.account;
 
+import io.micronaut.context.annotation.Property;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.evaluate.AlertType;
 
 /**
- * Which subjects a caller may see. ADMIN, DISPATCHER and (for now) OFFICER see every subject; a FAMILY user sees the
- * wards linked to their account ({@code user_ward}), those wards' guardians and their own subject; anyone else sees
- * nothing. Controllers answer 404 for a subject (or its alert, track, ...) the caller may not see, so ids cannot be
- * probed. Thread-safe.
+ * Which subjects a caller may see. ADMIN and DISPATCHER see every subject; a FAMILY user sees the wards linked to
+ * their account ({@code user_ward}), those wards' guardians and their own subject; anyone else sees nothing. An
+ * OFFICER's subject records and last positions are limited to their task ({@link #visibleSubjects}); for fences,
+ * deliveries and the CAP feed an officer still counts as staff ({@link #visibleWards}). Controllers answer 404 for a
+ * subject (or its alert, track, ...) the caller may not see, so ids cannot be probed. Thread-safe.
  */
 @Singleton
 public class Visibility {
     private final JdbcOperations jdbc;
+    private final Map<AlertType, String> unitsByType = new EnumMap<>(AlertType.class);
 
-    public Visibility(JdbcOperations jdbc) {
+    public Visibility(
+            JdbcOperations jdbc, @Nullable @Property(name = "geoward.dispatch.units") Map<String, String> units) {
         this.jdbc = jdbc;
+        for (AlertType type : AlertType.values()) {
+            unitsByType.put(type, type == AlertType.LOITER ? "FISHERIES" : "POLICE");
+        }
+        if (units != null) {
+            units.forEach((type, unit) -> {
+                try {
+                    unitsByType.put(AlertType.valueOf(type.trim().toUpperCase(Locale.ROOT)), unit.trim());
+                } catch (IllegalArgumentException e) {
+                    // an unknown type in the configuration: dispatch reports it at start
+                }
+            });
+        }
+    }
+
+    /**
+     * The subjects whose record and last position {@code authentication} may read, or empty when all of them. As
+     * {@link #visibleWards}, except for an OFFICER (minimisation, docs/privacy.md): their own subject, and the
+     * subjects of unresolved alerts that are assigned to them, of a type their unit answers
+     * ({@code geoward.dispatch.units}), or inside a GRID fence they belong to; with those wards' guardians (whom they
+     * may have to call). Nothing for an officer account without an officer subject.
+     */
+    @Transactional
+    public Optional<Set<Long>> visibleSubjects(Authentication authentication) {
+        var roles = authentication.getRoles();
+        if (roles.contains("ADMIN") || roles.contains("DISPATCHER") || !roles.contains("OFFICER")) {
+            return visibleWards(authentication);
+        }
+        Long officerId = claim(authentication, "subjectId");
+        if (officerId == null) {
+            return Optional.of(Set.of());
+        }
+        StringBuilder unitOfType = new StringBuilder("CASE a.type");
+        List<Object> params = new ArrayList<>();
+        for (AlertType type : AlertType.values()) {
+            unitOfType.append(" WHEN ? THEN ?");
+            params.add(type.name());
+            params.add(unitsByType.get(type));
+        }
+        unitOfType.append(" END");
+        String sql = "WITH tasks AS (SELECT a.subject_id FROM alert a WHERE a.status <> 'RESOLVED' AND ("
+                + "a.assigned_officer_id = ? OR " + unitOfType + " = (SELECT s.unit FROM subject s WHERE s.id = ?)"
+                + " OR EXISTS (SELECT 1 FROM grid_officer g JOIN fence f ON f.id = g.fence_id"
+                + " WHERE g.officer_id = ? AND f.kind = 'GRID' AND f.retired_at IS NULL AND a.pos IS NOT NULL"
+                + " AND ST_Intersects(f.area, a.pos::geometry))))"
+                + " SELECT subject_id FROM tasks"
+                + " UNION SELECT wg.guardian_id FROM ward_guardian wg JOIN tasks t ON t.subject_id = wg.ward_id";
+        Set<Long> visible = new HashSet<>();
+        visible.add(officerId);
+        jdbc.prepareStatement(sql, ps -> {
+            int i = 1;
+            ps.setLong(i++, officerId);
+            for (Object p : params) {
+                ps.setObject(i++, p);
+            }
+            ps.setLong(i++, officerId);
+            ps.setLong(i, officerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    visible.add(rs.getLong(1));
+                }
+            }
+            return null;
+        });
+        return Optional.of(Set.copyOf(visible));
+    }
+
+    /** Whether {@code authentication} may read subject {@code subjectId}'s record and last position. */
+    public boolean canReadSubject(Authentication authentication, long subjectId) {
+        return visibleSubjects(authentication)
+                .map(ids -> ids.contains(subjectId))
+                .orElse(true);
     }
 
     /** The subject ids {@code authentication} may see, or empty when it may see all of them. */

@@ -694,7 +694,8 @@ public class PartitionedEvaluation implements EvaluationInput {
                     s.lat(),
                     s.accuracy() == null ? 0 : s.accuracy(),
                     s.sos(),
-                    new HashSet<>(s.companions()));
+                    new HashSet<>(s.companions()),
+                    logged.subject().category());
             Evaluator.Result r =
                     evaluator.evaluate(fix, state, index, logged.subject().guardianIds(), guardians);
             if (mayWait && opensWander(r)) {

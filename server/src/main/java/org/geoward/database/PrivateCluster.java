@@ -32,8 +32,15 @@ public final class PrivateCluster {
     /** The database Geoward uses inside the cluster. */
     public static final String DATABASE = "geoward";
 
+    /** The role the server connects as: owns the schema, not a superuser (docs/privacy.md). */
+    public static final String APP_USER = "geoward";
+
+    /** The role that owns the audit trail; nobody logs in as it, the server may only INSERT and SELECT (V45). */
+    public static final String AUDIT_OWNER = "geoward_audit";
+
     private static final Logger LOG = LoggerFactory.getLogger(PrivateCluster.class);
     private static final String SUPERUSER = "postgres";
+    private Endpoint superuser;
 
     private final Path root;
     private final PostgresBinaries binaries;
@@ -72,7 +79,9 @@ public final class PrivateCluster {
             }
             Endpoint admin = new Endpoint(jdbcUrl(port, SUPERUSER), SUPERUSER, password);
             createDatabaseWithPostgis(admin);
-            return new Endpoint(jdbcUrl(port, DATABASE), SUPERUSER, password);
+            superuser = new Endpoint(jdbcUrl(port, DATABASE), SUPERUSER, password);
+            DatabaseRoles.prepare(superuser, password);
+            return new Endpoint(jdbcUrl(port, DATABASE), APP_USER, password);
         } catch (IOException e) {
             throw new PrivateDatabaseException(
                     "Could not prepare the private PostGIS in " + root + ": " + e.getMessage(), e);
@@ -95,6 +104,14 @@ public final class PrivateCluster {
                     "stop");
             LOG.info("Private PostGIS stopped");
         }
+    }
+
+    /**
+     * The superuser's coordinates of database {@code geoward} in a started cluster (for operators' tools and the
+     * test suite; the server itself connects as {@link #APP_USER}), or null before {@link #start()}.
+     */
+    public Endpoint superuser() {
+        return superuser;
     }
 
     /** Where the cluster keeps its data. */

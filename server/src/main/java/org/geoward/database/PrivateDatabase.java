@@ -72,6 +72,17 @@ public final class PrivateDatabase implements BeanCreatedEventListener<Datasourc
     }
 
     /**
+     * The superuser's coordinates of the private cluster this JVM started (the test suite uses them for what the
+     * server's own user may not do, such as disabling the audit trail's triggers), or null when there is none.
+     */
+    public static synchronized PrivateCluster.Endpoint superuser() {
+        if (sharedCluster != null) {
+            return sharedCluster.superuser();
+        }
+        return earlyCluster != null ? earlyCluster.superuser() : null;
+    }
+
+    /**
      * Stops the cluster {@link #startEarly} started when no context has adopted it: a start that failed before the
      * database was needed (a wrong setting) leaves no PostgreSQL behind.
      */

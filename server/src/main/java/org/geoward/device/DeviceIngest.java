@@ -8,12 +8,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.geoward.evaluate.AlertType;
 import org.geoward.security.PasswordHasher;
+import org.geoward.sensor.HomeAlarms;
 import org.geoward.sighting.LatestPositions;
 import org.geoward.sighting.RecordResult;
 import org.geoward.sighting.Sighting;
@@ -38,6 +42,7 @@ public class DeviceIngest {
     private final PasswordHasher hasher;
     private final JdbcOperations jdbc;
     private final LatestPositions latest;
+    private final HomeAlarms homeAlarms;
     private static final int MAX_VERIFIED_TOKENS = 100_000;
     private final Map<String, String> verifiedTokens = new ConcurrentHashMap<>();
 
@@ -46,8 +51,10 @@ public class DeviceIngest {
             SightingService sightings,
             PasswordHasher hasher,
             JdbcOperations jdbc,
-            LatestPositions latest) {
+            LatestPositions latest,
+            HomeAlarms homeAlarms) {
         this.latest = latest;
+        this.homeAlarms = homeAlarms;
         this.directory = directory;
         this.sightings = sightings;
         this.hasher = hasher;
@@ -124,10 +131,38 @@ public class DeviceIngest {
             inputs.add(!p.hasPosition() && p.sos() ? atLastKnownPosition(p) : p);
         }
         RecordResult result = sightings.record(inputs);
+        Set<Integer> refused = new HashSet<>();
         for (RecordResult.Rejection r : result.rejected()) {
+            refused.add(r.index());
             LOG.info("Device {} position refused: {}", positions.get(r.index()).deviceId(), r.error());
         }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!refused.contains(i)) {
+                raiseHomeAlarm(inputs.get(i));
+            }
+        }
         return result;
+    }
+
+    /**
+     * A tracker that reports a fall (or a door, at night) raises that home alarm for its subject where the fix was
+     * taken, besides the position itself; repeats of it while the alert is open raise nothing new.
+     */
+    private void raiseHomeAlarm(Sighting p) {
+        Optional<AlertType> type = HomeAlarms.ofTrackerAlarm(p.extras().get("alarm"));
+        if (type.isEmpty() || !p.hasPosition() || p.deviceId() == null) {
+            return;
+        }
+        directory.deviceByUniqueId(p.deviceId()).ifPresent(device -> {
+            HomeAlarms.Result r = homeAlarms.raise(new HomeAlarms.Alarm(
+                    device.subjectId(),
+                    type.get(),
+                    p.lon(),
+                    p.lat(),
+                    p.time(),
+                    Map.of("uniqueId", p.deviceId(), "alarm", p.extras().get("alarm"))));
+            LOG.info("Device {} reports {}: {} (alert {})", p.deviceId(), type.get(), r.outcome(), r.alertId());
+        });
     }
 
     /**

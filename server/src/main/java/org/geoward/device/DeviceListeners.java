@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.geoward.device.gt06.Gt06Server;
 import org.geoward.device.osmand.OsmAndDecoder;
 import org.geoward.problem.DatabaseFailures;
@@ -48,6 +50,11 @@ public class DeviceListeners {
     private final int gt06Port;
     private final OsmAndDecoder osmand = new OsmAndDecoder();
     private final int maxInFlight;
+    private final Duration gt06IdleTimeout;
+    private final Duration gt06FrameTimeout;
+    /** The most GT06 positions waiting to be stored, over all connections; more are not acknowledged. */
+    private final int gt06MaxQueued;
+
     private DeviceHttpServer osmandServer;
     private Gt06Server gt06Server;
     private volatile InetSocketAddress osmandAddress;
@@ -59,8 +66,14 @@ public class DeviceListeners {
             @Value("${geoward.devices.host:0.0.0.0}") String host,
             @Value("${geoward.osmand.port:5055}") int osmandPort,
             @Value("${geoward.gt06.port:5023}") int gt06Port,
-            @Value("${geoward.ingest.max-requests-in-flight:64}") int maxInFlight) {
+            @Value("${geoward.ingest.max-requests-in-flight:64}") int maxInFlight,
+            @Value("${geoward.gt06.idle-timeout:5m}") Duration gt06IdleTimeout,
+            @Value("${geoward.gt06.frame-timeout:10s}") Duration gt06FrameTimeout,
+            @Value("${geoward.gt06.max-queued:10000}") int gt06MaxQueued) {
         this.maxInFlight = maxInFlight;
+        this.gt06IdleTimeout = gt06IdleTimeout;
+        this.gt06FrameTimeout = gt06FrameTimeout;
+        this.gt06MaxQueued = gt06MaxQueued;
         this.ingest = ingest;
         this.executor = executor;
         this.host = host;
@@ -75,7 +88,7 @@ public class DeviceListeners {
             osmandAddress = osmandServer.start();
         }
         if (gt06Port >= 0) {
-            gt06Server = new Gt06Server(host, gt06Port, Duration.ofMinutes(5), 2, new Gt06Sink());
+            gt06Server = new Gt06Server(host, gt06Port, gt06IdleTimeout, gt06FrameTimeout, 2, new Gt06Sink());
             gt06Address = gt06Server.start();
         }
     }
@@ -170,10 +183,13 @@ public class DeviceListeners {
      * GT06 positions arrive on Netty's threads. Logins are checked, and positions recorded, on the blocking executor.
      * Each device's positions queue up and are recorded in arrival order by one task at a time, in batches of what
      * has queued meanwhile: handing each position to the pool on its own let two fixes of one device race, and
-     * the later-stored older one was then never evaluated.
+     * the later-stored older one was then never evaluated. A position's stage completes once it is committed (the
+     * session acknowledges it only then); when ingest is busy, the database is away, or {@link #gt06MaxQueued}
+     * positions already wait, it completes busy and the device is not acknowledged, so it sends the fix again.
      */
     private final class Gt06Sink implements PositionSink {
         private final Map<String, DeviceQueue> queues = new ConcurrentHashMap<>();
+        private final AtomicInteger queued = new AtomicInteger();
 
         @Override
         public boolean isKnown(String uniqueId) {
@@ -187,20 +203,31 @@ public class DeviceListeners {
 
         @Override
         public SinkResult accept(Sighting position) {
+            return acceptAsync(position).toCompletableFuture().join();
+        }
+
+        @Override
+        public CompletionStage<SinkResult> acceptAsync(Sighting position) {
+            if (queued.incrementAndGet() > gt06MaxQueued) {
+                queued.decrementAndGet();
+                return CompletableFuture.completedFuture(
+                        SinkResult.busy(gt06MaxQueued + " GT06 positions are waiting to be stored"));
+            }
             DeviceQueue queue = queues.computeIfAbsent(position.deviceId(), k -> new DeviceQueue());
-            queue.positions.add(position);
+            Waiting waiting = new Waiting(position, new CompletableFuture<>());
+            queue.positions.add(waiting);
             if (queue.scheduled.compareAndSet(false, true)) {
                 executor.execute(() -> drain(queue));
             }
-            return SinkResult.accepted();
+            return waiting.stored();
         }
 
         private void drain(DeviceQueue queue) {
             while (true) {
-                List<Sighting> batch = new ArrayList<>();
-                Sighting p;
-                while (batch.size() < 1_000 && (p = queue.positions.poll()) != null) {
-                    batch.add(p);
+                List<Waiting> batch = new ArrayList<>();
+                Waiting w;
+                while (batch.size() < 1_000 && (w = queue.positions.poll()) != null) {
+                    batch.add(w);
                 }
                 if (batch.isEmpty()) {
                     queue.scheduled.set(false);
@@ -209,21 +236,44 @@ public class DeviceListeners {
                     }
                     continue;
                 }
-                try {
-                    ingest.record(batch);
-                } catch (RuntimeException e) {
-                    LOG.warn(
-                            "{} GT06 position(s) of {} not recorded",
-                            batch.size(),
-                            batch.get(0).deviceId(),
-                            e);
-                }
+                queued.addAndGet(-batch.size());
+                record(batch);
+            }
+        }
+
+        /** Records one device's batch and completes each position's stage with what became of it. */
+        private void record(List<Waiting> batch) {
+            List<SinkResult> results = new ArrayList<>(Collections.nCopies(batch.size(), SinkResult.accepted()));
+            try {
+                RecordResult result =
+                        ingest.record(batch.stream().map(Waiting::position).toList());
+                result.rejected().forEach(r -> results.set(r.index(), SinkResult.rejected(r.error())));
+            } catch (ProblemException e) {
+                SinkResult outcome = e.status().getCode() == 503
+                        ? SinkResult.busy(e.getMessage())
+                        : SinkResult.rejected(e.getMessage());
+                Collections.fill(results, outcome);
+            } catch (RuntimeException e) {
+                // not acknowledged: the device sends them again, a fix already stored then counts as a duplicate
+                LOG.warn(
+                        "{} GT06 position(s) of {} not recorded, not acknowledged{}",
+                        batch.size(),
+                        batch.get(0).position().deviceId(),
+                        DatabaseFailures.isTransient(e) ? ": the database is not reachable" : "",
+                        DatabaseFailures.isTransient(e) ? null : e);
+                Collections.fill(results, SinkResult.busy(e.toString()));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).stored().complete(results.get(i));
             }
         }
     }
 
+    /** A GT06 position waiting to be stored, and the stage its session acknowledges on. */
+    private record Waiting(Sighting position, CompletableFuture<SinkResult> stored) {}
+
     private static final class DeviceQueue {
-        final Queue<Sighting> positions = new ConcurrentLinkedQueue<>();
+        final Queue<Waiting> positions = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
     }
 

@@ -15,6 +15,15 @@ public interface PositionSink {
     SinkResult accept(Sighting position);
 
     /**
+     * As {@link #accept}, for sinks that store the position somewhere slow: the stage completes once the position is
+     * stored (or refused, or found busy), and only then does a listener acknowledge it to the device. Called on the
+     * listener's I/O thread; must not block. The default answers {@link #accept} at once.
+     */
+    default CompletionStage<SinkResult> acceptAsync(Sighting position) {
+        return CompletableFuture.completedFuture(accept(position));
+    }
+
+    /**
      * Answers whether a device with this unique id (IMEI for GT06) is registered. Listeners ask it at login and
      * close the connection of unknown devices. The default accepts every device.
      */

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * What a {@link PositionSink} did with a position.
  *
- * @param outcome accepted, rejected (the connection stays open) or unknown device (the listener closes it)
+ * @param outcome accepted, rejected (the connection stays open), unknown device (the listener closes it) or busy
+ *     (not stored now: the listener does not acknowledge it, so the device sends it again)
  * @param reason why, for the log; empty when accepted
  */
 public record SinkResult(Outcome outcome, String reason) {
@@ -14,7 +15,8 @@ public record SinkResult(Outcome outcome, String reason) {
     public enum Outcome {
         ACCEPTED,
         REJECTED,
-        UNKNOWN_DEVICE
+        UNKNOWN_DEVICE,
+        BUSY
     }
 
     public SinkResult {
@@ -32,6 +34,10 @@ public record SinkResult(Outcome outcome, String reason) {
 
     public static SinkResult unknownDevice(String reason) {
         return new SinkResult(Outcome.UNKNOWN_DEVICE, reason);
+    }
+
+    public static SinkResult busy(String reason) {
+        return new SinkResult(Outcome.BUSY, reason);
     }
 
     public boolean isAccepted() {

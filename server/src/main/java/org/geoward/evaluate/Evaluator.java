@@ -209,7 +209,7 @@ public final class Evaluator {
                     i++;
                     continue;
                 }
-                if (f < 0 || !index.appliesAt(f, fix.subjectId(), fix.subjectKind())) {
+                if (f < 0 || !index.appliesAt(f, fix.subjectId(), fix.subjectKind(), fix.category())) {
                     s.fences.removeAt(i);
                 } else {
                     i++;
@@ -245,7 +245,8 @@ public final class Evaluator {
                 done = Arrays.copyOf(done, Math.max(4, doneCount * 2));
             }
             done[doneCount++] = f;
-            if (!index.appliesAt(f, fix.subjectId(), fix.subjectKind()) || !index.isActiveAt(f, fix.time())) {
+            if (!index.appliesAt(f, fix.subjectId(), fix.subjectKind(), fix.category())
+                    || !index.isActiveAt(f, fix.time())) {
                 return;
             }
             switch (index.kindAt(f)) {
@@ -368,7 +369,7 @@ public final class Evaluator {
                     fix.lat(),
                     f -> f.kind() == FenceKind.DANGER
                             && length >= bands + 2 * f.hysteresisMeters()
-                            && f.appliesTo(fix.subjectId(), fix.subjectKind())
+                            && f.appliesTo(fix.subjectId(), fix.subjectKind(), fix.category())
                             && !s.fences.containsKey(f.id())
                             && !s.open.contains(AlertType.DANGER, f.id())
                             && f.window().isActiveAt(fix.time()));

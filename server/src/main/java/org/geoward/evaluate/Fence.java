@@ -16,6 +16,7 @@ import org.locationtech.jts.geom.Polygonal;
  * @param subjects the subjects it applies to; empty means the kind's default (SAFE: nobody, DANGER: every WARD,
  *     BAN: everyone)
  * @param window when the fence is active; null means always
+ * @param categories the key populations it applies to; empty means any (a DANGER bank for MINORs names MINOR)
  */
 public record Fence(
         long id,
@@ -28,7 +29,8 @@ public record Fence(
         int dwellMinutes,
         int maxGapMinutes,
         Set<Long> subjects,
-        ActivityWindow window) {
+        ActivityWindow window,
+        Set<SubjectCategory> categories) {
 
     public static final double DEFAULT_HYSTERESIS_METERS = 20;
     public static final int DEFAULT_MAX_GAP_MINUTES = 15;
@@ -39,6 +41,7 @@ public record Fence(
         name = name == null ? "" : name;
         subjects = subjects == null ? Set.of() : Set.copyOf(subjects);
         window = window == null ? ActivityWindow.ALWAYS : window;
+        categories = categories == null || categories.isEmpty() ? Set.of() : Set.copyOf(categories);
         hysteresisMeters = Double.isNaN(hysteresisMeters) ? DEFAULT_HYSTERESIS_METERS : hysteresisMeters;
         maxGapMinutes = maxGapMinutes <= 0 ? DEFAULT_MAX_GAP_MINUTES : maxGapMinutes;
         if (hysteresisMeters < 0) {
@@ -53,6 +56,34 @@ public record Fence(
         if (!(geometry instanceof Point || geometry instanceof Lineal || geometry instanceof Polygonal)) {
             throw new IllegalArgumentException("unsupported fence geometry " + geometry.getGeometryType());
         }
+    }
+
+    /** Creates a fence for subjects of any category. */
+    public Fence(
+            long id,
+            String name,
+            FenceKind kind,
+            Geometry geometry,
+            double radiusMeters,
+            double bufferMeters,
+            double hysteresisMeters,
+            int dwellMinutes,
+            int maxGapMinutes,
+            Set<Long> subjects,
+            ActivityWindow window) {
+        this(
+                id,
+                name,
+                kind,
+                geometry,
+                radiusMeters,
+                bufferMeters,
+                hysteresisMeters,
+                dwellMinutes,
+                maxGapMinutes,
+                subjects,
+                window,
+                Set.of());
     }
 
     /** Creates an always-active fence with default hysteresis and gap, applying to the kind's default subjects. */
@@ -73,6 +104,17 @@ public record Fence(
 
     /** Tells whether the fence applies to the subject, following the kind's default when no subjects are named. */
     public boolean appliesTo(long subjectId, SubjectKind subjectKind) {
+        return appliesTo(subjectId, subjectKind, null);
+    }
+
+    /**
+     * Tells whether the fence applies to the subject of the category (null: none recorded): a fence that names
+     * categories applies only to subjects of one of them, and then by the rules below.
+     */
+    public boolean appliesTo(long subjectId, SubjectKind subjectKind, SubjectCategory category) {
+        if (!categories.isEmpty() && !categories.contains(categoryOf(subjectKind, category))) {
+            return false;
+        }
         if (!subjects.isEmpty()) {
             return subjects.contains(subjectId);
         }
@@ -82,5 +124,10 @@ public record Fence(
             case BAN -> true;
             case GRID -> false;
         };
+    }
+
+    /** The category a fix counts as: a ward's own, or {@link SubjectCategory#DEMENTIA} when none is recorded. */
+    static SubjectCategory categoryOf(SubjectKind subjectKind, SubjectCategory category) {
+        return subjectKind == SubjectKind.WARD ? SubjectCategory.orDefault(category) : category;
     }
 }

@@ -229,14 +229,14 @@ public final class FenceIndex {
                 Fence f = fences[i];
                 int named = f.subjects().size();
                 ActivityWindow w = f.window();
-                boolean always =
-                        w.from() == null && w.until() == null && w.dailyFrom() == null && w.dailyUntil() == null;
+                boolean always = w.isAlways();
                 byte who = named == 0 ? KIND_DEFAULT : named == 1 ? ONE_SUBJECT : SUBJECT_SET;
                 fenceData[i * FENCE_LONGS + ID] = f.id();
                 fenceData[i * FENCE_LONGS + HYSTERESIS] = Double.doubleToRawLongBits(f.hysteresisMeters());
                 fenceData[i * FENCE_LONGS + SOLE_SUBJECT] =
                         named == 1 ? f.subjects().iterator().next() : 0;
-                fenceData[i * FENCE_LONGS + META] = meta(f.kind(), who, always);
+                fenceData[i * FENCE_LONGS + META] =
+                        meta(f.kind(), who, always) | (f.categories().isEmpty() ? 0 : NAMES_CATEGORIES);
                 minutes[2 * i] = f.dwellMinutes();
                 minutes[2 * i + 1] = f.maxGapMinutes();
             }
@@ -421,14 +421,26 @@ public final class FenceIndex {
         return minutes[2 * position + 1];
     }
 
-    /** Packs kind (bits 0-1), audience (bits 2-3) and always-active (bit 4). */
+    /** The meta bit of a fence that names the categories it applies to. */
+    private static final long NAMES_CATEGORIES = 32;
+
+    /** Packs kind (bits 0-1), audience (bits 2-3) and always-active (bit 4); bit 5 is {@link #NAMES_CATEGORIES}. */
     private static long meta(FenceKind kind, byte who, boolean always) {
         return kind.ordinal() | (who << 2) | (always ? 16 : 0);
     }
 
-    /** Tells what {@link Fence#appliesTo} tells for the fence at the position. */
+    /** Tells what {@link Fence#appliesTo} tells for the fence at the position, for a subject without a category. */
     boolean appliesAt(int position, long subjectId, SubjectKind subjectKind) {
+        return appliesAt(position, subjectId, subjectKind, null);
+    }
+
+    /** Tells what {@link Fence#appliesTo} tells for the fence at the position. */
+    boolean appliesAt(int position, long subjectId, SubjectKind subjectKind, SubjectCategory category) {
         long meta = fenceData[position * FENCE_LONGS + META];
+        if ((meta & NAMES_CATEGORIES) != 0
+                && !fences[position].categories().contains(Fence.categoryOf(subjectKind, category))) {
+            return false;
+        }
         return switch ((int) (meta >> 2) & 3) {
             case ONE_SUBJECT -> fenceData[position * FENCE_LONGS + SOLE_SUBJECT] == subjectId;
             case SUBJECT_SET -> fences[position].subjects().contains(subjectId);

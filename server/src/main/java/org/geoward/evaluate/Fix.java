@@ -9,6 +9,7 @@ import java.util.Set;
  * (NaN or 0 means unknown and is treated as 0).
  *
  * @param companions subject ids recognised together with this subject (e.g. by a camera); never null
+ * @param category the ward's key population, or null (none recorded, or not a ward)
  */
 public record Fix(
         long subjectId,
@@ -18,7 +19,8 @@ public record Fix(
         double lat,
         double accuracyMeters,
         boolean sos,
-        Set<Long> companions) {
+        Set<Long> companions,
+        SubjectCategory category) {
 
     public Fix {
         Objects.requireNonNull(subjectKind, "subjectKind");
@@ -27,6 +29,19 @@ public record Fix(
         if (Double.isNaN(accuracyMeters) || accuracyMeters < 0) {
             accuracyMeters = 0;
         }
+    }
+
+    /** Creates a fix of a subject without a category. */
+    public Fix(
+            long subjectId,
+            SubjectKind subjectKind,
+            Instant time,
+            double lon,
+            double lat,
+            double accuracyMeters,
+            boolean sos,
+            Set<Long> companions) {
+        this(subjectId, subjectKind, time, lon, lat, accuracyMeters, sos, companions, null);
     }
 
     /** Creates a plain fix with unknown accuracy, no SOS and no companions. */

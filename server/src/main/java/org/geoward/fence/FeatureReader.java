@@ -5,12 +5,16 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.geoward.evaluate.Fence;
 import org.geoward.evaluate.FenceKind;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.JsonFields;
 import org.geoward.subject.JsonValues;
@@ -42,6 +46,7 @@ final class FeatureReader {
             "radiusMeters",
             "bufferMeters",
             "active",
+            "categories",
             "createdAt",
             "updatedAt",
             "retiredAt");
@@ -91,7 +96,65 @@ final class FeatureReader {
                 window.dailyFrom,
                 window.dailyUntil,
                 window.zone,
+                window.months,
+                categories(props.get("categories")),
                 extra);
+    }
+
+    private static Set<SubjectCategory> categories(JsonNode value) {
+        String field = "properties.categories";
+        if (value == null || value.isNull()) {
+            return Set.of();
+        }
+        if (!value.isArray()) {
+            throw ProblemException.badRequest(
+                    field, "categories must be an array of key populations such as [\"MINOR\"], or left out");
+        }
+        Set<SubjectCategory> categories = new LinkedHashSet<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            SubjectCategory category = null;
+            if (item.isString()) {
+                try {
+                    category = SubjectCategory.valueOf(item.getStringValue());
+                } catch (IllegalArgumentException e) {
+                    // named below
+                }
+            }
+            if (category == null) {
+                throw ProblemException.badRequest(
+                        field + "[" + i + "]",
+                        JsonValues.show(item) + " is not a key population; use one of "
+                                + Arrays.toString(SubjectCategory.values()));
+            }
+            categories.add(category);
+        }
+        return categories;
+    }
+
+    private static Set<Integer> months(JsonNode value) {
+        String field = "properties.active.months";
+        if (value == null || value.isNull()) {
+            return Set.of();
+        }
+        if (!value.isArray()) {
+            throw ProblemException.badRequest(
+                    field, "active.months must be an array of month numbers 1-12, e.g. [6, 7, 8, 9] for summer");
+        }
+        Set<Integer> months = new TreeSet<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isNumber()
+                    || item.getDoubleValue() != Math.rint(item.getDoubleValue())
+                    || item.getDoubleValue() < 1
+                    || item.getDoubleValue() > 12) {
+                throw ProblemException.badRequest(
+                        field + "[" + i + "]",
+                        "a month is a whole number from 1 (January) to 12 (December), not " + JsonValues.show(item));
+            }
+            months.add(item.getIntValue());
+        }
+        return months;
     }
 
     private static void checkFeature(JsonNode feature) {
@@ -146,11 +209,17 @@ final class FeatureReader {
         return value.getDoubleValue();
     }
 
-    private record Window(LocalDate from, LocalDate until, LocalTime dailyFrom, LocalTime dailyUntil, ZoneId zone) {}
+    private record Window(
+            LocalDate from,
+            LocalDate until,
+            LocalTime dailyFrom,
+            LocalTime dailyUntil,
+            ZoneId zone,
+            Set<Integer> months) {}
 
     private static Window window(JsonNode active) {
         if (active == null || active.isNull()) {
-            return new Window(null, null, null, null, DEFAULT_ZONE);
+            return new Window(null, null, null, null, DEFAULT_ZONE, Set.of());
         }
         if (!active.isObject()) {
             throw ProblemException.badRequest(
@@ -174,7 +243,7 @@ final class FeatureReader {
                         "active.zone '" + zoneText + "' is not a time zone; use an IANA name such as Asia/Shanghai");
             }
         }
-        return new Window(from, until, daily[0], daily[1], zone);
+        return new Window(from, until, daily[0], daily[1], zone, months(active.get("months")));
     }
 
     private static LocalDate date(JsonNode active, String member) {

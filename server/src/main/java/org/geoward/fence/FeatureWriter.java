@@ -14,7 +14,7 @@ import org.locationtech.jts.geom.Polygon;
 
 /**
  * Writes stored fences as GeoJSON Features: the geometry as given, the fence's own properties (ids as strings,
- * {@code active} always as {@code {from, until, daily: "HH:MM-HH:MM", zone}}), then the properties it was given
+ * {@code active} always as {@code {from, until, daily: "HH:MM-HH:MM", zone}}, plus {@code months} when given), then the properties it was given
  * that Geoward does not read. Stateless.
  */
 final class FeatureWriter {
@@ -38,6 +38,10 @@ final class FeatureWriter {
         props.put("radiusMeters", d.radiusMeters() == null ? JsonNode.nullNode() : number(d.radiusMeters()));
         props.put("bufferMeters", d.bufferMeters() == null ? JsonNode.nullNode() : number(d.bufferMeters()));
         props.put("active", active(d));
+        props.put(
+                "categories",
+                JsonNode.createArrayNode(
+                        d.categories().stream().map(c -> text(c.name())).toList()));
         props.put("createdAt", instant(fence.createdAt()));
         props.put("updatedAt", instant(fence.updatedAt()));
         props.put("retiredAt", instant(fence.retiredAt()));
@@ -75,6 +79,15 @@ final class FeatureWriter {
                         : text(d.activeUntil().toString()));
         active.put("daily", d.dailyFrom() == null ? JsonNode.nullNode() : text(d.dailyFrom() + "-" + d.dailyUntil()));
         active.put("zone", text(d.zone().getId()));
+        if (!d.months().isEmpty()) {
+            // only when given: {from, until, daily, zone} is what clients have always read
+            active.put(
+                    "months",
+                    JsonNode.createArrayNode(d.months().stream()
+                            .sorted()
+                            .map(m -> JsonNode.createNumberNode(m.intValue()))
+                            .toList()));
+        }
         return JsonNode.createObjectNode(active);
     }
 

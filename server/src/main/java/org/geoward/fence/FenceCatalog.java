@@ -9,9 +9,11 @@ import java.sql.SQLException;
 import java.sql.Time;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.Month;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,6 +21,7 @@ import org.geoward.evaluate.ActivityWindow;
 import org.geoward.evaluate.Fence;
 import org.geoward.evaluate.FenceIndex;
 import org.geoward.evaluate.FenceKind;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.geo.Geometries;
 
 /**
@@ -31,7 +34,8 @@ public class FenceCatalog {
     private static final String SELECT =
             """
             SELECT id, name, kind, ST_AsBinary(geom) AS wkb, radius_meters, buffer_meters, hysteresis_meters,
-                   dwell_minutes, max_gap_minutes, subjects, active_from, active_until, daily_from, daily_until, zone
+                   dwell_minutes, max_gap_minutes, subjects, active_from, active_until, daily_from, daily_until, zone,
+                   categories, active_months
             FROM fence WHERE retired_at IS NULL AND kind <> 'GRID' ORDER BY id""";
 
     private final JdbcOperations jdbc;
@@ -98,7 +102,24 @@ public class FenceCatalog {
                 dwell,
                 rs.getInt("max_gap_minutes"),
                 subjectIds,
-                window(rs));
+                window(rs),
+                categories(rs));
+    }
+
+    private static Set<SubjectCategory> categories(ResultSet rs) throws SQLException {
+        Set<SubjectCategory> categories = EnumSet.noneOf(SubjectCategory.class);
+        for (String name : (String[]) rs.getArray("categories").getArray()) {
+            categories.add(SubjectCategory.valueOf(name));
+        }
+        return categories;
+    }
+
+    private static Set<Month> months(ResultSet rs) throws SQLException {
+        Set<Month> months = EnumSet.noneOf(Month.class);
+        for (Number month : (Number[]) rs.getArray("active_months").getArray()) {
+            months.add(Month.of(month.intValue()));
+        }
+        return months;
     }
 
     private static double zeroIfNull(double value, ResultSet rs) throws SQLException {
@@ -111,13 +132,14 @@ public class FenceCatalog {
         Time dailyFrom = rs.getTime("daily_from");
         Time dailyUntil = rs.getTime("daily_until");
         ZoneId zone = ZoneId.of(rs.getString("zone"));
-        if (from == null && until == null && dailyFrom == null && dailyUntil == null) {
+        Set<Month> months = months(rs);
+        if (from == null && until == null && dailyFrom == null && dailyUntil == null && months.isEmpty()) {
             return null;
         }
         LocalDate fromDate = from == null ? null : from.toLocalDate();
         LocalDate untilDate = until == null ? null : until.toLocalDate();
         LocalTime fromTime = dailyFrom == null ? null : dailyFrom.toLocalTime();
         LocalTime untilTime = dailyUntil == null ? null : dailyUntil.toLocalTime();
-        return new ActivityWindow(fromDate, untilDate, fromTime, untilTime, zone);
+        return new ActivityWindow(fromDate, untilDate, fromTime, untilTime, zone, months);
     }
 }

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Set;
 import org.geoward.evaluate.FenceKind;
+import org.geoward.evaluate.SubjectCategory;
 import org.locationtech.jts.geom.Geometry;
 
 /**
@@ -20,6 +21,8 @@ import org.locationtech.jts.geom.Geometry;
  * @param activeUntil last day active (inclusive), or null
  * @param dailyFrom daily start (inclusive), or null; may be after {@code dailyUntil} (overnight)
  * @param dailyUntil daily end (exclusive), or null
+ * @param months months of every year it is active in (1-12); empty means every month
+ * @param categories the key populations it applies to; empty means any
  * @param extra the Feature's other properties, kept and returned as given
  */
 public record FenceDraft(
@@ -37,6 +40,8 @@ public record FenceDraft(
         LocalTime dailyFrom,
         LocalTime dailyUntil,
         ZoneId zone,
+        Set<Integer> months,
+        Set<SubjectCategory> categories,
         Map<String, JsonNode> extra) {
 
     /** The meters a Point or line is buffered by to make the covered area; null for polygons. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.geoward.evaluate.FenceKind;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.geo.Geometries;
 import org.geoward.problem.ProblemException;
@@ -40,12 +41,12 @@ public class FenceService {
             + " ELSE ST_Buffer(ST_GeomFromWKB(?, 4326)::geography, ?::float8, 'quad_segs=16')::geometry END";
     private static final String COLUMNS =
             "name, kind, geom, area, radius_meters, buffer_meters, hysteresis_meters, dwell_minutes, max_gap_minutes,"
-                    + " subjects, active_from, active_until, daily_from, daily_until, zone, properties";
+                    + " subjects, active_from, active_until, daily_from, daily_until, zone, categories, active_months, properties";
     private static final String SELECT =
             """
             SELECT id, name, kind, ST_AsBinary(geom) AS wkb, radius_meters, buffer_meters, hysteresis_meters,
                    dwell_minutes, max_gap_minutes, subjects, active_from, active_until, daily_from, daily_until, zone,
-                   properties::text AS properties, created_at, updated_at, retired_at
+                   categories, active_months, properties::text AS properties, created_at, updated_at, retired_at
             FROM fence""";
 
     private final JdbcOperations jdbc;
@@ -64,7 +65,7 @@ public class FenceService {
         FenceDraft draft = checked(feature);
         long id = jdbc.prepareStatement(
                 "INSERT INTO fence (" + COLUMNS + ") VALUES (?, ?, ST_GeomFromWKB(?, 4326), " + AREA
-                        + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id",
+                        + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id",
                 ps -> {
                     bind(ps, draft);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -215,6 +216,17 @@ public class FenceService {
         ps.setObject(i++, d.dailyFrom(), Types.TIME);
         ps.setObject(i++, d.dailyUntil(), Types.TIME);
         ps.setString(i++, d.zone().getId());
+        ps.setArray(
+                i++,
+                ps.getConnection()
+                        .createArrayOf(
+                                "text", d.categories().stream().map(Enum::name).toArray()));
+        ps.setArray(
+                i++,
+                ps.getConnection()
+                        .createArrayOf(
+                                "int2",
+                                d.months().stream().map(Integer::shortValue).toArray()));
         ps.setString(i++, write(JsonNode.createObjectNode(d.extra())));
         return i;
     }
@@ -268,6 +280,8 @@ public class FenceService {
                 rs.getObject("daily_from", LocalTime.class),
                 rs.getObject("daily_until", LocalTime.class),
                 ZoneId.of(rs.getString("zone")),
+                months(rs),
+                categories(rs),
                 extra(rs.getString("properties")));
         return new StoredFence(
                 rs.getLong("id"),
@@ -275,6 +289,22 @@ public class FenceService {
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("updated_at")),
                 instant(rs.getTimestamp("retired_at")));
+    }
+
+    private static Set<Integer> months(ResultSet rs) throws SQLException {
+        Set<Integer> months = new java.util.TreeSet<>();
+        for (Number month : (Number[]) rs.getArray("active_months").getArray()) {
+            months.add(month.intValue());
+        }
+        return months;
+    }
+
+    private static Set<SubjectCategory> categories(ResultSet rs) throws SQLException {
+        Set<SubjectCategory> categories = new LinkedHashSet<>();
+        for (String name : (String[]) rs.getArray("categories").getArray()) {
+            categories.add(SubjectCategory.valueOf(name));
+        }
+        return categories;
     }
 
     private Map<String, JsonNode> extra(String properties) {

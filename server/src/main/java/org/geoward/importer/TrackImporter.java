@@ -1,5 +1,9 @@
 package org.geoward.importer;
 
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.convert.format.ReadableBytes;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
 import jakarta.inject.Singleton;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.geoward.problem.ProblemException;
 import org.geoward.sighting.RecordResult;
 import org.geoward.sighting.Sighting;
 import org.geoward.sighting.SightingService;
@@ -35,9 +40,14 @@ public class TrackImporter {
     }
 
     private final SightingService sightings;
+    private final long maxBytes;
 
-    TrackImporter(SightingService sightings) {
+    /** @param maxBytes the server's request size limit, which an upload must stay within */
+    TrackImporter(
+            SightingService sightings,
+            @Value("${micronaut.server.max-request-size:10485760}") @ReadableBytes long maxBytes) {
         this.sightings = sightings;
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -80,6 +90,11 @@ public class TrackImporter {
             }
             flush(subjectId, batch, counts);
             counts.report(run);
+        } catch (IOException | RuntimeException e) {
+            if (isTooLarge(e)) {
+                throw tooLarge(subjectId, batch, counts, run);
+            }
+            throw e;
         }
         LOG.info(
                 "import for subject {} done in {} ms: {} points, {} accepted, {} duplicates, {} rejected",
@@ -90,6 +105,34 @@ public class TrackImporter {
                 counts.duplicates,
                 counts.rejectedCount);
         return new ImportResult(run.id(), counts.accepted, counts.duplicates, counts.rejectedCount, counts.rejected);
+    }
+
+    /**
+     * The 413 for an upload past {@link #maxBytes} (a Content-Length over it, or a stream that grows past it), after
+     * recording the points read before the limit; the answer says how many were kept.
+     */
+    private ProblemException tooLarge(long subjectId, List<TrackLine> batch, Counts counts, ImportRun run) {
+        flush(subjectId, batch, counts);
+        counts.report(run);
+        return new ProblemException(
+                HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+                "the upload is larger than the import limit of " + maxBytes + " bytes (" + (maxBytes >> 20)
+                        + " MB, micronaut.server.max-request-size); the " + counts.read
+                        + " points read before the limit were kept (accepted " + counts.accepted + ", duplicates "
+                        + counts.duplicates + ", rejected " + counts.rejectedCount + "; import " + run.id()
+                        + "): split the file and send the rest");
+    }
+
+    /** Whether {@code e} comes from the server's request size limit (Micronaut wraps it, XML parsers wrap it again). */
+    private static boolean isTooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ContentLengthExceededException
+                    || (t.getMessage() != null
+                            && t.getMessage().contains("exceeds the maximum allowed content length"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void flush(long subjectId, List<TrackLine> batch, Counts counts) {

@@ -135,6 +135,8 @@ final class CapWriter {
             case "WANDER" -> new String[] {"Expected", "Severe", "Observed"};
             case "LOITER" -> new String[] {"Expected", "Minor", "Observed"};
             case "OFFLINE" -> new String[] {"Expected", "Moderate", "Possible"};
+            case "GAS", "SMOKE", "FALL" -> new String[] {"Immediate", "Severe", "Observed"};
+            case "WATER_LEAK", "DOOR_OPEN" -> new String[] {"Expected", "Moderate", "Observed"};
             default -> new String[] {"Unknown", "Unknown", "Unknown"};
         };
     }
@@ -146,6 +148,11 @@ final class CapWriter {
             case "LOITER" -> "禁渔区停留 (LOITER)";
             case "OFFLINE" -> "设备失联 (OFFLINE)";
             case "SOS" -> "紧急求助 (SOS)";
+            case "GAS" -> "燃气报警 (GAS)";
+            case "SMOKE" -> "烟雾报警 (SMOKE)";
+            case "WATER_LEAK" -> "漏水报警 (WATER_LEAK)";
+            case "FALL" -> "跌倒报警 (FALL)";
+            case "DOOR_OPEN" -> "夜间门未关 (DOOR_OPEN)";
             default -> type;
         };
     }

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.geoward.evaluate.SubjectKind;
 
@@ -26,6 +27,16 @@ class Expiry {
             EXISTS (SELECT 1 FROM alert a
                     WHERE a.subject_id = p.subject_id AND p.time >= a.opened_at - ?::interval
                       AND (a.resolved_at IS NULL OR (p.time <= a.resolved_at AND a.resolved_at >= c.at)))""";
+
+    private static final String DAY_PARTITION = "sighting_(ward|guardian|officer|visitor)_p\\d{8}";
+
+    /** Where expired rows are deleted one by one: what no day partition holds. */
+    private static final List<String> ROW_BY_ROW = List.of(
+            "sighting_ward_default",
+            "sighting_guardian_default",
+            "sighting_officer_default",
+            "sighting_visitor_default",
+            "sighting_unclassified");
 
     private final JdbcOperations jdbc;
 
@@ -50,12 +61,12 @@ class Expiry {
     record Dropped(long rows, long kept) {}
 
     /**
-     * Detaches the partition {@code name}, moves its evidence rows back into {@code sighting} (to the DEFAULT
-     * partition, as no day covers them any more), and drops it.
+     * Detaches the day partition {@code name} from its kind's table, moves its evidence rows back into
+     * {@code sighting} (to the kind's DEFAULT partition, as no day covers them any more), and drops it.
      */
     @Transactional
     Dropped drop(String name, Cuts cuts) {
-        execute("ALTER TABLE sighting DETACH PARTITION " + quoted(name));
+        execute("ALTER TABLE " + parentOf(name) + " DETACH PARTITION " + quoted(name));
         long rows = count("SELECT count(*) FROM " + quoted(name));
         long kept = jdbc.prepareStatement(
                 "WITH " + CUT + " INSERT INTO sighting SELECT p.* FROM " + quoted(name)
@@ -70,32 +81,37 @@ class Expiry {
     }
 
     /**
-     * Deletes, row by row, the expired fixes left in the partitions that stay (kinds kept shorter than the longest
-     * retention) and in DEFAULT; returns [deleted, kept as evidence].
+     * Deletes, row by row, the expired fixes left where no day partition is dropped: the kinds' DEFAULT partitions
+     * (evidence kept past its day, days without a partition) and {@code sighting_unclassified} (rows written without
+     * a kind, judged by their subject's kind); returns [deleted, kept as evidence].
      */
     @Transactional
     long[] deleteExpiredRows(Cuts cuts, Instant latestCut) {
-        String expired = " FROM sighting p JOIN subject s ON s.id = p.subject_id JOIN cut c ON c.kind = s.kind"
-                + " WHERE p.time < ? AND p.time < c.at AND ";
-        long kept = jdbc.prepareStatement("WITH " + CUT + " SELECT count(*)" + expired + EVIDENCE, ps -> {
-            int i = cuts.bind(ps, 1);
-            ps.setTimestamp(i++, Timestamp.from(latestCut));
-            ps.setString(i, cuts.evidenceBefore());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-        long deleted = jdbc.prepareStatement(
-                "WITH " + CUT + " DELETE FROM sighting p USING subject s, cut c"
-                        + " WHERE s.id = p.subject_id AND c.kind = s.kind AND p.time < ? AND p.time < c.at AND NOT "
-                        + EVIDENCE,
-                ps -> {
-                    int i = cuts.bind(ps, 1);
-                    ps.setTimestamp(i++, Timestamp.from(latestCut));
-                    ps.setString(i, cuts.evidenceBefore());
-                    return (long) ps.executeUpdate();
-                });
+        long kept = 0;
+        long deleted = 0;
+        for (String table : ROW_BY_ROW) {
+            String expired = " FROM " + table + " p JOIN subject s ON s.id = p.subject_id JOIN cut c ON c.kind = s.kind"
+                    + " WHERE p.time < ? AND p.time < c.at AND ";
+            kept += jdbc.prepareStatement("WITH " + CUT + " SELECT count(*)" + expired + EVIDENCE, ps -> {
+                int i = cuts.bind(ps, 1);
+                ps.setTimestamp(i++, Timestamp.from(latestCut));
+                ps.setString(i, cuts.evidenceBefore());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            deleted += jdbc.prepareStatement(
+                    "WITH " + CUT + " DELETE FROM " + table + " p USING subject s, cut c"
+                            + " WHERE s.id = p.subject_id AND c.kind = s.kind AND p.time < ? AND p.time < c.at AND NOT "
+                            + EVIDENCE,
+                    ps -> {
+                        int i = cuts.bind(ps, 1);
+                        ps.setTimestamp(i++, Timestamp.from(latestCut));
+                        ps.setString(i, cuts.evidenceBefore());
+                        return (long) ps.executeUpdate();
+                    });
+        }
         return new long[] {deleted, kept};
     }
 
@@ -166,9 +182,15 @@ class Expiry {
     }
 
     private static String quoted(String name) {
-        if (!name.matches("sighting_p\\d{8}")) {
+        if (!name.matches(DAY_PARTITION)) {
             throw new IllegalArgumentException("not a day partition of sighting: " + name);
         }
         return '"' + name + '"';
+    }
+
+    /** The kind's table a day partition hangs from: {@code sighting_visitor_p20261206} → {@code sighting_visitor}. */
+    private static String parentOf(String name) {
+        quoted(name);
+        return '"' + name.substring(0, name.lastIndexOf("_p")) + '"';
     }
 }

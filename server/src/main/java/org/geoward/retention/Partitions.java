@@ -8,15 +8,23 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.geoward.evaluate.SubjectKind;
 
 /**
- * The day partitions of {@code sighting} ({@code sighting_pYYYYMMDD}, V28): which exist, and making one. Thread-safe.
+ * The day partitions of {@code sighting}: one per subject kind and day, {@code sighting_<kind>_pYYYYMMDD} under
+ * {@code sighting_<kind>} (V44): which exist, and making them. Thread-safe.
  */
 @Singleton
 class Partitions {
-    private static final Pattern NAME = Pattern.compile("^sighting_p(\\d{8})$");
+    private static final Pattern NAME = Pattern.compile("^sighting_(ward|guardian|officer|visitor)_p(\\d{8})$");
+
+    /** The kinds that have partitions of their own, each kept as long as its retention says. */
+    static final List<SubjectKind> KINDS =
+            List.of(SubjectKind.WARD, SubjectKind.GUARDIAN, SubjectKind.OFFICER, SubjectKind.VISITOR);
+
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
     private final JdbcOperations jdbc;
@@ -25,17 +33,18 @@ class Partitions {
         this.jdbc = jdbc;
     }
 
-    /** A day partition, its estimated row count (from the statistics) and its bounds as PostgreSQL prints them. */
-    record Day(String name, LocalDate day, long estimatedRows, String bounds) {}
+    /** A kind's day partition, its estimated rows (from the statistics) and its bounds as PostgreSQL prints them. */
+    record Day(String name, SubjectKind kind, LocalDate day, long estimatedRows, String bounds) {}
 
-    /** The day partitions, oldest first. */
+    /** The day partitions of every kind, by kind, oldest first. */
     @Transactional
     List<Day> days() {
         return jdbc.prepareStatement(
                 """
                 SELECT c.relname, greatest(c.reltuples, 0)::bigint, pg_get_expr(c.relpartbound, c.oid)
                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                WHERE i.inhparent = 'sighting'::regclass ORDER BY c.relname""",
+                WHERE i.inhparent IN (SELECT k.inhrelid FROM pg_inherits k WHERE k.inhparent = 'sighting'::regclass)
+                ORDER BY c.relname""",
                 ps -> {
                     List<Day> days = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
@@ -44,7 +53,8 @@ class Partitions {
                             if (m.matches()) {
                                 days.add(new Day(
                                         rs.getString(1),
-                                        LocalDate.parse(m.group(1), DAY),
+                                        SubjectKind.valueOf(m.group(1).toUpperCase(Locale.ROOT)),
+                                        LocalDate.parse(m.group(2), DAY),
                                         rs.getLong(2),
                                         rs.getString(3)));
                             }
@@ -54,12 +64,16 @@ class Partitions {
                 });
     }
 
-    /** Makes the partition of {@code day} in {@code zone} unless it exists; fails if DEFAULT holds rows of that day. */
+    /**
+     * Makes the partition of {@code kind}'s {@code day} in {@code zone} unless it exists; fails if the kind's DEFAULT
+     * partition holds rows of that day.
+     */
     @Transactional
-    String make(LocalDate day, String zone) {
-        return jdbc.prepareStatement("SELECT sighting_partition_for(?::date, ?)", ps -> {
-            ps.setString(1, day.toString());
-            ps.setString(2, zone);
+    String make(SubjectKind kind, LocalDate day, String zone) {
+        return jdbc.prepareStatement("SELECT sighting_partition_for(?, ?::date, ?)", ps -> {
+            ps.setString(1, kind.name());
+            ps.setString(2, day.toString());
+            ps.setString(3, zone);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
@@ -67,7 +81,13 @@ class Partitions {
         });
     }
 
-    static String nameOf(LocalDate day) {
-        return "sighting_p" + DAY.format(day);
+    /** The partition name of {@code kind}'s {@code day}. */
+    static String nameOf(SubjectKind kind, LocalDate day) {
+        return "sighting_" + kind.name().toLowerCase(Locale.ROOT) + "_p" + DAY.format(day);
+    }
+
+    /** The table {@code kind}'s day partitions hang from. */
+    static String parentOf(SubjectKind kind) {
+        return "sighting_" + kind.name().toLowerCase(Locale.ROOT);
     }
 }

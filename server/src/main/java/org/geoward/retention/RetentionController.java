@@ -31,9 +31,9 @@ final class RetentionController {
         this.partitions = partitions;
     }
 
-    /** The day partition of {@code day}: its name, its estimated rows, its bounds. */
+    /** The day partition of a kind's {@code day}: its name, its estimated rows, its bounds, and the kind. */
     @Serdeable
-    record Partition(String name, String day, long estimatedRows, String bounds) {}
+    record Partition(String name, String day, long estimatedRows, String bounds, SubjectKind kind) {}
 
     /** The settings, the partitions and the last ten runs, newest first. */
     @Serdeable
@@ -55,7 +55,7 @@ final class RetentionController {
                 settings.days(),
                 settings.getEvidenceBefore().toMinutes(),
                 partitions.days().stream()
-                        .map(d -> new Partition(d.name(), d.day().toString(), d.estimatedRows(), d.bounds()))
+                        .map(d -> new Partition(d.name(), d.day().toString(), d.estimatedRows(), d.bounds(), d.kind()))
                         .toList(),
                 job.runs(10));
     }

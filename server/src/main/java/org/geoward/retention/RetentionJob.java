@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daily retention run, in order: (1) make the day partitions of today and the next days; (2) drop whole every
- * day partition older than the longest retention, after moving its evidence rows out; (3) delete the expired rows
- * left (kinds kept shorter, the DEFAULT partition); (4) remove expired evidence photo URLs of alerts and visitors'
+ * The daily retention run, in order: (1) make the day partitions of every kind for today and the next days; (2) drop
+ * whole every day partition older than its kind's retention, after moving its evidence rows out; (3) delete the
+ * expired rows left in the kinds' DEFAULT partitions and in {@code sighting_unclassified}; (4) remove expired evidence photo URLs of alerts and visitors'
  * phone numbers; (5) record what was done in {@code retention_run}. Checked hourly: partitions are made every time,
  * the expiry runs once a day in the configured zone when {@code geoward.retention.enabled} (and on demand,
  * {@code POST /api/retention/run}). One run at a time on this node. Thread-safe.
@@ -82,13 +82,17 @@ public class RetentionJob {
         List<String> made = new ArrayList<>();
         for (int i = 0; i <= settings.getDaysAhead(); i++) {
             LocalDate day = today.plusDays(i);
-            try {
-                made.add(partitions.make(day, settings.getZone()));
-            } catch (RuntimeException e) {
-                LOG.warn(
-                        "could not make the sighting partition of {}: its fixes go to sighting_default: {}",
-                        day,
-                        e.toString());
+            for (SubjectKind kind : Partitions.KINDS) {
+                try {
+                    made.add(partitions.make(kind, day, settings.getZone()));
+                } catch (RuntimeException e) {
+                    LOG.warn(
+                            "could not make the {} sighting partition of {}: its fixes go to {}_default: {}",
+                            kind,
+                            day,
+                            Partitions.parentOf(kind),
+                            e.toString());
+                }
             }
         }
         return made;
@@ -118,13 +122,10 @@ public class RetentionJob {
             settings.days()
                     .forEach((kind, days) -> cut.put(
                             kind, today.minusDays(days).atStartOfDay(zone).toInstant()));
-            int longest = settings.days().values().stream()
-                    .mapToInt(Integer::intValue)
-                    .max()
-                    .orElseThrow();
-            LocalDate oldestKept = today.minusDays(longest);
             Expiry.Cuts cuts = new Expiry.Cuts(cut, settings.getEvidenceBefore().toSeconds() + " seconds");
             for (Partitions.Day day : partitions.days()) {
+                // the oldest day kept of the partition's kind: its retention ends at that day's midnight
+                LocalDate oldestKept = today.minusDays(settings.days().get(day.kind()));
                 if (day.day().isBefore(oldestKept)) {
                     Expiry.Dropped d = expiry.drop(day.name(), cuts);
                     dropped.add(day.name());

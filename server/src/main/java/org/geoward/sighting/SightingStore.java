@@ -17,23 +17,25 @@ import java.util.stream.Collectors;
 
 /**
  * Appends sightings to the log, {@code sighting}, in one statement per batch: the rows travel as one array per
- * column ({@code unnest}), so a batch of 10,000 costs one round trip. Rows whose (subject, event time) is already
- * stored are skipped; the new ones get their log position ({@code seq}) in the order given.
+ * column ({@code unnest}), so a batch of 10,000 costs one round trip. Each row carries its subject's kind, the
+ * partition (retention class) it goes to (V44). Rows whose (subject, event time) is already stored are skipped; the
+ * new ones get their log position ({@code seq}) in the order given.
  */
 @Singleton
 class SightingStore {
     private static final String INSERT =
             """
             INSERT INTO sighting (subject_id, time, pos, accuracy, source, speed, heading, battery, companions, sos,
-                                  phone, evidence_url, device_id)
+                                  phone, evidence_url, device_id, kind)
             SELECT subject_id, time::timestamptz, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, accuracy,
-                   source, speed, heading, battery, companions::bigint[], sos, phone, evidence_url, device_id
+                   source, speed, heading, battery, companions::bigint[], sos, phone, evidence_url, device_id,
+                   (SELECT s.kind FROM subject s WHERE s.id = t.subject_id)
             FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::float8[], ?::float4[], ?::text[],
                         ?::float4[], ?::float4[], ?::float4[], ?::text[], ?::bool[], ?::text[],
                         ?::text[], ?::bigint[])
                 AS t(subject_id, time, lon, lat, accuracy, source, speed, heading, battery, companions, sos,
                      phone, evidence_url, device_id)
-            ON CONFLICT (subject_id, time) DO NOTHING
+            ON CONFLICT (subject_id, time, kind) DO NOTHING
             RETURNING seq, subject_id, time""";
 
     private final JdbcOperations jdbc;

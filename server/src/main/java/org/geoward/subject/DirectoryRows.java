@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.SubjectKind;
 
 /** The database side of {@link SubjectDirectory}: each method one transaction, nothing remembered. */
@@ -20,7 +21,7 @@ import org.geoward.evaluate.SubjectKind;
 class DirectoryRows {
     private static final String SELECT =
             """
-            SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes, s.consent_at IS NOT NULL AS consented,
+            SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes, s.category, s.consent_at IS NOT NULL AS consented,
                    s.erased_at IS NOT NULL AS erased,
                    ARRAY(SELECT g.guardian_id FROM ward_guardian g WHERE g.ward_id = s.id) AS guardians
             FROM subject s""";
@@ -113,6 +114,7 @@ class DirectoryRows {
                 guardianIds,
                 offline,
                 rs.getBoolean("consented"),
-                rs.getBoolean("erased"));
+                rs.getBoolean("erased"),
+                rs.getString("category") == null ? null : SubjectCategory.valueOf(rs.getString("category")));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.SubjectKind;
 
 /**
@@ -15,6 +16,7 @@ import org.geoward.evaluate.SubjectKind;
  * @param lastSeen the newest fix, from {@code subject_position}
  * @param consent for a WARD, the guardian's consent to tracking on record (absent: none, so no fix is taken)
  * @param erasedAt when the person was erased at their request (name and phone are gone)
+ * @param category for a WARD, its key population (docs/key-populations.md), absent when none is recorded
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,7 +33,8 @@ public record Subject(
         String createdAt,
         @Nullable LastSeen lastSeen,
         @Nullable Consent consent,
-        @Nullable String erasedAt) {
+        @Nullable String erasedAt,
+        @Nullable SubjectCategory category) {
 
     /**
      * A guardian's consent to a ward's tracking: who gave it, when (ISO-8601), to which version of the consent text.

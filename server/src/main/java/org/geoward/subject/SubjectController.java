@@ -48,7 +48,7 @@ final class SubjectController {
     @Operation(summary = "Read one subject")
     Subject find(@PathVariable String id, Authentication authentication) {
         long subjectId = parseId(id);
-        if (!visibility.canSeeSubject(authentication, subjectId)) {
+        if (!visibility.canReadSubject(authentication, subjectId)) {
             throw ProblemException.notFound("subject", id);
         }
         return subjects.find(subjectId);
@@ -58,7 +58,8 @@ final class SubjectController {
     @Operation(
             summary = "List subjects, optionally of one kind",
             description = "In id order; limit (default and at most 10000) and offset page the list. A FAMILY user"
-                    + " gets only their own wards and their guardians.")
+                    + " gets only their own wards and their guardians; an OFFICER their own record and the subjects of the"
+                    + " unresolved alerts they handle (assigned, of their unit's types, or in their grid).")
     List<Subject> list(
             @Nullable @QueryValue String kind,
             @Nullable @QueryValue String limit,
@@ -75,7 +76,7 @@ final class SubjectController {
         }
         int max = whole("limit", limit, 1, MAX_PAGE, MAX_PAGE);
         int skip = whole("offset", offset, 0, 1_000_000, 0);
-        return subjects.list(wanted, visibility.visibleWards(authentication).orElse(null), max, skip);
+        return subjects.list(wanted, visibility.visibleSubjects(authentication).orElse(null), max, skip);
     }
 
     /** The most subjects one page holds. */

@@ -2,6 +2,7 @@ package org.geoward.subject;
 
 import io.micronaut.json.tree.JsonNode;
 import java.util.Set;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.problem.ProblemException;
 
@@ -17,9 +18,10 @@ record SubjectDraft(
         Integer offlineMinutes,
         String unit,
         OfficerStatus status,
-        TravelMode travelMode) {
+        TravelMode travelMode,
+        SubjectCategory category) {
 
-    static final SubjectDraft EMPTY = new SubjectDraft(null, null, null, Set.of(), null, null, null, null);
+    static final SubjectDraft EMPTY = new SubjectDraft(null, null, null, Set.of(), null, null, null, null, null);
 
     /** Reads {@code body} over {@code base} and checks the result; throws a 400 naming the field at fault. */
     static SubjectDraft read(JsonNode body, SubjectDraft base) {
@@ -53,7 +55,10 @@ record SubjectDraft(
         TravelMode travel = has(body, "travelMode")
                 ? JsonFields.optionalEnum(body, "travelMode", "travelMode", TravelMode.class)
                 : base.travelMode();
-        return new SubjectDraft(kind, name, phone, guardians, offline, unit, status, travel).checked();
+        SubjectCategory category = has(body, "category")
+                ? JsonFields.optionalEnum(body, "category", "category", SubjectCategory.class)
+                : base.category();
+        return new SubjectDraft(kind, name, phone, guardians, offline, unit, status, travel, category).checked();
     }
 
     private static boolean has(JsonNode body, String name) {
@@ -65,6 +70,10 @@ record SubjectDraft(
         if (!guardians.isEmpty() && kind != SubjectKind.WARD) {
             throw ProblemException.badRequest(
                     "guardians", "Only a WARD has guardians; a " + kind + " cannot have any (send [] or leave it out)");
+        }
+        if (category != null && kind != SubjectKind.WARD) {
+            throw ProblemException.badRequest(
+                    "category", "category (a key population) applies only to a WARD, not to a " + kind);
         }
         if (kind != SubjectKind.OFFICER) {
             if (unit != null || status != null || travelMode != null) {
@@ -79,7 +88,15 @@ record SubjectDraft(
         }
         return status == null
                 ? new SubjectDraft(
-                        kind, name, phone, guardians, offlineMinutes, unit, OfficerStatus.AVAILABLE, travelMode)
+                        kind,
+                        name,
+                        phone,
+                        guardians,
+                        offlineMinutes,
+                        unit,
+                        OfficerStatus.AVAILABLE,
+                        travelMode,
+                        category)
                 : this;
     }
 }

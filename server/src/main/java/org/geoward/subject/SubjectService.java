@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.problem.ProblemException;
 
@@ -25,6 +26,7 @@ class SubjectService {
     private static final String SELECT =
             """
             SELECT s.id, s.kind, s.name, s.phone, s.offline_minutes, s.unit, s.status, s.travel_mode, s.created_at,
+                   s.category,
                    s.consent_by, s.consent_at, s.consent_text_version, s.erased_at,
                    ARRAY(SELECT g.guardian_id FROM ward_guardian g WHERE g.ward_id = s.id ORDER BY g.guardian_id)
                        AS guardians,
@@ -63,8 +65,8 @@ class SubjectService {
         checkGuardians(draft.guardians());
         long id = jdbc.prepareStatement(
                 """
-                INSERT INTO subject (kind, name, phone, offline_minutes, unit, status, travel_mode)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                INSERT INTO subject (kind, name, phone, offline_minutes, unit, status, travel_mode, category)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 ps -> {
                     bind(ps, draft, 2);
                     ps.setString(1, draft.kind().name());
@@ -132,11 +134,12 @@ class SubjectService {
         checkGuardians(draft.guardians());
         jdbc.prepareStatement(
                 """
-                UPDATE subject SET name = ?, phone = ?, offline_minutes = ?, unit = ?, status = ?, travel_mode = ?
+                UPDATE subject SET name = ?, phone = ?, offline_minutes = ?, unit = ?, status = ?, travel_mode = ?,
+                                   category = ?
                 WHERE id = ?""",
                 ps -> {
                     bind(ps, draft, 1);
-                    ps.setLong(7, id);
+                    ps.setLong(8, id);
                     return ps.executeUpdate();
                 });
         replaceGuardians(id, draft.guardians());
@@ -220,7 +223,7 @@ class SubjectService {
         });
     }
 
-    /** Binds name, phone, offline minutes, unit, status and travel mode from parameter {@code first} on. */
+    /** Binds name, phone, offline minutes, unit, status, travel mode and category from parameter {@code first} on. */
     private static void bind(PreparedStatement ps, SubjectDraft draft, int first) throws SQLException {
         ps.setString(first, draft.name());
         ps.setString(first + 1, draft.phone());
@@ -234,6 +237,8 @@ class SubjectService {
         ps.setString(
                 first + 5,
                 draft.travelMode() == null ? null : draft.travelMode().name());
+        ps.setString(
+                first + 6, draft.category() == null ? null : draft.category().name());
     }
 
     private static SubjectDraft draftOf(Subject s) {
@@ -248,7 +253,8 @@ class SubjectService {
                 s.offlineMinutes(),
                 s.unit(),
                 s.status(),
-                s.travelMode());
+                s.travelMode(),
+                s.category());
     }
 
     private interface Binder {
@@ -293,7 +299,8 @@ class SubjectService {
                 consent(rs),
                 rs.getTimestamp("erased_at") == null
                         ? null
-                        : rs.getTimestamp("erased_at").toInstant().toString());
+                        : rs.getTimestamp("erased_at").toInstant().toString(),
+                rs.getString("category") == null ? null : SubjectCategory.valueOf(rs.getString("category")));
     }
 
     private static Subject.Consent consent(ResultSet rs) throws SQLException {

@@ -39,6 +39,30 @@ class PrivateClusterSpec extends Specification {
         cluster.stop()
     }
 
+    def "the server connects as a role of its own, no superuser, and gets what an earlier version made as the superuser"() {
+        given: 'a cluster where the superuser made a table, as Geoward did before it had a role of its own'
+        def cluster = new PrivateCluster(dataDir, null, false)
+        cluster.start()
+        sql(cluster.superuser(), "CREATE TABLE old_table (id bigserial PRIMARY KEY, v text)")
+        cluster.stop()
+
+        when:
+        def again = new PrivateCluster(dataDir, null, false)
+        def endpoint = again.start()
+        sql(endpoint, "INSERT INTO old_table (v) VALUES ('mine now')")
+
+        then:
+        endpoint.username() == PrivateCluster.APP_USER
+        query(endpoint, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user") == 'false'
+        query(again.superuser(), "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user") == 'true'
+        query(endpoint, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'old_table'") == PrivateCluster.APP_USER
+        query(endpoint, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'old_table_id_seq'") == PrivateCluster.APP_USER
+        query(endpoint, "SELECT v FROM old_table") == 'mine now'
+
+        cleanup:
+        again?.stop()
+    }
+
     def "a cluster whose postmaster was killed with SIGKILL starts again and recovers"() {
         given: 'a durable cluster, as users run it (with synchronous_commit off a just-committed row may be lost)'
         def cluster = new PrivateCluster(dataDir, null, true)

@@ -25,9 +25,13 @@ import javax.sql.DataSource
  * <li>nobody: 401 on every {@code /api/**} operation;</li>
  * <li>ADMIN-only operations (devices, users, webhooks, retention): 403 for every other role;</li>
  * <li>FAMILY with another family's ids: never a 2xx;</li>
+ * <li>an officer with a subject outside their task (POLICE: a ward with no alert; FISHERIES: a ward whose open
+ * alert is a WANDER, which POLICE answers): never a 2xx under {@code /api/subjects/{id}}, and 404 (not 403, which
+ * would say it exists) for the reads a role of theirs may make;</li>
  * <li>any role: never a 500, and a token that was accepted (no 401).</li>
  * </ul>
- * Path ids are unknown (999999999) except a FAMILY's subject and alert ids, so staff writes touch nothing.
+ * Path ids are unknown (999999999) except a FAMILY's and an officer's subject ids and a FAMILY's alert ids, so staff
+ * writes touch nothing.
  */
 @MicronautTest(transactional = false)
 class AccessMatrixSpec extends Specification {
@@ -46,6 +50,7 @@ class AccessMatrixSpec extends Specification {
     @Shared Map<String, String> tokens
     @Shared String otherWard
     @Shared String otherAlert
+    @Shared String quietWard
 
     static List<Map> operations() {
         def yml = AccessMatrixSpec.classLoader.getResourceAsStream('META-INF/swagger/geoward-0.1.yml')
@@ -76,6 +81,7 @@ class AccessMatrixSpec extends Specification {
         long mine = insert("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["matrix-mine-${UUID.randomUUID()}".toString()])
         long theirs = insert("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["matrix-theirs-${UUID.randomUUID()}".toString()])
         otherWard = theirs.toString()
+        quietWard = insert("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["matrix-quiet-${UUID.randomUUID()}".toString()]).toString()
         otherAlert = insert("INSERT INTO alert (type, status, subject_id, opened_at) VALUES ('WANDER', 'OPEN', ?, now()) RETURNING id", [theirs]).toString()
         sql.close()
         String admin = Accounts.token(http, users, hasher, Role.ADMIN)
@@ -94,8 +100,13 @@ class AccessMatrixSpec extends Specification {
             path = path.startsWith('/api/subjects/') ? path.replace('{id}', otherWard) : path
             path = path.startsWith('/api/alerts/') ? path.replace('{id}', otherAlert) : path
         }
+        if (role in OFFICERS && path.startsWith('/api/subjects/')) {
+            path = path.replace('{id}', role == 'POLICE' ? quietWard : otherWard)
+        }
         path.replaceAll(/\{[^}]+}/, UNKNOWN)
     }
+
+    static final List<String> OFFICERS = ['POLICE', 'FISHERIES']
 
     Raw.Answer call(Map op, String role) {
         String path = fill(op.path as String, role)
@@ -124,11 +135,18 @@ class AccessMatrixSpec extends Specification {
         if (role == 'FAMILY' && ((op.path as String).startsWith('/api/subjects/{id}') || (op.path as String).startsWith('/api/alerts/{id}'))) {
             assert !(answer.status in 200..299): "a family reached another family's ward or alert: $answer"
         }
+        if (role in OFFICERS && (op.path as String).startsWith('/api/subjects/{id}')) {
+            assert !(answer.status in 200..299): "an officer reached a subject outside their task: $answer"
+            if (op.method == 'GET' && answer.status != 403) {
+                assert answer.status == 404: "an officer's read of a subject outside their task must be 404: $answer"
+            }
+        }
 
         where:
         [op, role] << [operations().findAll { (it.path as String).startsWith('/api/') }, ['ADMIN', 'DISPATCHER', 'POLICE', 'FISHERIES', 'FAMILY', 'none']]
                 .combinations()
                 .findAll { o, r -> r == 'none' || !(o.path in STREAMS) }
-        rule = role == 'none' ? '401' : role == 'FAMILY' ? "not another family's data, no 500" : 'no 500, token accepted'
+        rule = role == 'none' ? '401' : role == 'FAMILY' ? "not another family's data, no 500"
+                : role in OFFICERS ? 'no subject outside their task, no 500' : 'no 500, token accepted'
     }
 }

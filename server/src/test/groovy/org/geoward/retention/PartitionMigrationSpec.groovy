@@ -11,11 +11,13 @@ import java.time.ZoneId
 import java.time.temporal.ChronoUnit
 import javax.sql.DataSource
 import org.flywaydb.core.Flyway
+import org.geoward.database.PrivateDatabase
 import spock.lang.Specification
 
 /**
- * V28 turns the `sighting` of an existing install into the day-partitioned table without losing a row: a database
- * of its own in the test cluster is migrated to V27, given subjects and fixes, then migrated to the end.
+ * V28 (day partitions) and V44 (partitions by kind, then day) turn the `sighting` of an existing install into the
+ * partitioned table without losing a row: a database of its own in the test cluster is migrated to V27 (or V36),
+ * given subjects and fixes, then migrated to the end.
  */
 @MicronautTest(transactional = false)
 class PartitionMigrationSpec extends Specification {
@@ -45,18 +47,24 @@ class PartitionMigrationSpec extends Specification {
         DelegatingDataSource.unwrapDataSource(dataSource).password ?: ""
     }
 
+    /** Runs {@code work} as the private cluster's superuser in {@code database} (null: the server's own). */
+    static void superuser(String database, Closure work) {
+        def endpoint = PrivateDatabase.superuser()
+        String url = database == null ? endpoint.url() : endpoint.url().replaceFirst('/[^/?]+(\\?|$)', "/$database\$1")
+        DriverManager.getConnection(url, endpoint.username(), endpoint.password()).withCloseable(work)
+    }
+
     Flyway flyway(String database, String target) {
         def config = Flyway.configure().dataSource(url(database), user(), password()).locations("classpath:db/migration")
         (target ? config.target(target) : config).load()
     }
 
-    def "the partitioning migration keeps every fix of an existing install, with its log position"() {
-        given: "an install at V27 with fixes today, a month ago and a year ago"
+    def "the partitioning migrations keep every fix of an install at V#from, with its log position"() {
+        given: "an install at V$from with fixes today, a month ago and a year ago"
         String database = "migration_" + UUID.randomUUID().toString().replace('-', '').take(12)
-        def admin = DelegatingDataSource.unwrapDataSource(dataSource).connection
-        admin.createStatement().execute("CREATE DATABASE $database")
-        admin.close()
-        flyway(database, "27").migrate()
+        superuser(null) { it.createStatement().execute("CREATE DATABASE $database OWNER ${user()}") }
+        superuser(database) { it.createStatement().execute("CREATE EXTENSION postgis") }
+        flyway(database, from).migrate()
         Connection db = DriverManager.getConnection(url(database), user(), password())
         def st = db.createStatement()
         st.execute("INSERT INTO subject (id, kind, name) VALUES (1, 'WARD', 'a'), (2, 'VISITOR', 'b')")
@@ -78,9 +86,10 @@ class PartitionMigrationSpec extends Specification {
         partitioned
         after == before
         before.size() == 3
-        placed[0] == "sighting_default"
-        placed[1] == "sighting_p" + LocalDate.ofInstant(times[1], ZoneId.of("Asia/Shanghai")).toString().replace("-", "")
-        placed[2] == "sighting_p" + LocalDate.ofInstant(times[2], ZoneId.of("Asia/Shanghai")).toString().replace("-", "")
+        placed[0] == "sighting_ward_default"
+        placed[1] == "sighting_visitor_p" + LocalDate.ofInstant(times[1], ZoneId.of("Asia/Shanghai")).toString().replace("-", "")
+        placed[2] == "sighting_ward_p" + LocalDate.ofInstant(times[2], ZoneId.of("Asia/Shanghai")).toString().replace("-", "")
+        rows(db, "SELECT kind FROM sighting ORDER BY seq")*.kind == ["WARD", "VISITOR", "WARD"]
         next > (before*.seq.max() as long)
 
         cleanup:
@@ -88,6 +97,9 @@ class PartitionMigrationSpec extends Specification {
         def drop = DelegatingDataSource.unwrapDataSource(dataSource).connection
         drop.createStatement().execute("DROP DATABASE IF EXISTS $database")
         drop.close()
+
+        where: "before day partitions (V27), and with V28's day partitions, before the kinds' (V36)"
+        from << ["27", "36"]
     }
 
     static List<Map> rows(Connection db, String sql) {

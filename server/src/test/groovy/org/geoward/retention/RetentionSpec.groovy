@@ -21,9 +21,15 @@ import org.geoward.subject.PrivacyData
 import org.geoward.support.Accounts
 import spock.lang.Specification
 
+import static org.geoward.evaluate.SubjectKind.GUARDIAN
+import static org.geoward.evaluate.SubjectKind.OFFICER
+import static org.geoward.evaluate.SubjectKind.VISITOR
+import static org.geoward.evaluate.SubjectKind.WARD
+
 /**
  * Retention at day boundaries in the configured zone (Asia/Shanghai, UTC+8): fixes are kept from the midnight N days
- * before the run's day; whole day partitions older than the longest retention are dropped, their evidence kept.
+ * before the run's day; whole day partitions of each kind older than that kind's retention are dropped, their
+ * evidence kept.
  * Each feature uses days of its own, long past, so that none touches another's rows or any other spec's.
  */
 @MicronautTest(transactional = false)
@@ -73,9 +79,16 @@ class RetentionSpec extends Specification {
         db.first("INSERT INTO subject (kind, name) VALUES (?, ?) RETURNING id", [kind, "保留测试 ${UUID.randomUUID()}".toString()]) as long
     }
 
+    /** A fix with its subject's kind, as ingest writes it (V44: the kind is the partition). */
     void fix(long subjectId, Instant time, String photo = null) {
-        db.rows("INSERT INTO sighting (subject_id, time, pos, evidence_url) VALUES (?, ?, 'SRID=4326;POINT(107.39 29.7)', ?)",
-                [subjectId, Timestamp.from(time), photo])
+        db.rows("""INSERT INTO sighting (subject_id, time, pos, evidence_url, kind)
+                   VALUES (?, ?, 'SRID=4326;POINT(107.39 29.7)', ?, (SELECT kind FROM subject WHERE id = ?))""",
+                [subjectId, Timestamp.from(time), photo, subjectId])
+    }
+
+    /** The table a fix of {@code subjectId} at {@code time} is stored in. */
+    String placed(long subjectId, Instant time) {
+        db.first("SELECT tableoid::regclass::text FROM sighting WHERE subject_id = ? AND time = ?", [subjectId, Timestamp.from(time)])
     }
 
     boolean kept(long subjectId, Instant time) {
@@ -91,34 +104,34 @@ class RetentionSpec extends Specification {
         given: "two days long past, each with its partition, and a ward seen just before and at the midnight between"
         LocalDate day = today().minusDays(200)
         clear(day, 2)
-        partitions.make(day, "Asia/Shanghai")
-        partitions.make(day.plusDays(1), "Asia/Shanghai")
+        partitions.make(WARD, day, "Asia/Shanghai")
+        partitions.make(WARD, day.plusDays(1), "Asia/Shanghai")
         long ward = subject("WARD")
         Instant lastOfDay = at(day, "23:59:59.999999")
         Instant midnight = at(day.plusDays(1), "00:00")
         fix(ward, lastOfDay)
         fix(ward, midnight)
-        assert db.count("SELECT count(*) FROM ${Partitions.nameOf(day)}".toString()) == 1
+        assert db.count("SELECT count(*) FROM ${Partitions.nameOf(WARD, day)}".toString()) == 1
 
         when: "the run's day is 90 days after the second day: it is the oldest day kept"
         def run = job.run(at(day.plusDays(91), "12:00"))
 
         then:
         run.error() == null
-        run.droppedPartitions().contains(Partitions.nameOf(day))
-        !run.droppedPartitions().contains(Partitions.nameOf(day.plusDays(1)))
+        run.droppedPartitions().contains(Partitions.nameOf(WARD, day))
+        !run.droppedPartitions().contains(Partitions.nameOf(WARD, day.plusDays(1)))
         run.droppedRows() >= 1
         !kept(ward, lastOfDay)
         kept(ward, midnight)
-        partitions.days()*.name.contains(Partitions.nameOf(day.plusDays(1)))
-        !partitions.days()*.name.contains(Partitions.nameOf(day))
+        partitions.days()*.name.contains(Partitions.nameOf(WARD, day.plusDays(1)))
+        !partitions.days()*.name.contains(Partitions.nameOf(WARD, day))
     }
 
     def "fixes that are evidence of an open alert, or of one resolved within its retention, outlive their day"() {
         given:
         LocalDate day = today().minusDays(210)
         clear(day, 1)
-        partitions.make(day, "Asia/Shanghai")
+        partitions.make(WARD, day, "Asia/Shanghai")
         long open = subject("WARD")
         alert(open, at(day, "20:00"), null)
         fix(open, at(day, "18:30"))          // more than an hour before the alert: not evidence
@@ -135,20 +148,22 @@ class RetentionSpec extends Specification {
         def run = job.run(at(day.plusDays(91), "12:00"))
 
         then:
-        run.droppedPartitions().contains(Partitions.nameOf(day))
+        run.droppedPartitions().contains(Partitions.nameOf(WARD, day))
         run.keptEvidence() >= 3
         !kept(open, at(day, "18:30"))
         kept(open, at(day, "19:30"))
         kept(open, at(day, "21:00"))
         !kept(resolvedLongAgo, at(day, "21:00"))
         kept(resolvedRecently, at(day, "21:00"))
-        db.count("SELECT count(*) FROM sighting_default WHERE subject_id = ?", [open]) == 2
+        db.count("SELECT count(*) FROM sighting_ward_default WHERE subject_id = ?", [open]) == 2
     }
 
-    def "visitors' fixes are kept 7 days, officers' 30 and wards' 90, each to the zone's midnight"() {
-        given:
-        Instant asOf = at(today().minusDays(20), "15:00")
+    def "visitors' days are dropped whole after 7 days, officers' after 30, wards' after 90, each at the zone's midnight"() {
+        given: "the days on either side of each kind's cut, with partitions of every kind"
         LocalDate runDay = today().minusDays(20)
+        Instant asOf = at(runDay, "15:00")
+        List<LocalDate> days = [runDay.minusDays(8), runDay.minusDays(7), runDay.minusDays(31), runDay.minusDays(30)]
+        days.each { d -> Partitions.KINDS.each { k -> partitions.make(k, d, "Asia/Shanghai") } }
         long visitor = subject("VISITOR")
         long officer = subject("OFFICER")
         long ward = subject("WARD")
@@ -157,18 +172,48 @@ class RetentionSpec extends Specification {
         fix(officer, at(runDay.minusDays(30), "00:00").minusMillis(1))
         fix(officer, at(runDay.minusDays(30), "00:00"))
         fix(ward, at(runDay.minusDays(30), "00:00").minusMillis(1))
+        def wardPlace = placed(ward, at(runDay.minusDays(30), "00:00").minusMillis(1))
+        def visitorPlace = placed(visitor, at(runDay.minusDays(7), "00:00").minusMillis(1))
 
         when:
         def run = job.run(asOf)
+        def dropped = run.droppedPartitions()
 
-        then:
+        then: "each kind's own day before its cut is dropped, and no other"
         run.error() == null
-        run.deletedRows() >= 2
+        visitorPlace == Partitions.nameOf(VISITOR, runDay.minusDays(8))
+        wardPlace == Partitions.nameOf(WARD, runDay.minusDays(31))
+        dropped.contains(Partitions.nameOf(VISITOR, runDay.minusDays(8)))
+        !dropped.contains(Partitions.nameOf(VISITOR, runDay.minusDays(7)))
+        dropped.contains(Partitions.nameOf(OFFICER, runDay.minusDays(31)))
+        !dropped.contains(Partitions.nameOf(OFFICER, runDay.minusDays(30)))
+        !dropped.contains(Partitions.nameOf(WARD, runDay.minusDays(31)))
+        !dropped.contains(Partitions.nameOf(GUARDIAN, runDay.minusDays(31)))
         !kept(visitor, at(runDay.minusDays(7), "00:00").minusMillis(1))
         kept(visitor, at(runDay.minusDays(7), "00:00"))
         !kept(officer, at(runDay.minusDays(30), "00:00").minusMillis(1))
         kept(officer, at(runDay.minusDays(30), "00:00"))
         kept(ward, at(runDay.minusDays(30), "00:00").minusMillis(1))
+    }
+
+    def "fixes written without a kind are expired row by row by their subject's kind"() {
+        given:
+        LocalDate runDay = today().minusDays(25)
+        long visitor = subject("VISITOR")
+        Instant old = at(runDay.minusDays(7), "00:00").minusMillis(1)
+        Instant fresh = at(runDay.minusDays(7), "00:00")
+        [old, fresh].each { t ->
+            db.rows("INSERT INTO sighting (subject_id, time, pos) VALUES (?, ?, 'SRID=4326;POINT(107.39 29.7)')", [visitor, Timestamp.from(t)])
+        }
+
+        when:
+        def run = job.run(at(runDay, "15:00"))
+
+        then:
+        placed(visitor, fresh) == "sighting_unclassified"
+        run.deletedRows() >= 1
+        !kept(visitor, old)
+        kept(visitor, fresh)
     }
 
     def "expired evidence photos and phone numbers of visitors long gone are removed"() {
@@ -225,8 +270,8 @@ class RetentionSpec extends Specification {
         status.enabled == false
         status.zone == "Asia/Shanghai"
         status.days == [WARD: 90, GUARDIAN: 90, OFFICER: 30, VISITOR: 7]
-        status.partitions*.name.contains(Partitions.nameOf(today()))
-        status.partitions*.name.contains(Partitions.nameOf(today().plusDays(3)))
+        status.partitions*.name.contains(Partitions.nameOf(VISITOR, today()))
+        status.partitions*.name.contains(Partitions.nameOf(WARD, today().plusDays(3)))
         status.runs[0].id == ran.json.id
         family.get("/api/retention").status == 403
         family.post("/api/retention/run", "").status == 403

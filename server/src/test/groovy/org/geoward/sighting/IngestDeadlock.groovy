@@ -54,12 +54,14 @@ class IngestDeadlock {
 
     private static void insert(Connection c, Map fix) {
         def insert = c.prepareStatement('''
-                INSERT INTO sighting (subject_id, time, pos, accuracy, source)
-                VALUES (?, ?::timestamptz, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 5, 'GPS')''')
+                INSERT INTO sighting (subject_id, time, pos, accuracy, source, kind)
+                VALUES (?, ?::timestamptz, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 5, 'GPS',
+                        (SELECT kind FROM subject WHERE id = ?))''')
         insert.setLong(1, fix.subjectId as long)
         insert.setString(2, fix.time as String)
         insert.setDouble(3, fix.lon as double)
         insert.setDouble(4, fix.lat as double)
+        insert.setLong(5, fix.subjectId as long)   // the kind: the same partition and key as ingest's row (V44)
         insert.executeUpdate()
     }
 

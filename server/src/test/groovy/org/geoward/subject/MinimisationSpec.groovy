@@ -15,7 +15,11 @@ import spock.lang.Specification
 
 import static org.geoward.subject.PrivacyData.fix
 
-/** An officer sees the history of the wards whose alerts they handle, while they handle them, and no one else's. */
+/**
+ * An officer sees the history of the wards whose alerts they handle, while they handle them, and no one else's; and the
+ * records (with last position) of the subjects of the unresolved alerts of their task: assigned to them, of their
+ * unit's types, or inside their grid.
+ */
 @MicronautTest(transactional = false)
 class MinimisationSpec extends Specification {
     @Inject
@@ -63,5 +67,73 @@ class MinimisationSpec extends Specification {
         after.status == 404
         officer.get("/api/subjects/$officerId/track").status == 200
         admin.get(path).status == 200
+    }
+
+    def "an officer reads a subject's record only while an alert of theirs concerns it: #why"() {
+        given:
+        def db = new PrivacyData(dataSource)
+        def admin = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.ADMIN))
+        def guardian = admin.post("/api/subjects", [kind: "GUARDIAN", name: "王先生 ${UUID.randomUUID()}".toString()]).json
+        def ward = admin.post("/api/subjects", [kind: "WARD", name: "赵爷爷 ${UUID.randomUUID()}".toString(), guardians: [guardian.id]]).json
+        def bystander = admin.post("/api/subjects", [kind: "WARD", name: "钱奶奶 ${UUID.randomUUID()}".toString()]).json
+        long officerId = db.first("INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', 'officer', ?, 'OFF_DUTY') RETURNING id", [unit]) as long
+        if (grid) {
+            long fenceId = db.first("""INSERT INTO fence (name, kind, geom, area) VALUES ('grid', 'GRID',
+                    ST_GeomFromText('POLYGON((100.0 20.0, 100.02 20.0, 100.02 20.02, 100.0 20.02, 100.0 20.0))', 4326),
+                    ST_GeomFromText('POLYGON((100.0 20.0, 100.02 20.0, 100.02 20.02, 100.0 20.02, 100.0 20.0))', 4326)) RETURNING id""") as long
+            db.rows("INSERT INTO grid_officer (fence_id, officer_id, role) VALUES (?, ?, 'GRID')", [fenceId, officerId])
+        }
+        def officer = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.OFFICER, officerId))
+
+        when: "no alert concerns the ward"
+        def before = officer.get("/api/subjects/$ward.id")
+
+        and: "an alert of the ward is open"
+        long alertId = db.first("""INSERT INTO alert (type, subject_id, opened_at, status, assigned_officer_id, pos)
+                VALUES (?, ?, now(), 'OPEN', ?, 'SRID=4326;POINT(100.01 20.01)') RETURNING id""",
+                [type, ward.id as long, assigned ? officerId : null]) as long
+        def during = officer.get("/api/subjects/$ward.id")
+        def guardianDuring = officer.get("/api/subjects/$guardian.id")
+        def list = officer.get("/api/subjects").json*.id
+
+        and: "it is resolved"
+        db.rows("UPDATE alert SET status = 'RESOLVED', resolved_at = now() WHERE id = ?", [alertId])
+        def after = officer.get("/api/subjects/$ward.id")
+
+        then:
+        before.status == 404
+        during.status == 200
+        during.json.id == ward.id
+        guardianDuring.status == 200
+        ward.id in list && guardian.id in list && officerId.toString() in list
+        !(bystander.id in list)
+        officer.get("/api/subjects/$bystander.id").status == 404
+        after.status == 404
+        officer.get("/api/subjects/$officerId").status == 200
+
+        cleanup:
+        db?.rows("UPDATE fence SET retired_at = now() WHERE kind = 'GRID' AND name = 'grid' AND retired_at IS NULL"
+                + " AND id IN (SELECT fence_id FROM grid_officer WHERE officer_id = ?)", [officerId])
+
+        where:
+        why                              | unit        | type     | assigned | grid
+        "assigned to them"               | 'FISHERIES' | 'WANDER' | true     | false
+        "of their unit's type"           | 'POLICE'    | 'WANDER' | false    | false
+        "inside a grid they belong to"   | 'FISHERIES' | 'DANGER' | false    | true
+    }
+
+    def "an officer of the other unit does not read the record of a ward whose alert is not of their types"() {
+        given:
+        def db = new PrivacyData(dataSource)
+        def admin = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.ADMIN))
+        def ward = admin.post("/api/subjects", [kind: "WARD", name: "周奶奶 ${UUID.randomUUID()}".toString()]).json
+        long officerId = db.first("INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', 'officer', 'FISHERIES', 'AVAILABLE') RETURNING id") as long
+        db.first("INSERT INTO alert (type, subject_id, opened_at, status) VALUES ('WANDER', ?, now(), 'OPEN') RETURNING id", [ward.id as long])
+        def officer = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.OFFICER, officerId))
+
+        expect:
+        officer.get("/api/subjects/$ward.id").status == 404
+        !(ward.id in officer.get("/api/subjects").json*.id)
+        admin.get("/api/subjects/$ward.id").status == 200
     }
 }

@@ -11,6 +11,10 @@ public enum Gt06Alarm {
     OVERSPEED,
     LOW_BATTERY,
     TAMPERING,
+    /** A door opened (0x14): a home alarm (DOOR_OPEN) at night. */
+    DOOR,
+    /** A fall detected (0x23): a home alarm (FALL) where the device is. */
+    FALL,
     OTHER;
 
     /**
@@ -46,6 +50,8 @@ public enum Gt06Alarm {
             case 0x06 -> OVERSPEED;
             case 0x0E, 0x0F -> LOW_BATTERY;
             case 0x0C, 0x13, 0x25 -> TAMPERING;
+            case 0x14 -> DOOR;
+            case 0x23 -> FALL;
             default -> OTHER;
         };
     }

@@ -3,7 +3,10 @@ package org.geoward.device.gt06;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * 2-byte length, both ending in 0x0D0A and carrying a CRC-ITU over length..serial. Frames may arrive split across
  * reads or several to a read. A frame with a bad CRC is dropped and logged; a stream that does not start a frame,
  * declares an impossible length, exceeds the size limit or misses its stop bits is closed with a logged reason,
- * since there is no way to find the next frame reliably. One instance per channel.
+ * since there is no way to find the next frame reliably. A frame begun must be complete within the frame timeout
+ * (measured on the monotonic clock): a sender that trickles bytes (a slow-loris, one byte a second) keeps the idle
+ * timer from firing, so without this it could hold a connection for ever; it is closed with a logged reason. One
+ * instance per channel.
  */
 public final class Gt06FrameDecoder extends ByteToMessageDecoder {
 
@@ -25,14 +31,34 @@ public final class Gt06FrameDecoder extends ByteToMessageDecoder {
     private static final int STOP = 0x0D0A;
     private static final int MIN_LENGTH = 5; // protocol number, serial, CRC
 
+    /** How long a frame may take to arrive whole when none is given: a real device sends one in one TCP write. */
+    public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(10);
+
     private final int maxFrameBytes;
+    private final long frameTimeoutNanos;
+    /** When the first byte of the frame not yet complete arrived ({@link System#nanoTime}), 0 when none is. */
+    private long partialSince;
+
+    private ScheduledFuture<?> partialCheck;
 
     public Gt06FrameDecoder() {
-        this(DEFAULT_MAX_FRAME_BYTES);
+        this(DEFAULT_MAX_FRAME_BYTES, DEFAULT_FRAME_TIMEOUT);
     }
 
     public Gt06FrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, DEFAULT_FRAME_TIMEOUT);
+    }
+
+    /**
+     * @param maxFrameBytes the largest frame accepted, header and stop bits included
+     * @param frameTimeout how long after its first byte a frame must be complete
+     */
+    public Gt06FrameDecoder(int maxFrameBytes, Duration frameTimeout) {
+        if (frameTimeout.isNegative() || frameTimeout.isZero()) {
+            throw new IllegalArgumentException("the GT06 frame timeout must be positive, not " + frameTimeout);
+        }
         this.maxFrameBytes = maxFrameBytes;
+        this.frameTimeoutNanos = frameTimeout.toNanos();
     }
 
     @Override
@@ -41,6 +67,10 @@ public final class Gt06FrameDecoder extends ByteToMessageDecoder {
             Gt06Frame frame = read(in, maxFrameBytes);
             if (frame != null) {
                 out.add(frame);
+                partialSince = 0;
+            } else if (in.isReadable() && partialSince == 0) {
+                partialSince = System.nanoTime();
+                scheduleCheck(ctx, frameTimeoutNanos);
             }
         } catch (FrameException e) {
             if (e.isFatal()) {
@@ -50,6 +80,42 @@ public final class Gt06FrameDecoder extends ByteToMessageDecoder {
             } else {
                 LOG.warn("refused a GT06 frame from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Closes the connection when the frame begun at {@link #partialSince} is still not complete after the timeout;
+     * runs on the channel's event loop, as {@link #decode} does.
+     */
+    private void scheduleCheck(ChannelHandlerContext ctx, long delayNanos) {
+        if (partialCheck != null && !partialCheck.isDone()) {
+            return;
+        }
+        partialCheck = ctx.executor().schedule(() -> checkPartial(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkPartial(ChannelHandlerContext ctx) {
+        partialCheck = null;
+        if (partialSince == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long waited = System.nanoTime() - partialSince;
+        if (waited < frameTimeoutNanos) {
+            scheduleCheck(ctx, frameTimeoutNanos - waited);
+            return;
+        }
+        LOG.warn(
+                "closing GT06 connection from {}: a frame begun {} ms ago is still not complete ({} bytes so far)",
+                ctx.channel().remoteAddress(),
+                TimeUnit.NANOSECONDS.toMillis(waited),
+                actualReadableBytes());
+        ctx.close();
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (partialCheck != null) {
+            partialCheck.cancel(false);
         }
     }
 

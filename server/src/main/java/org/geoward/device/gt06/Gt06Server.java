@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP listener for GT06 trackers. Each connection gets: an idle timer that closes clients silent for longer
- * than {@code idleTimeout}, a {@link Gt06FrameDecoder}, and a session that learns the IMEI at login and passes
+ * than {@code idleTimeout} (a login never followed by data ends there), a {@link Gt06FrameDecoder} that also closes
+ * a connection whose frame takes longer than {@code frameTimeout} to arrive (a slow-loris), and a session that learns the IMEI at login and passes
  * positions to the {@link PositionSink}. {@link #start()} binds; {@link #stop()} closes every connection and ends
  * the event-loop threads (named {@code gt06-boss-*} and {@code gt06-io-*}). Start and stop are thread-safe.
  */
@@ -32,6 +33,7 @@ public final class Gt06Server implements AutoCloseable {
     private final String host;
     private final int port;
     private final Duration idleTimeout;
+    private final Duration frameTimeout;
     private final int ioThreads;
     private final PositionSink sink;
     private EventLoopGroup bossGroup;
@@ -47,9 +49,19 @@ public final class Gt06Server implements AutoCloseable {
      * @param ioThreads event-loop threads serving connections
      */
     public Gt06Server(String host, int port, Duration idleTimeout, int ioThreads, PositionSink sink) {
+        this(host, port, idleTimeout, Gt06FrameDecoder.DEFAULT_FRAME_TIMEOUT, ioThreads, sink);
+    }
+
+    /**
+     * @param frameTimeout close a connection whose frame begun is not complete this long after its first byte (a
+     *     slow-loris sender keeps the idle timer from firing)
+     */
+    public Gt06Server(
+            String host, int port, Duration idleTimeout, Duration frameTimeout, int ioThreads, PositionSink sink) {
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
         this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+        this.frameTimeout = Objects.requireNonNull(frameTimeout, "frameTimeout");
         this.ioThreads = ioThreads;
         this.sink = Objects.requireNonNull(sink, "sink");
     }
@@ -75,7 +87,8 @@ public final class Gt06Server implements AutoCloseable {
                             channel.closeFuture().addListener(closed -> connections.decrementAndGet());
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                                    .addLast(new Gt06FrameDecoder())
+                                    .addLast(new Gt06FrameDecoder(
+                                            Gt06FrameDecoder.DEFAULT_MAX_FRAME_BYTES, frameTimeout))
                                     .addLast(new Gt06SessionHandler(sink));
                         }
                     })

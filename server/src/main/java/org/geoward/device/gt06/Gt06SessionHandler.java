@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One GT06 connection's session: learns the IMEI at login, refuses positions before it, acknowledges frames and
- * hands positions to the sink. Remembers the last battery level from status frames for positions that carry none.
+ * One GT06 connection's session: learns the IMEI at login, refuses positions before it, hands positions to the sink
+ * and acknowledges each once the sink has stored it (a busy sink's positions stay unacknowledged, to be sent again). Remembers the last battery level from status frames for positions that carry none.
  * An SOS in a status frame, which has no position, goes to the sink as a position without coordinates.
  * One instance per channel; all calls happen on the channel's event loop.
  */
@@ -32,8 +32,12 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
     /** Frames that arrive while a login is being checked wait here (reading is paused meanwhile). */
     private static final int MAX_WAITING = 32;
 
+    /** Positions handed to the sink and not yet stored, at most this many before reading pauses. */
+    private static final int MAX_PENDING = 64;
+
     private final ArrayDeque<Gt06Frame> waiting = new ArrayDeque<>();
     private boolean loggingIn;
+    private int pending;
     private String imei;
     private Double lastBattery;
 
@@ -99,7 +103,7 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
      */
     private void login(ChannelHandlerContext ctx, Gt06Frame frame, Gt06Message.Login login) {
         loggingIn = true;
-        ctx.channel().config().setAutoRead(false);
+        updateReading(ctx);
         CompletionStage<Boolean> known;
         try {
             known = sink.isKnownAsync(login.imei());
@@ -134,9 +138,7 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
         while (!loggingIn && !waiting.isEmpty() && ctx.channel().isActive()) {
             channelRead0(ctx, waiting.poll());
         }
-        if (!loggingIn) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        updateReading(ctx);
     }
 
     private void deliver(ChannelHandlerContext ctx, Gt06Frame frame, Gt06Message.Location location) {
@@ -160,18 +162,49 @@ final class Gt06SessionHandler extends SimpleChannelInboundHandler<Gt06Frame> {
                 .build();
     }
 
+    /**
+     * Hands a position to the sink and acknowledges it only once the sink has stored it (or refused it for good): an
+     * acknowledged position is never lost, and a busy sink leaves it unacknowledged, so the device sends it again.
+     * With {@link #MAX_PENDING} positions awaiting the sink, reading pauses (TCP pushes back on the device).
+     */
     private void deliver(ChannelHandlerContext ctx, Gt06Frame frame, Sighting position) {
-        SinkResult result = sink.accept(position);
+        CompletionStage<SinkResult> stored;
+        try {
+            stored = sink.acceptAsync(position);
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        pending++;
+        updateReading(ctx);
+        stored.whenComplete((result, error) -> ctx.executor().execute(() -> delivered(ctx, frame, result, error)));
+    }
+
+    private void delivered(ChannelHandlerContext ctx, Gt06Frame frame, SinkResult result, Throwable error) {
+        pending--;
+        updateReading(ctx);
+        if (error != null) {
+            LOG.warn("GT06 device {}: position not stored, not acknowledged: {}", imei, error.toString());
+            return;
+        }
         switch (result.outcome()) {
             case ACCEPTED -> acknowledge(ctx, frame);
             case REJECTED -> {
                 LOG.warn("GT06 device {}: position rejected: {}", imei, result.reason());
                 acknowledge(ctx, frame); // resending would be rejected again
             }
+            case BUSY -> LOG.debug("GT06 device {}: not acknowledged, ingest busy: {}", imei, result.reason());
             case UNKNOWN_DEVICE -> {
                 LOG.warn("closing GT06 connection of unknown device {}: {}", imei, result.reason());
                 ctx.close();
             }
+        }
+    }
+
+    /** Reads while no login is being checked and fewer than {@link #MAX_PENDING} positions await the sink. */
+    private void updateReading(ChannelHandlerContext ctx) {
+        boolean read = !loggingIn && pending < MAX_PENDING;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
         }
     }
 
