@@ -17,7 +17,8 @@ import java.util.TreeSet;
 import org.geoward.problem.ProblemException;
 
 /**
- * The officer units: those configured ({@code geoward.units}, fixed: dispatch routes alert types to them by name),
+ * The officer units: those configured ({@code geoward.units} and the units of {@code geoward.dispatch.units}, fixed:
+ * dispatch routes alert types to them by name),
  * those an admin made ({@code officer_unit}, V41), and any other unit an officer still has. Creates, renames (the
  * officers, work orders and grids of the unit follow), relabels and deletes units, and moves officers between them.
  * Thread-safe.
@@ -25,21 +26,24 @@ import org.geoward.problem.ProblemException;
 @Singleton
 class Units {
     private final List<String> configured;
+    private final Set<String> routed;
     private final JdbcOperations jdbc;
     private final ApplicationEventPublisher<DirectoryChanged> changes;
 
     Units(
             @Value("${geoward.units:POLICE,FISHERIES}") List<String> configured,
+            AlertUnits alertUnits,
             JdbcOperations jdbc,
             ApplicationEventPublisher<DirectoryChanged> changes) {
         this.configured =
                 configured.stream().map(String::trim).filter(u -> !u.isEmpty()).toList();
+        this.routed = Set.copyOf(alertUnits.byType().values());
         this.jdbc = jdbc;
         this.changes = changes;
     }
 
     /**
-     * One unit: its label (null: the console's own name for it), whether it is configured, and its officers by status
+     * One unit: its label (null: the console's own name for it), whether the configuration fixes it (its name then stays), and its officers by status
      * ({@code noStatus}: none set, so never offered).
      */
     @Serdeable
@@ -81,7 +85,7 @@ class Units {
         List<UnitInfo> units = new ArrayList<>();
         for (String name : names) {
             long[] c = counts.getOrDefault(name, new long[5]);
-            units.add(new UnitInfo(name, stored.get(name), configured.contains(name), c[0], c[1], c[2], c[3], c[4]));
+            units.add(new UnitInfo(name, stored.get(name), isFixed(name), c[0], c[1], c[2], c[3], c[4]));
         }
         return units;
     }
@@ -120,9 +124,10 @@ class Units {
         String target = name;
         if (newName != null && !newName.equals(name)) {
             Unit.checked(newName, "name");
-            if (configured.contains(name)) {
-                throw ProblemException.conflict("Unit " + name + " is configured in geoward.units (dispatch routes"
-                        + " alert types to it by name), so it keeps its name; change its label instead");
+            if (isFixed(name)) {
+                throw ProblemException.conflict("Unit " + name + " is configured in geoward.units or"
+                        + " geoward.dispatch.units (dispatch routes alert types to it by name), so it keeps its name;"
+                        + " change its label instead");
             }
             if (exists(newName)) {
                 throw ProblemException.conflict("Unit " + newName + " exists already");
@@ -149,9 +154,9 @@ class Units {
     @Transactional
     void delete(String name) {
         requireExisting(name);
-        if (configured.contains(name)) {
-            throw ProblemException.conflict("Unit " + name + " is configured in geoward.units and cannot be deleted"
-                    + " here; remove it from the configuration first");
+        if (isFixed(name)) {
+            throw ProblemException.conflict("Unit " + name + " is configured in geoward.units or"
+                    + " geoward.dispatch.units and cannot be deleted here; remove it from the configuration first");
         }
         long officers = find(name).officers();
         if (officers > 0) {
@@ -189,6 +194,11 @@ class Units {
                 .filter(u -> u.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> ProblemException.notFound("unit", name));
+    }
+
+    /** Whether the configuration names unit {@code name}: as a unit, or as the one an alert type is routed to. */
+    private boolean isFixed(String name) {
+        return configured.contains(name) || routed.contains(name);
     }
 
     private boolean exists(String name) {
