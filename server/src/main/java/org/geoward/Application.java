@@ -1,6 +1,5 @@
 package org.geoward;
 
-import io.micronaut.runtime.Micronaut;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
@@ -40,7 +39,7 @@ public final class Application {
                 System.exit(2);
             }
         }
-        Micronaut.build(args).mainClass(Application.class).banner(false).start();
+        new Launcher().args(args).mainClass(Application.class).banner(false).start();
     }
 
     private static boolean isDatabaseConfigured(String[] args) {

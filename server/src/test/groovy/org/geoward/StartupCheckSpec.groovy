@@ -57,4 +57,47 @@ class StartupCheckSpec extends Specification {
         process.exitValue() == 2
         output == ["geoward: GEOWARD_PORT is 'eighty': it should be a TCP port 0-65535 (0 = any free port)"]
     }
+
+    def "a wrong #setting set #where stops the start with one line naming it, and no stack trace"() {
+        given: 'a database URL nothing listens on: the check must come before anything needs the database'
+        File yaml = File.createTempFile('geoward-settings', '.yml')
+        yaml.deleteOnExit()
+        String classpath = System.getProperty("surefire.test.class.path") ?: System.getProperty("java.class.path")
+        List<String> command = [Path.of(System.getProperty("java.home"), "bin", "java").toString()]
+        def env = [GEOWARD_DB_URL: 'jdbc:postgresql://127.0.0.1:1/nothing-here', GEOWARD_PORT: '0',
+                   GEOWARD_OSMAND_PORT: '-1', GEOWARD_GT06_PORT: '-1']
+        switch (where) {
+            case 'in YAML':
+                def (section, key) = setting.split(/\./, 2)[1].split(/\./, 2)
+                yaml.text = "geoward:\n  $section:\n    $key: $value\n"
+                env.MICRONAUT_CONFIG_FILES = yaml.path
+                break
+            case 'as a system property':
+                command << "-D$setting=$value".toString()
+                break
+            case 'as an environment variable':
+                env[setting.toUpperCase().replaceAll(/[.-]/, '_')] = value
+                break
+        }
+        command += ['-cp', classpath, Application.name]
+        def builder = new ProcessBuilder(command).redirectErrorStream(true)
+        builder.environment().putAll(env)
+
+        when:
+        def process = builder.start()
+        List<String> output = process.inputStream.readLines()
+        assert process.waitFor(90, TimeUnit.SECONDS)
+
+        then:
+        process.exitValue() == 2
+        output.findAll { it.startsWith('geoward:') } == ["geoward: the setting $setting is '$value': it should be $expected".toString()]
+        output.every { !it.contains('Exception') && !it.trim().startsWith('at ') }
+
+        where:
+        setting                          | value  | where                        || expected
+        'geoward.dispatch.stale-minutes' | 'abc'  | 'in YAML'                    || 'a whole number'
+        'geoward.dispatch.accept-timeout' | 'soon' | 'as a system property'      || 'a duration like 500ms, 30s, 5m or 2h'
+        'geoward.dispatch.speeds.walk'   | 'fast' | 'as an environment variable' || 'a number, like 2.5'
+        'geoward.privacy.require-consent' | 'perhaps' | 'in YAML'               || 'true or false'
+    }
 }

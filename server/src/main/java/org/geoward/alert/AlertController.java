@@ -27,34 +27,19 @@ final class AlertController {
     private final AlertService service;
     private final AlertStream stream;
 
-    private final java.util.Map<org.geoward.evaluate.AlertType, String> unitsByType =
-            new java.util.EnumMap<>(org.geoward.evaluate.AlertType.class);
+    private final org.geoward.subject.AlertUnits units;
 
     AlertController(
-            AlertQueries queries,
-            AlertService service,
-            AlertStream stream,
-            @Nullable @io.micronaut.context.annotation.Property(name = "geoward.dispatch.units")
-                    java.util.Map<String, String> units) {
+            AlertQueries queries, AlertService service, AlertStream stream, org.geoward.subject.AlertUnits units) {
         this.queries = queries;
         this.service = service;
         this.stream = stream;
-        if (units != null) {
-            units.forEach((type, unit) -> {
-                try {
-                    unitsByType.put(
-                            org.geoward.evaluate.AlertType.valueOf(type.trim().toUpperCase(java.util.Locale.ROOT)),
-                            unit.trim());
-                } catch (IllegalArgumentException e) {
-                    // an unknown type in the configuration: dispatch reports it at start
-                }
-            });
-        }
+        this.units = units;
     }
 
     /** Who is asking, with what they may see (officers: their unit's alert types and their assignments). */
     private Viewer viewer(io.micronaut.security.authentication.Authentication authentication) {
-        return Viewer.of(authentication, unitsByType);
+        return Viewer.of(authentication, units.byType());
     }
 
     /** The body of {@code POST /api/alerts/{id}/resolve}. */

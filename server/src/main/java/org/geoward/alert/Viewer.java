@@ -9,7 +9,7 @@ import org.geoward.evaluate.AlertType;
 /**
  * Who is looking, and so which alerts they may see: a FAMILY user only the alerts of the wards linked to their
  * account ({@code user_ward}); an OFFICER the alerts of the types their unit answers (LOITER → FISHERIES, the rest →
- * POLICE, as {@code geoward.dispatch.units} says) and whatever is assigned to them; everyone else all.
+ * POLICE, as {@link org.geoward.subject.AlertUnits} says) and whatever is assigned to them; everyone else all.
  *
  * @param subjectId the officer's own subject (the token's {@code subjectId} claim), or null
  * @param unitsByType for an officer, the unit each alert type calls for; empty otherwise
@@ -59,7 +59,7 @@ record Viewer(
             for (AlertType type : AlertType.values()) {
                 unitOfType.append(" WHEN ? THEN ?");
                 params.add(type.name());
-                params.add(unitsByType.getOrDefault(type, type == AlertType.LOITER ? "FISHERIES" : "POLICE"));
+                params.add(unitsByType.get(type));
             }
             unitOfType.append(" END");
             params.add(subjectId);

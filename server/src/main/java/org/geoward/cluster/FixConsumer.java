@@ -53,6 +53,7 @@ class FixConsumer {
     private final SightingLog log;
     private final SubjectDirectory directory;
     private final PartitionCheckpoints checkpoints;
+    private final PartitionLag lag;
     private final Set<Integer> owned = new TreeSet<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -64,12 +65,14 @@ class FixConsumer {
             SightingLog log,
             SubjectDirectory directory,
             PartitionCheckpoints checkpoints,
+            PartitionLag lag,
             TopicSetup topics) {
         this.settings = settings;
         this.evaluation = evaluation;
         this.log = log;
         this.directory = directory;
         this.checkpoints = checkpoints;
+        this.lag = lag;
         topics.ensureTopic();
     }
 
@@ -129,6 +132,7 @@ class FixConsumer {
                 } catch (WakeupException e) {
                     break;
                 }
+                lag.owns(owned());
                 if (!records.isEmpty()) {
                     handle(records);
                 }

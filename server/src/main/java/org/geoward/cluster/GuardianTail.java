@@ -22,7 +22,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.geoward.evaluate.SubjectKind;
 import org.geoward.sighting.Sighting;
 import org.geoward.sighting.SightingLog;
 import org.geoward.subject.SubjectDirectory;
@@ -34,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Reads every partition of the topic of fixes (outside the group, from 15 minutes back) and keeps the guardians'
  * fixes for this node's companion checks: a ward and their guardian usually live on different partitions, so on
  * different nodes. A guardian's fix counts once this node has read it, which can be a little after the ward's fix
- * is evaluated (docs/cluster.md). One thread.
+ * is evaluated (docs/cluster.md). Every subject's fix also moves its latest position on this node (for an SOS that
+ * comes without one), so that a node which once owned the subject does not keep the position it saw then. One
+ * thread.
  */
 @Singleton
 @Requires(bean = KafkaSettings.class)
@@ -141,8 +142,8 @@ class GuardianTail {
         Map<Long, SubjectInfo> subjects = directory.findAll(ids);
         for (Sighting s : fixes) {
             SubjectInfo subject = subjects.get(s.subjectId());
-            if (subject != null && subject.kind() == SubjectKind.GUARDIAN) {
-                log.offerGuardianFix(s, subject);
+            if (subject != null) {
+                log.offerSeenFix(s, subject);
             }
         }
     }

@@ -71,6 +71,18 @@ public final class PrivateDatabase implements BeanCreatedEventListener<Datasourc
         earlyEndpoint = earlyCluster.start();
     }
 
+    /**
+     * Stops the cluster {@link #startEarly} started when no context has adopted it: a start that failed before the
+     * database was needed (a wrong setting) leaves no PostgreSQL behind.
+     */
+    public static synchronized void stopEarly() {
+        if (earlyCluster != null) {
+            earlyCluster.stop();
+            earlyCluster = null;
+            earlyEndpoint = null;
+        }
+    }
+
     private PrivateCluster.Endpoint start() {
         synchronized (PrivateDatabase.class) {
             if (earlyEndpoint != null && !keepRunning) {

@@ -3,7 +3,6 @@ package org.geoward.dispatch;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.convert.format.MapFormat;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.geoward.evaluate.AlertType;
+import org.geoward.subject.AlertUnits;
 import org.geoward.subject.TravelMode;
 
 /**
@@ -24,7 +24,8 @@ import org.geoward.subject.TravelMode;
  *   <li>{@code accept-timeout}: an automatic assignment not accepted within it is offered to the next nearest
  *       officer (3m; any Micronaut duration such as {@code 2s});
  *   <li>{@code auto}: the alert types dispatched automatically when they open (none);
- *   <li>{@code units.<TYPE>}: the unit an alert type calls for (LOITER → FISHERIES, every other type → POLICE);
+ *   <li>{@code units.<TYPE>}: the unit an alert type calls for, read through {@link AlertUnits} (the one place the
+ *       viewer, dispatch and the notification router share);
  *   <li>{@code arrival-meters}: a fix this close to the target records the officer's arrival (50);
  *   <li>{@code grid-meters}: an available officer of the grid an alert lies in is offered first when their fresh fix
  *       is within this many metres of it (2000; 0 turns grid preference off);
@@ -37,7 +38,7 @@ import org.geoward.subject.TravelMode;
 @Singleton
 final class DispatchSettings {
     private final Map<TravelMode, Double> speedsKmh = new EnumMap<>(TravelMode.class);
-    private final Map<AlertType, String> units = new EnumMap<>(AlertType.class);
+    private final AlertUnits units;
     private final Set<AlertType> auto = EnumSet.noneOf(AlertType.class);
     private final int staleMinutes;
     private final Duration acceptTimeout;
@@ -53,10 +54,7 @@ final class DispatchSettings {
             @Value("${geoward.dispatch.arrival-meters:50}") double arrivalMeters,
             @Value("${geoward.dispatch.grid-meters:2000}") double gridMeters,
             @Nullable @Property(name = "geoward.dispatch.auto") List<String> auto,
-            @Nullable
-                    @Property(name = "geoward.dispatch.units")
-                    @MapFormat(transformation = MapFormat.MapTransformation.FLAT)
-                    Map<String, String> units) {
+            AlertUnits units) {
         speedsKmh.put(TravelMode.WALK, positive("speeds.walk", walkKmh));
         speedsKmh.put(TravelMode.CAR, positive("speeds.car", carKmh));
         speedsKmh.put(TravelMode.BOAT, positive("speeds.boat", boatKmh));
@@ -64,12 +62,7 @@ final class DispatchSettings {
         this.acceptTimeout = acceptTimeout;
         this.arrivalMeters = arrivalMeters;
         this.gridMeters = gridMeters;
-        for (AlertType type : AlertType.values()) {
-            this.units.put(type, type == AlertType.LOITER ? "FISHERIES" : "POLICE");
-        }
-        if (units != null) {
-            units.forEach((type, unit) -> this.units.put(alertType(type), unit.trim()));
-        }
+        this.units = units;
         if (auto != null) {
             auto.stream()
                     .filter(t -> !t.isBlank())
@@ -85,7 +78,7 @@ final class DispatchSettings {
 
     /** The unit whose officers are sent to alerts of {@code type}. */
     String unitFor(AlertType type) {
-        return units.get(type);
+        return units.unitFor(type);
     }
 
     /** Whether alerts of {@code type} are assigned to the nearest available officer as soon as they open. */

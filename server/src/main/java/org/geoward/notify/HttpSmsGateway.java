@@ -1,5 +1,6 @@
 package org.geoward.notify;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -64,7 +65,7 @@ final class HttpSmsGateway implements SmsGateway {
 
     private String escape(String value) {
         if (contentType.contains("json")) {
-            return Json.escape(value);
+            return new String(JsonStringEncoder.getInstance().quoteAsString(value));
         }
         if (contentType.contains("x-www-form-urlencoded")) {
             return URLEncoder.encode(value, StandardCharsets.UTF_8);

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param workers delivery threads, each polling the outbox on its own, so one slow receiver holds up only one
  *     ({@code workers}, 4)
  * @param pollInterval how often an idle delivery thread looks for due messages ({@code poll-interval}, 1s)
+ * @param language the language messages are written in, zh-CN or en ({@code language}, zh-CN); a template missing
+ *     in it falls back to zh-CN
  */
 @ConfigurationProperties("geoward.notify")
 public record NotifySettings(
@@ -31,7 +33,8 @@ public record NotifySettings(
         @Bindable(defaultValue = "10s") Duration webhookTimeout,
         @Bindable(defaultValue = "geoward@localhost") String sender,
         @Bindable(defaultValue = "4") int workers,
-        @Bindable(defaultValue = "1s") Duration pollInterval) {
+        @Bindable(defaultValue = "1s") Duration pollInterval,
+        @Bindable(defaultValue = "zh-CN") String language) {
 
     /** The wait before attempt {@code attempts + 1}, after {@code attempts} failures: base·2^(attempts−1), capped. */
     Duration backoffAfter(int attempts) {

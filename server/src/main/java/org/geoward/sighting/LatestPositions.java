@@ -40,14 +40,30 @@ public class LatestPositions {
         this.tx = tx;
     }
 
-    /** Takes a committed fix: it becomes the subject's latest if it is newer than the one known. */
+    /**
+     * Takes a committed fix: it becomes the subject's latest, to be written behind, unless an older one is known (one
+     * of the same time too: {@link #seen} may have put it here first).
+     */
     void offer(Sighting s) {
-        Latest next = new Latest(s.subjectId(), s.time(), s.lon(), s.lat(), s.accuracy(), s.battery(), s.source());
+        Latest next = latest(s);
         Latest merged =
-                latest.merge(s.subjectId(), next, (old, now) -> now.time().isAfter(old.time()) ? now : old);
+                latest.merge(s.subjectId(), next, (old, now) -> now.time().isBefore(old.time()) ? old : now);
         if (merged == next) {
             dirty.add(s.subjectId());
         }
+    }
+
+    /**
+     * Cluster mode: a fix read from Kafka that the node owning its subject stores and writes behind: it becomes the
+     * latest here if it is newer than the one known, and is not written by this node. Keeps a node that once owned
+     * the subject's partition from answering with the position it saw back then.
+     */
+    void seen(Sighting s) {
+        latest.merge(s.subjectId(), latest(s), (old, now) -> now.time().isAfter(old.time()) ? now : old);
+    }
+
+    private static Latest latest(Sighting s) {
+        return new Latest(s.subjectId(), s.time(), s.lon(), s.lat(), s.accuracy(), s.battery(), s.source());
     }
 
     /** Forgets an erased person's latest fix, so that it is neither answered nor written back. */

@@ -279,9 +279,15 @@ public class SightingLog {
         return stored.size();
     }
 
-    /** Cluster mode: a guardian's fix seen on the topic (any partition), for this node's companion checks. */
-    public void offerGuardianFix(Sighting s, SubjectInfo subject) {
+    /**
+     * Cluster mode: a fix seen on the topic (any partition, before its owner stores it): a guardian's counts for this
+     * node's companion checks, and every subject's becomes its latest position here if newer (not written behind).
+     */
+    public void offerSeenFix(Sighting s, SubjectInfo subject) {
         guardians.offer(s, subject.kind());
+        if (s.hasPosition()) {
+            positions.seen(s);
+        }
     }
 
     private void startIfNeeded() {

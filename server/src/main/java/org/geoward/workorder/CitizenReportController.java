@@ -2,7 +2,6 @@ package org.geoward.workorder;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -14,15 +13,13 @@ import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.transaction.TransactionOperations;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import org.geoward.dispatch.AssignmentService;
 import org.geoward.problem.ProblemException;
+import org.geoward.subject.CitizenReporter;
 import org.geoward.subject.JsonFields;
 
 /**
@@ -35,28 +32,22 @@ import org.geoward.subject.JsonFields;
 @Controller
 @Secured(SecurityRule.IS_ANONYMOUS)
 final class CitizenReportController {
-    /** The subject every citizen report is about: the unknown citizen (a VISITOR made on first use). */
-    static final String CITIZEN_SUBJECT = "市民报告 (citizen report)";
-
     private final WorkOrderService service;
     private final AssignmentService assignments;
     private final CitizenRateLimit limit;
-    private final JdbcOperations jdbc;
-    private final TransactionOperations<Connection> tx;
+    private final CitizenReporter reporter;
     private final boolean dispatch;
 
     CitizenReportController(
             WorkOrderService service,
             AssignmentService assignments,
             CitizenRateLimit limit,
-            JdbcOperations jdbc,
-            TransactionOperations<Connection> tx,
+            CitizenReporter reporter,
             @Value("${geoward.citizen-reports.dispatch:true}") boolean dispatch) {
         this.service = service;
         this.assignments = assignments;
         this.limit = limit;
-        this.jdbc = jdbc;
-        this.tx = tx;
+        this.reporter = reporter;
         this.dispatch = dispatch;
     }
 
@@ -101,31 +92,13 @@ final class CitizenReportController {
                 + (note == null || note.isBlank() ? "" : " · " + note.trim());
         WorkOrder order = service.report(
                 new WorkOrderService.Report(
-                        category, description, lon, lat, List.of(), citizenSubject(), Source.CITIZEN, null),
+                        category, description, lon, lat, List.of(), reporter.id(), Source.CITIZEN, null),
                 new WorkOrderService.Actor("citizen", false, null));
         boolean sent = dispatch
                 && assignments
                         .assignNearest(Long.parseLong(order.id()), "citizen")
                         .isPresent();
         return HttpResponse.status(HttpStatus.CREATED).body(new Receipt(order.id(), sent));
-    }
-
-    private long citizenSubject() {
-        return tx.executeWrite(s -> jdbc.prepareStatement(
-                """
-                WITH found AS (SELECT id FROM subject WHERE kind = 'VISITOR' AND attributes ->> 'citizenReports' = 'true'
-                               ORDER BY id LIMIT 1),
-                     made AS (INSERT INTO subject (kind, name, attributes)
-                              SELECT 'VISITOR', ?, '{"citizenReports": "true"}'::jsonb WHERE NOT EXISTS (SELECT 1 FROM found)
-                              RETURNING id)
-                SELECT id FROM found UNION ALL SELECT id FROM made""",
-                ps -> {
-                    ps.setString(1, CITIZEN_SUBJECT);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                }));
     }
 
     private static double coordinate(JsonNode body, String name, double bound) {

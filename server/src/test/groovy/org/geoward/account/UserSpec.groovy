@@ -1,6 +1,7 @@
 package org.geoward.account
 
 import io.micronaut.core.type.Argument
+import org.geoward.alert.AlertEvents
 import io.micronaut.http.HttpRequest
 import io.micronaut.http.HttpStatus
 import io.micronaut.http.client.HttpClient
@@ -19,6 +20,9 @@ import spock.lang.Specification
 class UserSpec extends Specification {
 
     @Inject
+    AlertEvents alertEvents
+
+    @Inject
     TransactionOperations<Connection> tx
 
     @Inject
@@ -35,7 +39,7 @@ class UserSpec extends Specification {
     String admin
 
     def setup() {
-        scene = new Scene(tx, http, hasher)
+        scene = new Scene(tx, alertEvents, http, hasher)
         admin = scene.user('ADMIN').token
     }
 

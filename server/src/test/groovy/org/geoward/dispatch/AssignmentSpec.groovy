@@ -210,17 +210,19 @@ class AssignmentSpec extends Specification {
         data.row("SELECT arrived_at FROM alert WHERE id = ?", [alert]).arrived_at.toInstant() == at
     }
 
-    def "resolving the alert makes its officer AVAILABLE again (trigger of V4)"() {
+    def "resolving the alert makes its officer AVAILABLE again, in the resolving transaction (dispatch/OfficerRelease)"() {
         given:
         long officer = data.officer(UNIT, LON, LAT)
         long alert = data.alert("DANGER", LON, LAT)
         post(alert, "assign", [officerId: officer])
 
-        when: 'another package resolves the alert'
-        data.update("UPDATE alert SET status = 'RESOLVED', outcome = 'FOUND', resolved_at = now() WHERE id = ?", [alert])
+        when: 'the alert package resolves the alert (here: a dispatcher through the API)'
+        def (code, body) = post(alert, "resolve", [outcome: 'FOUND'])
 
         then:
+        code == HttpStatus.OK
         status(officer) == 'AVAILABLE'
+        timeline(alert)*.action == ['ASSIGNED', 'RESOLVED']
     }
 
     def "an officer with an unresolved alert cannot make themselves AVAILABLE or OFF_DUTY"() {

@@ -1,6 +1,7 @@
 package org.geoward.notify
 
 import io.micronaut.http.HttpRequest
+import org.geoward.alert.AlertEvents
 import io.micronaut.http.HttpStatus
 import io.micronaut.http.client.HttpClient
 import io.micronaut.http.client.annotation.Client
@@ -27,6 +28,9 @@ class CapSpec extends Specification {
             .newSchema(new StreamSource(CapSpec.getResourceAsStream("/cap/CAP-v1.2.xsd")))
 
     @Inject
+    AlertEvents alertEvents
+
+    @Inject
     TransactionOperations<Connection> tx
 
     @Inject
@@ -40,7 +44,7 @@ class CapSpec extends Specification {
     String dispatcher
 
     def setup() {
-        scene = new Scene(tx, http, hasher)
+        scene = new Scene(tx, alertEvents, http, hasher)
         dispatcher = scene.user('DISPATCHER').token
     }
 

@@ -1,6 +1,7 @@
 package org.geoward.notify
 
 import io.micronaut.core.type.Argument
+import org.geoward.alert.AlertEvents
 import io.micronaut.http.HttpRequest
 import io.micronaut.http.HttpStatus
 import io.micronaut.http.client.HttpClient
@@ -17,6 +18,9 @@ import spock.lang.Specification
 class NotificationSpec extends Specification {
 
     @Inject
+    AlertEvents alertEvents
+
+    @Inject
     TransactionOperations<Connection> tx
 
     @Inject
@@ -29,7 +33,7 @@ class NotificationSpec extends Specification {
     Scene scene
 
     def setup() {
-        scene = new Scene(tx, http, hasher)
+        scene = new Scene(tx, alertEvents, http, hasher)
     }
 
     List<Map> get(String path, String token) {

@@ -1,6 +1,8 @@
 package org.geoward.notify
 
 import io.micronaut.http.client.HttpClient
+import org.geoward.alert.AlertEvents
+import org.geoward.alert.AlertStatus
 import io.micronaut.http.client.annotation.Client
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import io.micronaut.transaction.TransactionOperations
@@ -12,6 +14,9 @@ import spock.util.concurrent.PollingConditions
 
 @MicronautTest(transactional = false)
 class OutboxSpec extends Specification {
+
+    @Inject
+    AlertEvents alertEvents
 
     @Inject
     TransactionOperations<Connection> tx
@@ -28,7 +33,7 @@ class OutboxSpec extends Specification {
     Scene scene
 
     def setup() {
-        scene = new Scene(tx, http, hasher)
+        scene = new Scene(tx, alertEvents, http, hasher)
     }
 
     List<Map> sms(String phone) {
@@ -175,14 +180,11 @@ class OutboxSpec extends Specification {
         scene.guard(ward, scene.subject('GUARDIAN', '女婿', phone))
 
         when: 'the transaction that opened the alert fails after the event was written'
-        scene.rows("""
-            DO \$\$
-            DECLARE aid bigint;
-            BEGIN
-                INSERT INTO alert (type, subject_id, opened_at) VALUES ('SOS', ${ward}, now()) RETURNING id INTO aid;
-                INSERT INTO alert_event (alert_id, actor, action, status) VALUES (aid, 'system', 'OPENED', 'OPEN');
-                RAISE EXCEPTION 'boom';
-            END \$\$""".toString())
+        scene.inTransaction {
+            long aid = scene.value("INSERT INTO alert (type, subject_id, opened_at) VALUES ('SOS', ?, now()) RETURNING id", [ward]) as long
+            scene.append(aid, [['system', 'OPENED', AlertStatus.OPEN, [:]]])
+            throw new IllegalStateException('boom')
+        }
 
         then:
         thrown(Exception)

@@ -1,6 +1,7 @@
 package org.geoward.notify
 
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import org.geoward.alert.AlertEvents
 import io.micronaut.transaction.TransactionOperations
 import jakarta.inject.Inject
 import java.sql.Connection
@@ -10,6 +11,9 @@ import spock.lang.Specification
 
 @MicronautTest(transactional = false)
 class PhonesSpec extends Specification {
+
+    @Inject
+    AlertEvents alertEvents
 
     @Inject
     TransactionOperations<Connection> tx
@@ -49,7 +53,7 @@ class PhonesSpec extends Specification {
 
     def "a visitor's phone is erased 30 days after their last alert closed, not before"() {
         given:
-        def scene = new Scene(tx)
+        def scene = new Scene(tx, alertEvents)
         def old = scene.subject('VISITOR', '访客 旧', Scene.phone())
         def recent = scene.subject('VISITOR', '访客 新', Scene.phone())
         def ward = scene.subject('WARD', '老人', Scene.phone())

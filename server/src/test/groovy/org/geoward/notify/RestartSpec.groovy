@@ -2,6 +2,7 @@ package org.geoward.notify
 
 import io.micronaut.context.ApplicationContext
 import io.micronaut.transaction.TransactionOperations
+import org.geoward.alert.AlertEvents
 import spock.lang.Specification
 import spock.util.concurrent.PollingConditions
 
@@ -15,7 +16,7 @@ class RestartSpec extends Specification {
         def receiver = new Receiver(Integer.MAX_VALUE)
         ApplicationContext second = null
         def first = ApplicationContext.run(["micronaut.server.port": -1], "test")
-        def scene = new Scene(first.getBean(TransactionOperations))
+        def scene = new Scene(first.getBean(TransactionOperations), first.getBean(AlertEvents))
         long subscription = scene.value(
                 "INSERT INTO webhook_subscription (url, secret) VALUES (?, 'restart-secret-123456') RETURNING id",
                 [receiver.url()]) as long
@@ -28,7 +29,7 @@ class RestartSpec extends Specification {
         first.close()
         receiver.failuresLeft.set(0)
         second = ApplicationContext.run(["micronaut.server.port": -1], "test")
-        scene = new Scene(second.getBean(TransactionOperations))
+        scene = new Scene(second.getBean(TransactionOperations), second.getBean(AlertEvents))
 
         then:
         eventually.eventually {

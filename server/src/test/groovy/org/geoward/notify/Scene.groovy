@@ -7,22 +7,40 @@ import io.micronaut.transaction.TransactionOperations
 import java.sql.Connection
 import java.sql.ResultSet
 import java.util.concurrent.ThreadLocalRandom
+import org.geoward.alert.AlertEvents
+import org.geoward.alert.AlertStatus
+import org.geoward.alert.AlertStep
 import org.geoward.security.PasswordHasher
 
 /**
- * Makes the data of one feature with plain SQL on the V1 tables (subjects, guardians, fences, alerts and their
- * events), and users logged in through the real POST /login. Every name and phone is fresh, so specs can run again
+ * Makes the data of one feature with plain SQL on the V1 tables (subjects, guardians, fences, alerts), alert steps
+ * through the alert package's one writer of the timeline ({@link AlertEvents}, which also runs the notification
+ * router), and users logged in through the real POST /login. Every name and phone is fresh, so specs can run again
  * against a kept database.
  */
 class Scene {
     final TransactionOperations<Connection> tx
+    final AlertEvents events
     final HttpClient http
     final PasswordHasher hasher
 
-    Scene(TransactionOperations<Connection> tx, HttpClient http = null, PasswordHasher hasher = null) {
+    Scene(TransactionOperations<Connection> tx, AlertEvents events = null, HttpClient http = null, PasswordHasher hasher = null) {
         this.tx = tx
+        this.events = events
         this.http = http
         this.hasher = hasher
+    }
+
+    /** Runs {@code work} in one transaction (the statements of {@link #rows} inside it join it). */
+    def <T> T inTransaction(Closure<T> work) {
+        tx.executeWrite({ status -> work.call() } as TransactionCallback)
+    }
+
+    /** Appends steps to alert {@code alertId}'s timeline as the alert package does (inside the caller's transaction, if any). */
+    void append(long alertId, List<List> steps) {
+        events.append(steps.collect { List step ->
+            new AlertStep(alertId, step[0] as String, step[1] as String, step[2] as AlertStatus, step[3] as Map<String, Object>)
+        })
     }
 
     /** Runs {@code sql} with {@code params} in its own transaction; returns the rows as maps (column → value). */
@@ -80,28 +98,26 @@ class Scene {
 
     /** Opens an alert and records its OPENED step in one transaction, as the alert service does. */
     long openAlert(String type, long subjectId, Long fenceId, double lon = 107.39, double lat = 29.70) {
-        def id = value("""
-            WITH a AS (
+        inTransaction {
+            long id = value("""
                 INSERT INTO alert (type, subject_id, fence_id, opened_at, pos, last_fix_at)
-                VALUES (?, ?, ?, now(), ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, now()) RETURNING id
-            ), e AS (
-                INSERT INTO alert_event (alert_id, actor, action, status, detail)
-                SELECT id, 'system', 'OPENED', 'OPEN', jsonb_build_object('type', ?::text) FROM a
-            )
-            SELECT id FROM a""", [type, subjectId, fenceId, lon, lat, type])
-        id as long
+                VALUES (?, ?, ?, now(), ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, now()) RETURNING id""",
+                    [type, subjectId, fenceId, lon, lat]) as long
+            append(id, [['system', 'OPENED', AlertStatus.OPEN, [type: type]]])
+            id
+        }
     }
 
-    /** Resolves an alert with {@code outcome} and records the RESOLVED step. */
+    /** Resolves an alert with {@code outcome} and records the RESOLVED step, in one transaction. */
     void resolve(long alertId, String outcome, String actor = 'system') {
-        rows("""
-            WITH a AS (
+        inTransaction {
+            def resolved = rows("""
                 UPDATE alert SET status = 'RESOLVED', outcome = ?, resolved_at = now(), updated_at = now()
-                WHERE id = ? RETURNING id
-            )
-            INSERT INTO alert_event (alert_id, actor, action, status, detail)
-            SELECT id, ?, 'RESOLVED', 'RESOLVED', jsonb_build_object('outcome', ?::text) FROM a""",
-                [outcome, alertId, actor, outcome])
+                WHERE id = ? RETURNING id""", [outcome, alertId])
+            if (resolved) {
+                append(alertId, [[actor, 'RESOLVED', AlertStatus.RESOLVED, [outcome: outcome]]])
+            }
+        }
     }
 
     /** Creates a user (FAMILY users linked to {@code wards}) and logs in; returns [id: ..., token: ...]. */

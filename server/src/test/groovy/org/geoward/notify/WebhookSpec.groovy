@@ -1,6 +1,8 @@
 package org.geoward.notify
 
 import groovy.json.JsonSlurper
+import org.geoward.alert.AlertEvents
+import org.geoward.alert.AlertStatus
 import io.micronaut.core.type.Argument
 import io.micronaut.http.HttpRequest
 import io.micronaut.http.HttpStatus
@@ -19,6 +21,9 @@ import spock.util.concurrent.PollingConditions
 class WebhookSpec extends Specification {
 
     @Inject
+    AlertEvents alertEvents
+
+    @Inject
     TransactionOperations<Connection> tx
 
     @Inject
@@ -34,7 +39,7 @@ class WebhookSpec extends Specification {
     List<Long> subscriptions = []
 
     def setup() {
-        scene = new Scene(tx, http, hasher)
+        scene = new Scene(tx, alertEvents, http, hasher)
         admin = scene.user('ADMIN').token
     }
 
@@ -145,19 +150,15 @@ class WebhookSpec extends Specification {
         def ward = scene.subject('WARD', '来回')
 
         when: "the alert is opened and resolved, and both steps appended, in one transaction (as one batch of fixes does)"
-        def alert = scene.value("""
-            WITH a AS (
+        long alert = scene.inTransaction {
+            long id = scene.value("""
                 INSERT INTO alert (type, status, outcome, subject_id, opened_at, resolved_at, pos, last_fix_at)
                 VALUES ('WANDER', 'RESOLVED', 'RETURNED', ?, now(), now(),
-                        ST_SetSRID(ST_MakePoint(107.39, 29.70), 4326)::geography, now()) RETURNING id
-            ), opened AS (
-                INSERT INTO alert_event (alert_id, actor, action, status, detail)
-                SELECT id, 'system', 'OPENED', 'OPEN', jsonb_build_object('type', 'WANDER') FROM a
-            ), resolved AS (
-                INSERT INTO alert_event (alert_id, actor, action, status, detail)
-                SELECT id, 'system', 'RESOLVED', 'RESOLVED', jsonb_build_object('outcome', 'RETURNED') FROM a
-            )
-            SELECT id FROM a""", [ward]) as long
+                        ST_SetSRID(ST_MakePoint(107.39, 29.70), 4326)::geography, now()) RETURNING id""", [ward]) as long
+            scene.append(id, [['system', 'OPENED', AlertStatus.OPEN, [type: 'WANDER']],
+                              ['system', 'RESOLVED', AlertStatus.RESOLVED, [outcome: 'RETURNED']]])
+            id
+        }
 
         then:
         eventually.eventually {

@@ -78,13 +78,13 @@ class ClusterBenchmarkSpec extends Specification {
             nodes << n
             Map<String, String> env = new HashMap<>(dbEnv)
             if (kafka) {
-                env += [GEOWARD_KAFKA_BOOTSTRAP: broker.bootstrap, GEOWARD_KAFKA_TOPIC: "bench-$label".toString(),
-                        GEOWARD_KAFKA_GROUP    : "bench-$label".toString(), GEOWARD_NODE_ID: "n$i".toString()]
+                env += [GEOWARD_KAFKA_BOOTSTRAP: broker.bootstrap, GEOWARD_KAFKA_TOPIC: topic(label),
+                        GEOWARD_KAFKA_GROUP    : topic(label), GEOWARD_NODE_ID: "n$i".toString()]
             }
             n.start(env)
         }
         if (kafka) {
-            assert ServerProcess.waitFor(90) { owners("bench-$label") == count }
+            assert ServerProcess.waitFor(90) { owners(topic(label)) == count }
         }
         String token = nodes[0].token("admin", PASSWORD)
         List<Long> wards = scene(token, label)
@@ -131,6 +131,11 @@ class ClusterBenchmarkSpec extends Specification {
         "single node"     | 1     | false
         "cluster, 1 node" | 1     | true
         "cluster, 2 nodes"| 2     | true
+    }
+
+    /** A topic name of the label (Kafka allows letters, digits, '.', '_' and '-'). */
+    private static String topic(String label) {
+        "bench-" + label.replaceAll(/[^A-Za-z0-9]+/, "-")
     }
 
     private int owners(String topic) {

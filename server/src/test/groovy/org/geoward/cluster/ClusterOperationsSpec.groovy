@@ -1,0 +1,298 @@
+package org.geoward.cluster
+
+import groovy.json.JsonSlurper
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.sql.Connection
+import java.time.Duration
+import java.time.Instant
+import java.util.concurrent.CopyOnWriteArrayList
+import org.geoward.alert.PartitionedEvaluation
+import org.geoward.device.DeviceEndToEndSpec
+import org.geoward.device.DeviceWorld
+import org.geoward.process.KafkaBroker
+import org.geoward.process.ServerProcess
+import spock.lang.AutoCleanup
+import spock.lang.Shared
+import spock.lang.Specification
+
+/**
+ * Running a cluster, against the real parts (a KRaft broker from Maven Central's jars, node JVMs, one PostGIS): the
+ * readiness probe follows the broker, {@code /metrics} shows each partition's consumer lag, and a position evaluated
+ * on one node reaches the others (the latest position an SOS without coordinates is placed at; the arrival check and
+ * the SSE clients of another node). Each feature has its own topic, group and subjects.
+ */
+class ClusterOperationsSpec extends Specification {
+    static final String PASSWORD = "cluster-ops-pw"
+    static final String JWT_SECRET = "cluster-ops-jwt-secret-" + UUID.randomUUID()
+    static final String SCRAPE = "cluster-ops-scrape-" + UUID.randomUUID()
+    static final List<String> JVM = ["-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+    static final int PARTITIONS = 12
+
+    @Shared
+    @AutoCleanup
+    KafkaBroker broker = new KafkaBroker()
+
+    @Shared
+    @AutoCleanup
+    ServerProcess database = new ServerProcess("geoward-cluster-ops-db")
+
+    @Shared
+    Map<String, String> dbEnv
+
+    @Shared
+    int featureNo = 0
+
+    List<ServerProcess> nodes = []
+
+    def setupSpec() {
+        broker.start()
+        database.start([GEOWARD_ADMIN_PASSWORD: PASSWORD, GEOWARD_JWT_SECRET: JWT_SECRET])
+        database.kill() // its PostgreSQL keeps running: the nodes share it
+        String password = new File(database.pgRoot.toFile(), "password").text.trim()
+        dbEnv = [GEOWARD_DB_URL     : "jdbc:postgresql://127.0.0.1:${database.databasePort()}/geoward".toString(),
+                 GEOWARD_DB_USER    : "postgres", GEOWARD_DB_PASSWORD: password]
+    }
+
+    def cleanup() {
+        nodes.each { it.close() }
+    }
+
+    def "/ready answers 503 naming kafka while the broker is stopped, and 200 again once it is back"() {
+        given:
+        String topic = "ops-ready-${++featureNo}"
+        def a = node("a", topic)
+        assert ServerProcess.waitFor(60) { ready(a).status == 200 }
+
+        when: 'the broker stops'
+        broker.stop()
+        Map during = null
+        boolean down = ServerProcess.waitFor(20) { (during = ready(a)).status == 503 }
+
+        and: 'comes back'
+        broker.start()
+        Map after = null
+        boolean up = ServerProcess.waitFor(60) { (after = ready(a)).status == 200 }
+
+        then: 'meanwhile the probe said what it waits for, within its second'
+        down
+        during.body.status == "DOWN"
+        during.body.waitingFor.any { it.startsWith("kafka: ") }
+        during.millis < 2_000
+
+        and:
+        up
+        after.body.status == "UP"
+    }
+
+    def "/metrics shows the fixes a partition has in Kafka but not yet evaluated, and 0 once it caught up"() {
+        given: 'one node owning all partitions, and one ward'
+        String topic = "ops-lag-${++featureNo}"
+        def a = node("a", topic)
+        assert ServerProcess.waitFor(60) { owners(topic) == [a: PARTITIONS] }
+        String token = a.token("admin", PASSWORD)
+        long ward = newWard(a, token, "lag")
+        int partition = PartitionedEvaluation.partitionOf(ward, PARTITIONS)
+        assert ServerProcess.waitFor(30) { lags(a).values().sum() == 0 && owned(a).values().sum() == PARTITIONS }
+
+        when: 'the sink cannot store (the sighting table is locked), and 30 fixes of the ward are acknowledged'
+        Connection lock = database.database()
+        lock.autoCommit = false
+        lock.createStatement().execute("LOCK TABLE sighting IN SHARE MODE")
+        def posted = a.post("/api/sightings", (1..30).collect { k ->
+            [subjectId: ward, time: Instant.now().minusSeconds(300 - k).toString(), lon: 106.3, lat: 29.8, accuracy: 5]
+        }, token)
+        Map<Integer, Long> stalled = null
+        boolean seen = ServerProcess.waitFor(30) { (stalled = lags(a))[partition] == 30 }
+
+        and: 'the table is free again'
+        lock.rollback()
+        lock.close()
+        Map<Integer, Long> caughtUp = null
+        boolean zero = ServerProcess.waitFor(60) { (caughtUp = lags(a)).values().sum() == 0 }
+
+        then: 'the lag was on the ward\'s partition only, exactly the fixes not yet evaluated'
+        posted.statusCode() == 202
+        seen
+        stalled.findAll { it.key != partition }.values().every { it == 0 }
+        stalled.size() == PARTITIONS
+
+        and:
+        zero
+        stored(ward) == 30
+    }
+
+    def "a node that once owned a subject places an SOS without coordinates at the fix its new owner evaluated"() {
+        given: 'node a alone, 24 wards with GT06 watches, each with a first fix evaluated on a'
+        String topic = "ops-sos-${++featureNo}"
+        int gt06 = ServerProcess.freePort()
+        def a = node("a", topic, [GEOWARD_GT06_PORT: gt06 as String])
+        assert ServerProcess.waitFor(60) { owners(topic) == [a: PARTITIONS] }
+        String token = a.token("admin", PASSWORD)
+        Map<Long, String> imeis = [:]
+        List<Long> wards = (0..<24).collect { i ->
+            long id = newWard(a, token, "sos $i")
+            imeis[id] = DeviceWorld.imei()
+            a.create("/api/devices", [uniqueId: imeis[id], protocol: "GT06", subjectId: id], token)
+            id
+        }
+        def first = { long id -> [lon: 106.5 + 0.001 * wards.indexOf(id), lat: 29.7] }
+        assert a.post("/api/sightings", wards.collect { id ->
+            [subjectId: id, time: Instant.now().minusSeconds(120).toString(), lon: first(id).lon, lat: first(id).lat, accuracy: 5]
+        }, token).statusCode() == 202
+        assert ServerProcess.waitFor(30) { wards.every { stored(it) == 1 } }
+
+        and: 'node b joins and takes half of the partitions; one of its wards moves 500 m north, sent to b'
+        def b = node("b", topic)
+        assert ServerProcess.waitFor(90) { owners(topic) == [a: 6, b: 6] }
+        Set<Integer> ofB = partitionsOf(topic, "b")
+        long ward = wards.find { PartitionedEvaluation.partitionOf(it, PARTITIONS) in ofB }
+        Map moved = [lon: first(ward).lon, lat: first(ward).lat + 500 / 111_195]
+        assert b.post("/api/sightings", [[subjectId: ward, time: Instant.now().minusSeconds(60).toString(),
+                                          lon: moved.lon, lat: moved.lat, accuracy: 5]], token).statusCode() == 202
+        assert ServerProcess.waitFor(30) { stored(ward) == 2 }
+        Thread.sleep(1_000) // node a reads the topic outside the group, like the owner: a poll (≤ 200 ms) behind
+
+        when: 'the ward\'s watch logs in to node a and sends SOS in a status frame, which has no position'
+        def socket = new Socket("127.0.0.1", gt06)
+        socket.soTimeout = 10_000
+        socket.outputStream.write(DeviceEndToEndSpec.loginFrame(imeis[ward], 1))
+        def loginAck = DeviceEndToEndSpec.readAck(socket)
+        socket.outputStream.write(DeviceEndToEndSpec.statusFrame(0x20, 0x00, 2))
+        def sosAck = DeviceEndToEndSpec.readAck(socket)
+
+        then: 'it is stored at the position b evaluated, not at the one a saw while it owned the ward'
+        loginAck && sosAck
+        ServerProcess.waitFor(30) { stored(ward) == 3 }
+        def placed = database.rows("SELECT ST_X(pos::geometry), ST_Y(pos::geometry) FROM sighting WHERE subject_id = ? AND sos",
+                ward)
+        placed.size() == 1
+        Math.abs((placed[0][0] as double) - moved.lon) < 1e-7
+        Math.abs((placed[0][1] as double) - moved.lat) < 1e-7
+
+        cleanup:
+        socket?.close()
+    }
+
+    def "an officer's fix evaluated on the other node records the arrival once, and this node's SSE clients see it"() {
+        given: 'two nodes; an officer whose partition b owns, dispatched through a to an alert 20 m away'
+        String topic = "ops-arrive-${++featureNo}"
+        def a = node("a", topic)
+        def b = node("b", topic)
+        assert ServerProcess.waitFor(90) { owners(topic) == [a: 6, b: 6] }
+        String token = a.token("admin", PASSWORD)
+        Set<Integer> ofB = partitionsOf(topic, "b")
+        long officer = (0..<40).collect { i -> a.create("/api/subjects", [kind: "OFFICER", name: "ops officer $i ${UUID.randomUUID()}",
+                                                                          unit: "POLICE"], token).id as long }
+                .find { PartitionedEvaluation.partitionOf(it, PARTITIONS) in ofB }
+        long ward = newWard(a, token, "arrive")
+        double lon = 106.7, lat = 29.65
+        long alert = database.rows("""INSERT INTO alert (type, status, subject_id, opened_at, pos, last_fix_at)
+                VALUES ('SOS', 'OPEN', ?, now(), ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, now()) RETURNING id""",
+                ward, lon, lat)[0][0] as long
+        def assigned = a.post("/api/alerts/$alert/assign", [officerId: officer as String], token)
+        assert assigned.statusCode() == 200: assigned.body()
+        List<String> events = new CopyOnWriteArrayList<>()
+        def stream = follow(a, token, events)
+        assert ServerProcess.waitFor(15) { events.contains("event: ready") }
+
+        when: 'the officer\'s fix, 20 m from the alert, goes to node a (b evaluates it)'
+        def posted = a.post("/api/sightings", [[subjectId: officer, time: Instant.now().toString(), lon: lon,
+                                               lat: lat + 20 / 111_195, accuracy: 5]], token)
+
+        then: 'the arrival is recorded once, and node a\'s stream carries it'
+        posted.statusCode() == 202
+        ServerProcess.waitFor(30) { arrivals(alert) == 1 }
+        ServerProcess.waitFor(30) { events.contains("event: arrived") }
+        database.rows("SELECT arrived_at IS NOT NULL FROM alert WHERE id = ?", alert)[0][0] == true
+        Thread.sleep(2_000)
+        arrivals(alert) == 1
+
+        cleanup:
+        stream?.interrupt()
+    }
+
+    // nodes and probes ------------------------------------------------------------------------------------------------
+
+    private ServerProcess node(String name, String topic, Map<String, String> extra = [:]) {
+        def n = new ServerProcess("geoward-cluster-ops-$name", JVM)
+        nodes << n
+        n.start(dbEnv + [GEOWARD_KAFKA_BOOTSTRAP      : broker.bootstrap, GEOWARD_KAFKA_TOPIC: topic,
+                         GEOWARD_KAFKA_GROUP          : "group-$topic".toString(), GEOWARD_NODE_ID: name,
+                         GEOWARD_KAFKA_SESSION_TIMEOUT: "6s", GEOWARD_ADMIN_PASSWORD: PASSWORD,
+                         GEOWARD_JWT_SECRET           : JWT_SECRET, GEOWARD_METRICS_TOKEN: SCRAPE,
+                         GEOWARD_EVALUATE_CHECKPOINT_INTERVAL: "2s"] + extra)
+        n
+    }
+
+    private static Map ready(ServerProcess n) {
+        long began = System.nanoTime()
+        try {
+            def r = n.send("GET", "/ready", null, null, Duration.ofSeconds(10))
+            [status: r.statusCode(), body: new JsonSlurper().parseText(r.body()), millis: (System.nanoTime() - began).intdiv(1_000_000)]
+        } catch (IOException e) {
+            [status: -1, body: [:], millis: (System.nanoTime() - began).intdiv(1_000_000)]
+        }
+    }
+
+    /** Every sample of the node's Prometheus text whose name is {@code name}, by its {@code partition} label. */
+    private static Map<Integer, Long> samples(ServerProcess n, String name) {
+        def r = n.send("GET", "/metrics", null, SCRAPE, Duration.ofSeconds(10))
+        assert r.statusCode() == 200
+        Map<Integer, Long> out = [:]
+        r.body().readLines().each { line ->
+            def m = line =~ /^${name}\{(.*)\} (\S+)$/
+            if (m.matches()) {
+                def partition = m.group(1) =~ /partition="(\d+)"/
+                assert partition.find(): line
+                out[partition.group(1) as int] = m.group(2) as double as long
+            }
+        }
+        out
+    }
+
+    private static Map<Integer, Long> lags(ServerProcess n) { samples(n, "geoward_kafka_consumer_lag_records") }
+
+    private static Map<Integer, Long> owned(ServerProcess n) { samples(n, "geoward_kafka_partition_owned") }
+
+    /** Node name → partitions it owns, from {@code cluster_checkpoint}. */
+    private Map<String, Integer> owners(String topic) {
+        database.rows("SELECT owner, count(*) FROM cluster_checkpoint WHERE topic = ? AND owner IS NOT NULL GROUP BY 1", topic)
+                .collectEntries { [it[0], it[1] as int] }
+    }
+
+    private Set<Integer> partitionsOf(String topic, String owner) {
+        database.rows("SELECT partition FROM cluster_checkpoint WHERE topic = ? AND owner = ?", topic, owner)
+                .collect { it[0] as int } as Set
+    }
+
+    private static long newWard(ServerProcess n, String token, String name) {
+        n.create("/api/subjects", [kind   : "WARD", name: "ops ward $name ${UUID.randomUUID()}", offlineMinutes: 100_000,
+                                   consent: [by: "ops", textVersion: "test"]], token).id as long
+    }
+
+    private long stored(long subject) {
+        database.rows("SELECT count(*) FROM sighting WHERE subject_id = ?", subject)[0][0] as long
+    }
+
+    private long arrivals(long alert) {
+        database.rows("SELECT count(*) FROM alert_event WHERE alert_id = ? AND action = 'ARRIVED'", alert)[0][0] as long
+    }
+
+    /** Follows {@code GET /api/alerts/stream} on a thread of its own, adding every line to {@code lines}. */
+    private static Thread follow(ServerProcess n, String token, List<String> lines) {
+        def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:${n.port}/api/alerts/stream"))
+                .header("Authorization", "Bearer $token").header("Accept", "text/event-stream").GET().build()
+        Thread t = new Thread({
+            try {
+                n.http.send(request, HttpResponse.BodyHandlers.ofLines()).body().forEach { lines << it.trim() }
+            } catch (Exception ignored) {
+                // the feature ends
+            }
+        } as Runnable)
+        t.daemon = true
+        t.start()
+        t
+    }
+}
