@@ -158,7 +158,7 @@ class DispatchChaosSpec extends Specification {
             texts.collect { it[1] }.toSet() == phones.values().toSet()
             notDelivered.take(10) == []
             unknownCalls.take(10) == []
-            repeated.values().sum(0) <= 2 * 4
+            repeated.values().sum(0) - repeated.size() <= 2 * 4  // extra sends: at most one per worker and restart
         }
     }
 
