@@ -44,6 +44,9 @@ final class DemoCity {
     }
 
     /** What a ward does in the show. */
+    /** The elder at home whose kitchen gas alarm goes off in the demo (孙奶奶, who lives on her own). */
+    static final String GAS_ALARM_WARD = "ward-17";
+
     enum Role {
         STAY,
         COMPANION,

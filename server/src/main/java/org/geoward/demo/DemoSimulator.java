@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +91,7 @@ public class DemoSimulator {
     private final List<Patrol> patrols = new ArrayList<>();
     private boolean sosPressed;
     private boolean citizenReported;
+    private boolean homeAlarmRaised;
     private Instant lastSilentReport;
     private String simToken;
     private long simTokenAt;
@@ -188,6 +190,7 @@ public class DemoSimulator {
                 }
                 silentWatch();
                 citizenReport(now);
+                homeAlarm(now);
                 if (System.nanoTime() - lastPoll > 300_000_000L) {
                     lastPoll = System.nanoTime();
                     dispatch(clock());
@@ -474,6 +477,52 @@ public class DemoSimulator {
         }
     }
 
+    /**
+     * Twelve simulated minutes in, the gas alarm in the kitchen of {@link DemoCity#GAS_ALARM_WARD} (an elder living on
+     * her own, at home all along) goes off: the alarm is registered as a dispatcher registers one, then reports through
+     * the home sensors' door with its own credentials, as the device would. The family is told and the nearest officer
+     * sent (home alarms are dispatched at once).
+     */
+    private void homeAlarm(Instant now) {
+        if (homeAlarmRaised || minutes(now) < 12) {
+            return;
+        }
+        homeAlarmRaised = true;
+        Ward ward = DemoCity.WARDS.stream()
+                .filter(w -> w.key().equals(DemoCity.GAS_ALARM_WARD))
+                .findFirst()
+                .orElseThrow();
+        String uniqueId = "demo-gas-" + ward.key() + "-" + runId;
+        Map<String, Object> sensor = Map.of(
+                "kind",
+                "GAS",
+                "uniqueId",
+                uniqueId,
+                "lon",
+                ward.home().lon(),
+                "lat",
+                ward.home().lat(),
+                "room",
+                "厨房");
+        String registered =
+                send("/api/subjects/" + cast.ids().get(ward.key()) + "/sensors", sensor, "Bearer " + simToken());
+        if (registered == null) {
+            return;
+        }
+        String token;
+        try {
+            token = String.valueOf(json.readValue(registered, Map.class).get("token"));
+        } catch (IOException e) {
+            warn("the demo gas alarm's registration answer is not JSON: " + registered);
+            return;
+        }
+        String basic = "Basic "
+                + Base64.getEncoder().encodeToString((uniqueId + ":" + token).getBytes(StandardCharsets.UTF_8));
+        if (send("/ingest/sensors", Map.of("alarm", "GAS", "time", now.toString()), basic) != null) {
+            LOG.info("Demo: the gas alarm went off at {}'s home", ward.name());
+        }
+    }
+
     private static String outcome(String type) {
         return switch (type) {
             case "WANDER" -> "FOUND";
@@ -518,11 +567,16 @@ public class DemoSimulator {
     }
 
     private boolean post(String path, Object body, String token) {
+        return send(path, body, "Bearer " + token) != null;
+    }
+
+    /** POSTs {@code body} as JSON with the {@code authorization} header; the answer's body, or null after a warning. */
+    private String send(String path, Object body, String authorization) {
         try {
             byte[] bytes = body == null ? new byte[0] : json.writeValueAsBytes(body);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token)
+                    .header("Authorization", authorization)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
             if (body != null) {
                 request.header("Content-Type", "application/json");
@@ -530,19 +584,19 @@ public class DemoSimulator {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
                 warn("POST " + path + " answered " + response.statusCode() + ": " + response.body());
-                return false;
+                return null;
             }
             if (path.equals("/api/sightings") && response.body().contains("\"rejected\":[{")) {
                 warn("some demo sightings were rejected: " + response.body());
             }
-            return true;
+            return response.body();
         } catch (IOException e) {
             warn("POST " + path + " failed: " + e);
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
-            return false;
+            return null;
         }
     }
 

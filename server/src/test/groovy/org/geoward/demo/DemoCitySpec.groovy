@@ -152,6 +152,12 @@ class DemoCitySpec extends Specification {
             assert rows("""SELECT 1 FROM alert_event e JOIN alert a ON a.id = e.alert_id
                            WHERE a.subject_id IN ($DEMO) AND e.action = 'ASSIGNED'
                              AND e.detail ->> 'reason' = 'GRID_OFFICER'""")
+            // the gas alarm at an elder's home: a located GAS alert at her home, the family told, an officer sent
+            assert rows("""SELECT 1 FROM alert a JOIN home_sensor h ON h.subject_id = a.subject_id
+                           JOIN alert_event e ON e.alert_id = a.id AND e.action = 'ASSIGNED'
+                           WHERE a.type = 'GAS' AND a.subject_id IN ($DEMO) AND ST_DWithin(a.pos, h.pos, 1)""")
+            assert rows("""SELECT 1 FROM notification n JOIN alert a ON a.id = n.alert_id
+                           WHERE a.type = 'GAS' AND a.subject_id IN ($DEMO) AND n.channel = 'SMS'""")
             // a passer-by's citizen report became a work order that an officer was sent to
             assert rows("""SELECT 1 FROM work_order w JOIN alert a ON a.id = w.alert_id
                            WHERE w.source = 'CITIZEN' AND w.category = 'WATER_SAFETY' AND a.assigned_officer_id IS NOT NULL
