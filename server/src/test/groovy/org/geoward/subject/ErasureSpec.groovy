@@ -7,7 +7,12 @@ import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import jakarta.inject.Inject
 import java.util.zip.ZipInputStream
 import javax.sql.DataSource
+import io.micronaut.transaction.TransactionOperations
+import java.sql.Connection
+import org.geoward.alert.AlertEvents
+import org.geoward.alert.AlertStatus
 import org.geoward.alert.PartitionedEvaluation
+import org.geoward.notify.Scene
 import org.geoward.audit.Http
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
@@ -44,6 +49,12 @@ class ErasureSpec extends Specification {
     @Inject
     LatestPositions latestPositions
 
+    @Inject
+    AlertEvents events
+
+    @Inject
+    TransactionOperations<Connection> tx
+
     @Shared
     Http admin
 
@@ -73,8 +84,9 @@ class ErasureSpec extends Specification {
                                              fix(ward.id, 1)]).json.accepted == 3
         long alertId = db.first("INSERT INTO alert (type, subject_id, opened_at, pos, evidence_url, note) VALUES " +
                 "('SOS', ?, now(), 'SRID=4326;POINT(107.39 29.70)', ?, ?) RETURNING id", [ward.id as long, photo, name])
-        db.rows("INSERT INTO alert_event (alert_id, actor, action, status, detail) VALUES (?, 'system', 'OPENED', 'OPEN', '{\"lon\": 107.39}')",
-                [alertId])
+        // through the timeline's one writer, which also tells the guardian (the message the export must hold)
+        def scene = new Scene(tx, events)
+        scene.inTransaction { scene.append(alertId, [['system', 'OPENED', AlertStatus.OPEN, [lon: 107.39]]]) }
         admin.get("/api/subjects/$ward.id/track")
         [id: ward.id, name: name, phone: phone, photo: photo, deviceId: deviceId, alertId: alertId,
          guardianPhone: guardianPhone]
