@@ -17,15 +17,14 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.geoward.problem.ProblemException;
+import org.geoward.security.BasicCredentials;
 import org.geoward.subject.JsonFields;
 
 /**
@@ -59,13 +58,15 @@ final class SensorAlarmController {
     @Operation(summary = "Receive a home sensor's alarm (HTTP Basic: the sensor's uniqueId and token)")
     HttpResponse<Receipt> receive(
             @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body JsonNode body) {
-        String[] credentials = basic(authorization);
-        SensorService.Stored sensor = sensors.findByUniqueId(credentials[0])
+        BasicCredentials credentials = BasicCredentials.parse(
+                authorization, "a home sensor must send HTTP Basic credentials: its unique id and its token");
+        SensorService.Stored sensor = sensors.findByUniqueId(credentials.uniqueId())
                 .orElseThrow(() -> new ProblemException(
                         HttpStatus.UNAUTHORIZED,
-                        "home sensor " + credentials[0] + " is not registered; ask a dispatcher to add it"));
-        if (!sensors.tokenMatches(sensor, credentials[1])) {
-            throw new ProblemException(HttpStatus.UNAUTHORIZED, "wrong token for home sensor " + credentials[0]);
+                        "home sensor " + credentials.uniqueId() + " is not registered; ask a dispatcher to add it"));
+        if (!sensors.tokenMatches(sensor, credentials.token())) {
+            throw new ProblemException(
+                    HttpStatus.UNAUTHORIZED, "wrong token for home sensor " + credentials.uniqueId());
         }
         if (body == null || !body.isObject()) {
             throw ProblemException.badRequest(null, "The body must be a JSON object such as {\"alarm\": \"GAS\"}");
@@ -74,7 +75,8 @@ final class SensorAlarmController {
         if (kind != null && kind != sensor.kind()) {
             throw ProblemException.badRequest(
                     "alarm",
-                    "home sensor " + credentials[0] + " is a " + sensor.kind() + " sensor; it cannot report " + kind);
+                    "home sensor " + credentials.uniqueId() + " is a " + sensor.kind() + " sensor; it cannot report "
+                            + kind);
         }
         Instant time = time(body);
         Map<String, Object> facts = new LinkedHashMap<>();
@@ -116,25 +118,5 @@ final class SensorAlarmController {
                     "time", "time " + text + " is more than 5 minutes in the future; check the sensor's clock");
         }
         return time;
-    }
-
-    private static String[] basic(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            throw new ProblemException(
-                    HttpStatus.UNAUTHORIZED,
-                    "a home sensor must send HTTP Basic credentials: its unique id and its token");
-        }
-        String decoded;
-        try {
-            decoded = new String(
-                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(HttpStatus.UNAUTHORIZED, "the Basic credentials are not valid Base64");
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 1) {
-            throw new ProblemException(HttpStatus.UNAUTHORIZED, "the Basic credentials need 'uniqueId:token'");
-        }
-        return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 }

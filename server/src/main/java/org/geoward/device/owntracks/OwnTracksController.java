@@ -16,12 +16,11 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import org.geoward.device.DecodeException;
 import org.geoward.device.DeviceIngest;
 import org.geoward.problem.ProblemException;
+import org.geoward.security.BasicCredentials;
 import org.geoward.sighting.Sighting;
 
 /**
@@ -45,19 +44,23 @@ final class OwnTracksController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Receive an OwnTracks message (HTTP mode, Basic device credentials)")
     HttpResponse<String> receive(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body String body) {
-        String[] credentials = basic(authorization);
-        switch (ingest.check(credentials[0], "OWNTRACKS", credentials[1], "http")) {
+        BasicCredentials credentials = BasicCredentials.parse(
+                authorization, "OwnTracks must send HTTP Basic credentials: the device's unique id and its token");
+        switch (ingest.check(credentials.uniqueId(), "OWNTRACKS", credentials.token(), "http")) {
             case UNKNOWN_DEVICE -> throw new ProblemException(
-                    HttpStatus.UNAUTHORIZED, "device " + credentials[0] + " is not registered; ask an admin to add it");
+                    HttpStatus.UNAUTHORIZED,
+                    "device " + credentials.uniqueId() + " is not registered; ask an admin to add it");
             case BAD_TOKEN -> throw new ProblemException(
-                    HttpStatus.UNAUTHORIZED, "wrong token for device " + credentials[0]);
+                    HttpStatus.UNAUTHORIZED, "wrong token for device " + credentials.uniqueId());
             default -> {}
         }
         try {
             var position = decoder.decode(body);
             if (position.isPresent()) {
                 // the device is who the credentials say, whatever the message's tid
-                Sighting own = position.get().toBuilder().device(credentials[0]).build();
+                Sighting own = position.get().toBuilder()
+                        .device(credentials.uniqueId())
+                        .build();
                 var result = ingest.record(List.of(own));
                 if (!result.rejected().isEmpty()) {
                     throw ProblemException.badRequest(
@@ -68,25 +71,5 @@ final class OwnTracksController {
             throw ProblemException.badRequest(null, e.getMessage());
         }
         return HttpResponse.ok(OwnTracksDecoder.reply().body());
-    }
-
-    private static String[] basic(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            throw new ProblemException(
-                    HttpStatus.UNAUTHORIZED,
-                    "OwnTracks must send HTTP Basic credentials: the device's unique id and its token");
-        }
-        String decoded;
-        try {
-            decoded = new String(
-                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(HttpStatus.UNAUTHORIZED, "the Basic credentials are not valid Base64");
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 1) {
-            throw new ProblemException(HttpStatus.UNAUTHORIZED, "the Basic credentials need 'uniqueId:token'");
-        }
-        return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 }
