@@ -29,7 +29,7 @@ class Mosquitto implements Closeable {
         assert new File(BINARY).canExecute(): "mosquitto is missing: apt-get install mosquitto (./geoward test does)"
         this.users = users
         this.dir = Files.createTempDirectory("geoward-mosquitto")
-        this.port = new ServerSocket(0).withCloseable { it.localPort }
+        this.port = org.geoward.process.ServerProcess.freePort()
         Path passwd = dir.resolve("passwd")
         Files.writeString(passwd, "")
         users.each { name, password ->

@@ -52,23 +52,14 @@ class KafkaBroker implements Closeable {
         }
     }
 
-    /** A free port whose successor is free too. */
+    /** A free port whose successor is free too, both below the ephemeral range (see {@link ServerProcess#freePort}). */
     private static int freePortPair() {
         for (int i = 0; i < 50; i++) {
-            int p = new ServerSocket(0).withCloseable { it.localPort }
-            if (p < 65535 && isFree(p + 1)) {
+            int p = ServerProcess.freePort()
+            if (p < 65535 && ServerProcess.isFree(p + 1)) {
                 return p
             }
         }
         throw new IllegalStateException("no two free ports in a row")
-    }
-
-    private static boolean isFree(int port) {
-        try {
-            new ServerSocket(port).close()
-            true
-        } catch (IOException ignored) {
-            false
-        }
     }
 }

@@ -265,7 +265,42 @@ class ServerProcess implements Closeable {
         condition()
     }
 
+    private static final Set<Integer> HANDED_OUT = Collections.synchronizedSet(new HashSet<Integer>())
+    private static final Random RANDOM = new Random()
+
+    /**
+     * A port that is free now and stays free until its owner binds it: taken below the kernel's ephemeral range
+     * ({@code /proc/sys/net/ipv4/ip_local_port_range}), where no listener on port 0 and no outgoing connection is
+     * given a number. A port picked with {@code new ServerSocket(0)} could be handed straight back to a device
+     * listener of the very server about to bind it (CI saw "Port 127.0.0.1:41903 already in use"). Never the same
+     * port twice in one test JVM.
+     */
     static int freePort() {
-        new ServerSocket(0).withCloseable { it.localPort }
+        int below = ephemeralLow()
+        for (int i = 0; i < 200; i++) {
+            int p = 20000 + RANDOM.nextInt(below - 20000)
+            if (!HANDED_OUT.contains(p) && isFree(p) && HANDED_OUT.add(p)) {
+                return p
+            }
+        }
+        throw new IllegalStateException("no free port between 20000 and $below")
+    }
+
+    static boolean isFree(int port) {
+        try {
+            new ServerSocket(port, 50, InetAddress.getByName("0.0.0.0")).close()
+            true
+        } catch (IOException ignored) {
+            false
+        }
+    }
+
+    private static int ephemeralLow() {
+        try {
+            int low = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split(/\s+/)[0] as int
+            low > 21000 ? low : 32768
+        } catch (IOException | RuntimeException ignored) {
+            32768
+        }
     }
 }
