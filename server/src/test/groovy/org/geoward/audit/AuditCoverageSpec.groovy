@@ -14,6 +14,7 @@ import org.geoward.security.Role
 import org.geoward.security.UserRepository
 import org.geoward.support.Accounts
 import org.yaml.snakeyaml.Yaml
+import groovy.transform.Memoized
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -54,7 +55,11 @@ class AuditCoverageSpec extends Specification {
         document().keySet().sort()
     }
 
-    /** Each operation of the API document with the first media type its body may have (JSON when it has none). */
+    /**
+     * Each operation of the API document with the first media type its body may have (JSON when it has none); read
+     * once per test JVM.
+     */
+    @Memoized
     static Map<String, String> document() {
         Path dir = Path.of(AuditCoverageSpec.getResource("/META-INF/swagger").toURI())
         Path document = Files.list(dir).filter { it.toString().endsWith(".yml") }.findFirst().orElseThrow()
