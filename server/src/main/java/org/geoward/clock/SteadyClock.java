@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ public final class SteadyClock extends Clock {
                     "The system clock jumped by {} against the monotonic clock (it reads {}, {} is expected): offline"
                             + " checks, accept timeouts and the future limit of fixes keep to the monotonic clock for"
                             + " up to {}",
-                    apart,
+                    apart.truncatedTo(ChronoUnit.SECONDS),
                     wallNow,
                     steady,
                     Duration.ofNanos(holdNanos));
