@@ -20,7 +20,7 @@ class KeyPopulationSpec extends AlertSpecBase {
     static final String BANK_LINE = 'LINESTRING (107.380 29.700, 107.390 29.700)'
 
     @Shared String admin
-    @jakarta.inject.Inject OfflineCheck offline
+    @jakarta.inject.Inject org.geoward.partition.OfflineCheck offline
 
     def setup() {
         admin = admin ?: Accounts.token(http, users, hasher, Role.ADMIN)
