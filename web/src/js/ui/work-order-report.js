@@ -112,7 +112,7 @@ export function raiseForm(alert, onRaised) {
     const category = select('raise-category', 'category', CATEGORIES, (c) => label('category', c));
     category.value = categoryFor(alert.type);
     const description = input('raise-description', 'description', { autocomplete: 'off',
-        placeholder: t('raiseDescriptionDefault', t(`type.${alert.type}`)) });
+        placeholder: t('raiseDescriptionDefault', `from ${alert.type} alert ${alert.id}`) }); // the server's words when empty
     const message = h('div', { class: 'form-error', role: 'alert', id: 'raise-message' });
     const form = h('form', { class: 'stacked-form raise-work-order', id: 'raise-work-order' },
         h('fieldset', {}, h('legend', {}, t('raiseWorkOrder')), row(category, t('category')), row(description, t('description')), message,
