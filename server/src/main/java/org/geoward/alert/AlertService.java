@@ -25,7 +25,7 @@ import org.geoward.problem.ProblemException;
 public class AlertService {
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
-    private final PartitionedEvaluation evaluation;
+    private final ResolvedByHand evaluation;
     private final AlertEvents events;
     private final AlertQueries queries;
     private final ApplicationEventPublisher<AlertChanged> publisher;
@@ -33,7 +33,7 @@ public class AlertService {
     AlertService(
             JdbcOperations jdbc,
             TransactionOperations<Connection> tx,
-            PartitionedEvaluation evaluation,
+            ResolvedByHand evaluation,
             AlertEvents events,
             AlertQueries queries,
             ApplicationEventPublisher<AlertChanged> publisher) {

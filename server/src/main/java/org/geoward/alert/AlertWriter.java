@@ -23,7 +23,7 @@ import org.geoward.evaluate.Transition;
  * closes a later episode's alert). Each change returns the {@link AlertStep} to append to the timeline.
  */
 @Singleton
-class AlertWriter {
+public class AlertWriter {
     /** The actor of every step the evaluator takes. */
     static final String SYSTEM = "system";
 
@@ -41,7 +41,7 @@ class AlertWriter {
      * @param lastFixAt event time of the subject's latest fix (for OFFLINE: the fix before the silence)
      * @param evidenceUrl the deciding fix's evidence photo, or null
      */
-    Optional<AlertStep> apply(Transition t, Instant lastFixAt, String evidenceUrl) {
+    public Optional<AlertStep> apply(Transition t, Instant lastFixAt, String evidenceUrl) {
         return t.kind() == Transition.Kind.OPEN ? open(t, lastFixAt, evidenceUrl) : resolve(t);
     }
 
@@ -113,10 +113,10 @@ class AlertWriter {
     }
 
     /** A subject's newest fix of a batch, for {@link #followAll}. */
-    record Follow(long subjectId, Instant time, double lon, double lat, String evidenceUrl) {}
+    public record Follow(long subjectId, Instant time, double lon, double lat, String evidenceUrl) {}
 
     /** Moves every unresolved alert of each subject to its newer fix (the alert follows the subject), in one statement. */
-    void followAll(List<Follow> follows) {
+    public void followAll(List<Follow> follows) {
         if (follows.isEmpty()) {
             return;
         }

@@ -23,7 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.geoward.alert.PartitionedEvaluation;
+import org.geoward.partition.PartitionedEvaluation;
 import org.geoward.problem.DatabaseFailures;
 import org.geoward.sighting.LogBatch;
 import org.geoward.sighting.LoggedFix;

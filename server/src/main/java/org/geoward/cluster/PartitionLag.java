@@ -18,7 +18,7 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.geoward.alert.PartitionedEvaluation;
+import org.geoward.partition.PartitionedEvaluation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.geoward.alert.PartitionedEvaluation;
+import org.geoward.partition.PartitionedEvaluation;
 import org.geoward.sighting.SightingLog;
 import org.geoward.sighting.SubjectMoved;
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The one input of the evaluation: committed batches of the log, in log order. The in-process implementation
- * ({@code org.geoward.alert.PartitionedEvaluation}) spreads each batch over its partitions by subject id; a Kafka
+ * ({@code org.geoward.partition.PartitionedEvaluation}) spreads each batch over its partitions by subject id; a Kafka
  * consumer could feed the same partitions the same way.
  *
  * <p>{@link #accept} is called by one thread at a time, after the commit that holds the batch, and may block while

@@ -1,5 +1,6 @@
 package org.geoward.alert
 
+import org.geoward.partition.PartitionedEvaluation
 import io.micronaut.context.ApplicationContext
 import io.micronaut.context.annotation.Property
 import io.micronaut.http.HttpRequest

@@ -53,7 +53,7 @@ import static io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwr
 @Property(name = 'geoward.ingest.wait-for-evaluation', value = 'false')
 @Requires({ env.GEOWARD_BENCH })
 class IngestBenchmarkSpec extends Specification {
-    @jakarta.inject.Inject org.geoward.alert.PartitionedEvaluation evaluation
+    @jakarta.inject.Inject org.geoward.partition.PartitionedEvaluation evaluation
     @jakarta.inject.Inject org.geoward.sighting.SightingLog sightingLog
     static final int WARDS = intEnv('GEOWARD_BENCH_WARDS', 1000)
     static final int BATCHES = intEnv('GEOWARD_BENCH_BATCHES', 40)

@@ -8,7 +8,7 @@ import java.sql.Connection
 import java.time.Duration
 import java.time.Instant
 import java.util.concurrent.CopyOnWriteArrayList
-import org.geoward.alert.PartitionedEvaluation
+import org.geoward.partition.PartitionedEvaluation
 import org.geoward.device.DeviceEndToEndSpec
 import org.geoward.device.DeviceWorld
 import org.geoward.process.KafkaBroker

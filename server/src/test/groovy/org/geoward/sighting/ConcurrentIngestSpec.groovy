@@ -20,7 +20,7 @@ import java.util.function.Supplier
 class ConcurrentIngestSpec extends AlertSpecBase {
 
     @Inject EmbeddedServer server
-    @Inject org.geoward.alert.PartitionedEvaluation evaluation
+    @Inject org.geoward.partition.PartitionedEvaluation evaluation
 
     def "four senders posting the same 400 fixes, each in its own order, at once: every fix stored once, every 202, no deadlock"() {
         given: '40 wards, 10 fixes each a minute apart, wandering inside a SAFE circle'

@@ -11,7 +11,7 @@ import io.micronaut.transaction.TransactionOperations
 import java.sql.Connection
 import org.geoward.alert.AlertEvents
 import org.geoward.alert.AlertStatus
-import org.geoward.alert.PartitionedEvaluation
+import org.geoward.partition.PartitionedEvaluation
 import org.geoward.notify.Scene
 import org.geoward.audit.Http
 import org.geoward.security.PasswordHasher

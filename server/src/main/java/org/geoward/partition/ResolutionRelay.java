@@ -1,4 +1,4 @@
-package org.geoward.alert;
+package org.geoward.partition;
 
 import org.geoward.evaluate.AlertType;
 

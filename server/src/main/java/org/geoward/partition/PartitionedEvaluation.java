@@ -1,4 +1,4 @@
-package org.geoward.alert;
+package org.geoward.partition;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventPublisher;
@@ -28,6 +28,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.geoward.alert.AlertChanged;
+import org.geoward.alert.AlertEvents;
+import org.geoward.alert.AlertStep;
+import org.geoward.alert.AlertWriter;
+import org.geoward.alert.ResolvedByHand;
 import org.geoward.evaluate.AlertType;
 import org.geoward.evaluate.Evaluator;
 import org.geoward.evaluate.FenceIndex;
@@ -73,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * queues are bounded ({@code geoward.evaluate.queue-batches}); a full one makes the log wait. Thread-safe.
  */
 @Singleton
-public class PartitionedEvaluation implements EvaluationInput {
+public class PartitionedEvaluation implements EvaluationInput, ResolvedByHand {
     /** The types whose episode ends when a person resolves the alert, so the next episode may raise it again. */
     static final Set<AlertType> EPISODE_ENDS_ON_RESOLVE = Set.of(AlertType.DANGER, AlertType.LOITER, AlertType.SOS);
 
@@ -182,7 +187,8 @@ public class PartitionedEvaluation implements EvaluationInput {
     }
 
     /** Tells the owner of the subject's state that a person resolved one of its alerts. */
-    void alertResolved(long subjectId, AlertType type, Long fenceId) {
+    @Override
+    public void alertResolved(long subjectId, AlertType type, Long fenceId) {
         if (!EPISODE_ENDS_ON_RESOLVE.contains(type)) {
             return;
         }

@@ -1,4 +1,4 @@
-package org.geoward.alert;
+package org.geoward.partition;
 
 import io.micronaut.transaction.annotation.TransactionalEventListener;
 import jakarta.inject.Singleton;

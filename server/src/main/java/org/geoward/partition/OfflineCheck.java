@@ -1,4 +1,4 @@
-package org.geoward.alert;
+package org.geoward.partition;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.scheduling.annotation.Scheduled;
