@@ -83,6 +83,7 @@ final class TemplatePreview {
                 now,
                 now,
                 checked.key() == TemplateKey.RETURNED ? "RETURNED" : null,
+                null,
                 "{}");
         String text = MessageTexts.fill(checked.text(), checked.key(), occasion, checked.language());
         String shownPlace = place != null ? place : (english ? "last known position" : "最后已知位置");
