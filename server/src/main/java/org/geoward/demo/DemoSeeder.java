@@ -124,7 +124,7 @@ public class DemoSeeder {
             alertAssignments.unassign(demo, demo);
             alertRecords.deleteOf(demo);
             update("DELETE FROM sighting WHERE subject_id IN (" + DEMO_SUBJECTS + ")");
-            update("DELETE FROM device WHERE subject_id IN (" + DEMO_SUBJECTS + ")");
+            seeds.deleteDevicesOf(demo);
             update("DELETE FROM app_user WHERE username LIKE 'fuling.%' OR subject_id IN (" + DEMO_SUBJECTS + ")");
             update("DELETE FROM sms_quiet WHERE phone LIKE '+86139000%'");
             int subjects = seeds.delete(demo);
@@ -158,12 +158,7 @@ public class DemoSeeder {
                 long ward = subject(w.key(), "WARD", w.name(), null, offline, null, null);
                 ids.put(w.key(), ward);
                 seeds.consentUnlessRecorded(ward, w.guardian(), "demo");
-                jdbc.prepareStatement(
-                        "INSERT INTO ward_guardian (ward_id, guardian_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
-                            ps.setLong(1, ward);
-                            ps.setLong(2, guardian);
-                            return ps.executeUpdate();
-                        });
+                seeds.linkGuardian(ward, guardian);
             }
             for (Officer o : DemoCity.OFFICERS) {
                 ids.put(o.key(), subject(o.key(), "OFFICER", o.name(), null, null, o.unit(), o.travel()));
@@ -205,18 +200,7 @@ public class DemoSeeder {
     }
 
     private void device(String uniqueId, String protocol, long subjectId, String tokenHash) {
-        jdbc.prepareStatement(
-                """
-                INSERT INTO device (unique_id, protocol, subject_id, token_hash) VALUES (?, ?, ?, ?)
-                ON CONFLICT (unique_id) DO UPDATE SET subject_id = EXCLUDED.subject_id,
-                    protocol = EXCLUDED.protocol, token_hash = coalesce(EXCLUDED.token_hash, device.token_hash)""",
-                ps -> {
-                    ps.setString(1, uniqueId);
-                    ps.setString(2, protocol);
-                    ps.setLong(3, subjectId);
-                    ps.setString(4, tokenHash);
-                    return ps.executeUpdate();
-                });
+        seeds.bindDevice(uniqueId, protocol, subjectId, tokenHash);
     }
 
     // Fences ---------------------------------------------------------------------------------------------------------

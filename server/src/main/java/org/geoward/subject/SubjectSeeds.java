@@ -8,9 +8,10 @@ import java.sql.Types;
 import java.util.Collection;
 
 /**
- * The subject rows a seeder makes and removes (the demo city), inside the caller's transaction: each seeded subject
- * carries {@code attributes.demo} (the seed's name) and {@code attributes.demoKey} (its key within the seed), so that
- * seeding again finds it instead of making a second. Thread-safe.
+ * The subject rows (with their guardian links and devices) a seeder makes and removes (the demo city), inside the
+ * caller's transaction: each seeded subject carries {@code attributes.demo} (the seed's name) and {@code
+ * attributes.demoKey} (its key within the seed), so that seeding again finds it instead of making a second.
+ * Thread-safe.
  */
 @Singleton
 public class SubjectSeeds {
@@ -77,6 +78,43 @@ public class SubjectSeeds {
                     ps.setLong(3, wardId);
                     return ps.executeUpdate();
                 });
+    }
+
+    /** Links ward {@code wardId} to guardian {@code guardianId} unless they are linked. */
+    public int linkGuardian(long wardId, long guardianId) {
+        return jdbc.prepareStatement(
+                "INSERT INTO ward_guardian (ward_id, guardian_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
+                    ps.setLong(1, wardId);
+                    ps.setLong(2, guardianId);
+                    return ps.executeUpdate();
+                });
+    }
+
+    /**
+     * Binds device {@code uniqueId} ({@code protocol}) to subject {@code subjectId}, rebinding it if it exists; a
+     * null {@code tokenHash} keeps the device's token.
+     */
+    public int bindDevice(String uniqueId, String protocol, long subjectId, @Nullable String tokenHash) {
+        return jdbc.prepareStatement(
+                """
+                INSERT INTO device (unique_id, protocol, subject_id, token_hash) VALUES (?, ?, ?, ?)
+                ON CONFLICT (unique_id) DO UPDATE SET subject_id = EXCLUDED.subject_id,
+                    protocol = EXCLUDED.protocol, token_hash = coalesce(EXCLUDED.token_hash, device.token_hash)""",
+                ps -> {
+                    ps.setString(1, uniqueId);
+                    ps.setString(2, protocol);
+                    ps.setLong(3, subjectId);
+                    ps.setString(4, tokenHash);
+                    return ps.executeUpdate();
+                });
+    }
+
+    /** Deletes the devices of the subjects {@code ids}; returns how many. */
+    public int deleteDevicesOf(Collection<Long> ids) {
+        return jdbc.prepareStatement("DELETE FROM device WHERE subject_id = ANY (?)", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids.toArray()));
+            return ps.executeUpdate();
+        });
     }
 
     /** Deletes the subjects {@code ids} (what refers to them must be gone or cascade); returns how many. */
