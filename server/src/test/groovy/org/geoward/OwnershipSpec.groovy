@@ -61,7 +61,7 @@ class OwnershipSpec extends Specification {
         }
 
         then:
-        breaches.join('\n') == ''
+        assert breaches.isEmpty(), "${breaches.size()} write(s) outside the owning package:\n" + breaches.join('\n')
     }
 
     def "no controller holds SQL"() {
@@ -76,7 +76,7 @@ class OwnershipSpec extends Specification {
         }
 
         then:
-        breaches.join('\n') == ''
+        assert breaches.isEmpty(), "${breaches.size()} SQL use(s) in controllers:\n" + breaches.join('\n')
     }
 
     def "the scanner catches a write from another package, across lines, and ignores comments"() {
