@@ -20,6 +20,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.geoward.alert.AlertAssignments;
 import org.geoward.alert.AlertChanged;
+import org.geoward.clock.SteadyClock;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -37,7 +38,7 @@ public class AssignmentService {
     private final NearestOfficers nearest;
     private final Timeline timeline;
     private final DispatchSettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     AssignmentService(
             JdbcOperations jdbc,
@@ -47,7 +48,9 @@ public class AssignmentService {
             Booking booking,
             NearestOfficers nearest,
             Timeline timeline,
-            DispatchSettings settings) {
+            DispatchSettings settings,
+            SteadyClock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.alerts = alerts;
         this.transactions = transactions;
