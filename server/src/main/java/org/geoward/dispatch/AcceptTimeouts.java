@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.geoward.clock.SteadyClock;
 import org.geoward.cluster.ClusterLease;
 import org.geoward.evaluate.AlertType;
 import org.slf4j.Logger;
@@ -35,7 +36,8 @@ final class AcceptTimeouts {
     private final Timeline timeline;
     private final DispatchSettings settings;
     private final ClusterLease lease;
-    private final Clock clock = Clock.systemUTC();
+    /** The steady clock, as assignments are stamped with: a jump of the system clock makes none look late. */
+    private final Clock clock;
 
     /**
      * SQL condition on {@code alert.id}: the alert's current assignment was made by the system (automatic dispatch
@@ -53,7 +55,9 @@ final class AcceptTimeouts {
             Booking booking,
             Timeline timeline,
             DispatchSettings settings,
-            ClusterLease lease) {
+            ClusterLease lease,
+            SteadyClock clock) {
+        this.clock = clock;
         this.lease = lease;
         this.jdbc = jdbc;
         this.assignments = assignments;

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.geoward.alert.AlertChanged;
+import org.geoward.clock.SteadyClock;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -35,7 +36,7 @@ public class AssignmentService {
     private final Booking booking;
     private final Timeline timeline;
     private final DispatchSettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     AssignmentService(
             JdbcOperations jdbc,
@@ -43,7 +44,9 @@ public class AssignmentService {
             ApplicationEventPublisher<AlertChanged> publisher,
             Booking booking,
             Timeline timeline,
-            DispatchSettings settings) {
+            DispatchSettings settings,
+            SteadyClock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.publisher = publisher;
