@@ -4,6 +4,7 @@ import io.micronaut.core.type.Argument
 import io.micronaut.json.JsonMapper
 import io.micronaut.json.tree.JsonNode
 import org.geoward.problem.ProblemException
+import spock.lang.Requires
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -110,5 +111,50 @@ class SightingBodySpec extends Specification {
                 (1..10_000).collect { '{"subjectId": "1"}' }.join(',').with { "[$it]" },
                 (1..10_002).collect { '{"subjectId": "1"}' }.join(',').with { "[$it" },
         ]
+    }
+
+    /**
+     * Benchmark (GEOWARD_BENCH=1): decoding a 500-fix body as IngestBenchmarkSpec sends it, by the tree reader and by
+     * the streaming reader, interleaved in 5 rounds of 400 bodies each way, after 2,000 of each to warm the JIT up.
+     */
+    @Requires({ env.GEOWARD_BENCH })
+    def "decoding a body of 500 fixes: the streaming reader against the tree reader"() {
+        given:
+        byte[] body = ('[' + (0..<500).collect { i ->
+            String.format(Locale.ROOT, '{"subjectId":%d,"time":"2026-12-05T0%d:%02d:%02dZ","lon":%.6f,"lat":%.6f,' +
+                    '"accuracy":%.1f,"source":"GPS"}', 1000 + i, i % 10, i % 60, (i * 7) % 60, 107.2 + i * 1e-4,
+                    29.55 + i * 1e-4, 5.0 + (i % 10))
+        }.join(',') + ']').getBytes(StandardCharsets.UTF_8)
+        Closure<Long> tree = { int n -> long t = System.nanoTime(); n.times { assert treeItems(body) == 500 }; System.nanoTime() - t }
+        Closure<Long> stream = { int n -> long t = System.nanoTime(); n.times { assert SightingBody.read(body).sightings().size() == 500 }; System.nanoTime() - t }
+        tree(2000)
+        stream(2000)
+
+        when:
+        List<Double> ratios = []
+        List<String> lines = []
+        5.times { r ->
+            long a = r % 2 == 0 ? tree(400) : 0, b = stream(400)
+            if (r % 2 == 1) {
+                a = tree(400)
+            }
+            ratios << (a / (double) b)
+            lines << String.format(Locale.ROOT, 'round %d: tree %.2f µs/fix, streaming %.2f µs/fix, x%.2f', r + 1,
+                    a / 400 / 500 / 1000.0, b / 400 / 500 / 1000.0, a / (double) b)
+        }
+        ratios.sort()
+        lines.each { println "SightingBodySpec decode $it" }
+        println String.format(Locale.ROOT, 'SightingBodySpec decode: streaming is x%.2f faster (median of 5, x%.2f-x%.2f),' +
+                ' load %s', ratios[2], ratios[0], ratios[4], new File('/proc/loadavg').text.split(' ')[0])
+
+        then:
+        ratios.every { it > 0 }
+    }
+
+    private int treeItems(byte[] body) {
+        JsonNode root = mapper.readValue(body, Argument.of(JsonNode))
+        int n = 0
+        root.values().each { SightingJson.read(it); n++ }
+        n
     }
 }

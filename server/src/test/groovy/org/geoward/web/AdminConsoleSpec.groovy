@@ -390,6 +390,7 @@ class AdminConsoleSpec extends BrowserSpec {
         browser.find('#template-preview-zh .preview-count').text.contains('按短信计 1 条')
 
         when: 'saved, and the page reloaded'
+        shoot('#template-form', '18-admin-template-editing')
         browser.click('#template-save')
         browser.waitUntil { browser.find('#template-message').text.contains('已保存') }
         browser.driver.navigate().refresh()
@@ -412,7 +413,7 @@ class AdminConsoleSpec extends BrowserSpec {
         smsTo(phone)[0] ==~ /【测试】${java.util.regex.Pattern.quote(wardName)}求助了，\d\d-\d\d \d\d:\d\d/
 
         cleanup:
-        browser.screenshot('18-admin-template-preview')
+        browser.screenshot('19-admin-template-saved')
         data.http.toBlocking().exchange(io.micronaut.http.HttpRequest.PUT('/api/notify/templates',
                 [templates: [[key: 'SOS', language: 'zh-CN', text: zhBefore]]]).bearerAuth(data.token), Map)
         def sos = data.alerts(ward).find { it.properties.type == 'SOS' }
