@@ -157,6 +157,9 @@ public class DemoSeeder {
                 int offline = w.role() == DemoCity.Role.SILENT ? 1 : 60;
                 long ward = subject(w.key(), "WARD", w.name(), null, offline, null, null);
                 ids.put(w.key(), ward);
+                if (w.role() == DemoCity.Role.CHILD) {
+                    seeds.categorise(ward, "MINOR");
+                }
                 seeds.consentUnlessRecorded(ward, w.guardian(), "demo");
                 seeds.linkGuardian(ward, guardian);
             }
@@ -223,13 +226,22 @@ public class DemoSeeder {
             String river = geometry("demo/yangtze_wu_fuling.geojson", (String) d[2]);
             String sql = "ST_LineMerge(ST_CollectionExtract(ST_Intersection(ST_GeomFromGeoJSON(?),"
                     + " ST_MakeEnvelope(?, ?, ?, ?, 4326)), 2))";
-            fence((String) d[0], (String) d[1], "DANGER", sql, null, 150.0, null, null, (ps, i) -> {
+            fence((String) d[0], (String) d[1], "DANGER", sql, null, (Double) d[7], null, null, (ps, i) -> {
                 ps.setString(i, river);
                 ps.setDouble(i + 1, (Double) d[3]);
                 ps.setDouble(i + 2, (Double) d[5]);
                 ps.setDouble(i + 3, (Double) d[4]);
                 ps.setDouble(i + 4, (Double) d[6]);
             });
+            if (d[8] != null) {
+                jdbc.prepareStatement(
+                        "UPDATE fence SET categories = ARRAY[?] WHERE properties ->> 'demoKey' = ? AND retired_at IS NULL",
+                        ps -> {
+                            ps.setString(1, (String) d[8]);
+                            ps.setString(2, (String) d[0]);
+                            return ps.executeUpdate();
+                        });
+            }
         }
         for (Safe s : DemoCity.SAFE) {
             Long[] wards = DemoCity.WARDS.stream()

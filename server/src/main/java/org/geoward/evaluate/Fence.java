@@ -1,5 +1,7 @@
 package org.geoward.evaluate;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import org.locationtech.jts.geom.Geometry;
@@ -41,7 +43,10 @@ public record Fence(
         name = name == null ? "" : name;
         subjects = subjects == null ? Set.of() : Set.copyOf(subjects);
         window = window == null ? ActivityWindow.ALWAYS : window;
-        categories = categories == null || categories.isEmpty() ? Set.of() : Set.copyOf(categories);
+        // an EnumSet: asking it about a subject without a category (null: a visitor, an officer) answers false
+        categories = categories == null || categories.isEmpty()
+                ? Set.of()
+                : Collections.unmodifiableSet(EnumSet.copyOf(categories));
         hysteresisMeters = Double.isNaN(hysteresisMeters) ? DEFAULT_HYSTERESIS_METERS : hysteresisMeters;
         maxGapMinutes = maxGapMinutes <= 0 ? DEFAULT_MAX_GAP_MINUTES : maxGapMinutes;
         if (hysteresisMeters < 0) {

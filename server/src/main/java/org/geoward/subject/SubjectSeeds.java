@@ -66,6 +66,15 @@ public class SubjectSeeds {
                 });
     }
 
+    /** Gives seeded ward {@code wardId} its key population ({@code category}, a SubjectCategory name). */
+    public int categorise(long wardId, String category) {
+        return jdbc.prepareStatement("UPDATE subject SET category = ? WHERE id = ? AND kind = 'WARD'", ps -> {
+            ps.setString(1, category);
+            ps.setLong(2, wardId);
+            return ps.executeUpdate();
+        });
+    }
+
     /** Records {@code by}'s consent (text version {@code textVersion}) for ward {@code wardId} unless one is there. */
     public int consentUnlessRecorded(long wardId, String by, String textVersion) {
         return jdbc.prepareStatement(

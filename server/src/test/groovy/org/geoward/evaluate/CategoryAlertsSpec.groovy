@@ -79,6 +79,14 @@ class CategoryAlertsSpec extends Specification {
         walk('BAN: 30 min at the gate', null, SubjectKind.VISITOR) == ['10:30 OPEN LOITER@3']
     }
 
+    def "a #kind without a category walking down to the minors' water raises nothing (and does not fail)"() {
+        expect:
+        walk('DANGER: down to the water', null, kind) == []
+
+        where:
+        kind << [SubjectKind.VISITOR, SubjectKind.OFFICER, SubjectKind.GUARDIAN]
+    }
+
     def "the evaluator's OFFLINE check and the table agree: a MINOR's silence is no alert, a dementia ward's is"() {
         expect:
         SubjectCategory.taking(AlertType.OFFLINE) == EnumSet.of(SubjectCategory.DEMENTIA,
