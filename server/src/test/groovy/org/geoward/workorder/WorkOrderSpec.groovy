@@ -192,7 +192,7 @@ class WorkOrderSpec extends Specification {
 
     def "the report counts work orders per grid and unit, with deadlines met and missed and the mean rating"() {
         given: 'a grid somewhere no other feature reports, and three work orders in it'
-        def (lon, lat) = DispatchData.offset(DispatchData.LON, DispatchData.LAT, 12_000 + new Random().nextInt(3000), 200)
+        def (lon, lat) = freeSpot()
         def (long officerId, String token) = officer(lon, lat)
         double d = 0.003
         String name = "工单网格-${UUID.randomUUID().toString().take(4)}".toString()
@@ -220,5 +220,17 @@ class WorkOrderSpec extends Specification {
         listed*.id as Set == ids as Set
         listed.find { it.id == ids[2] }.deadlineMet == false
         listed.find { it.id == ids[2] }.gridName == name
+    }
+
+    /** A place 12-40 km out with no grid of an earlier feature or run within 1 km (the test database may be kept). */
+    private List<Double> freeSpot() {
+        def random = new Random()
+        for (int i = 0; i < 50; i++) {
+            def (lon, lat) = DispatchData.offset(DispatchData.LON, DispatchData.LAT, 12_000 + random.nextInt(28_000), random.nextInt(360))
+            if (data.row("SELECT count(*) AS n FROM fence WHERE kind = 'GRID' AND ST_DWithin(area::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 1000)", [lon, lat]).n == 0) {
+                return [lon, lat]
+            }
+        }
+        throw new IllegalStateException("no place without a grid found")
     }
 }
