@@ -197,9 +197,9 @@ class ClusterBenchmarkSpec extends Specification {
     /** CPU ticks (1/100 s) of PostgreSQL: the postmaster, its live backends, and the backends it has reaped. */
     private long pgCpuTicks() {
         long pid = Files.readAllLines(database.pgData.resolve("postmaster.pid"))[0].trim() as long
-        long ticks = ticks(pid, true)
-        ProcessHandle.of(pid).ifPresent { h -> h.children().each { ticks += ticks(it.pid(), false) } }
-        ticks
+        long total = ticks(pid, true)
+        ProcessHandle.of(pid).ifPresent { h -> h.children().each { total += ticks(it.pid(), false) } }
+        total
     }
 
     private long brokerCpuTicks() {

@@ -10,9 +10,10 @@ import java.util.Locale;
 import org.geoward.subject.JsonValues;
 
 /**
- * Reads one item of {@code POST /api/sightings} into a {@link Sighting}, leniently: ids and numbers may be JSON
- * numbers or strings ({@code "29.7"}, {@code "NaN"}), so that {@link SightingRules} can say what is wrong with the
- * value rather than the parser refusing the whole batch. A value of the wrong shape ({@code "lat": "abc"}) throws
+ * The tree reader of {@code POST /api/sightings} items that {@link SightingBody} (Jackson's streaming parser straight
+ * into {@link Sighting}s) replaced: kept here, out of the server, as {@link SightingBodySpec}'s oracle. Reads one item
+ * leniently: ids and numbers may be JSON numbers or strings ({@code "29.7"}, {@code "NaN"}), so that
+ * {@link SightingRules} can say what is wrong with the value; a value of the wrong shape ({@code "lat": "abc"}) throws
  * {@link IllegalArgumentException} with the reason.
  */
 final class SightingJson {
