@@ -7,7 +7,7 @@ import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import jakarta.inject.Inject
 import org.geoward.alert.AlertChanged
 import org.geoward.alert.AlertSpecBase
-import org.geoward.alert.OfflineCheck
+import org.geoward.partition.OfflineCheck
 import org.geoward.clock.ShiftableClock
 import org.geoward.dispatch.DispatchData
 import spock.util.concurrent.PollingConditions
