@@ -72,6 +72,7 @@ public class DemoSimulator {
     private final double speed;
     private final int leadMinutes;
     private final Duration silentAfter;
+    private final Duration silentFixAge;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sent = new AtomicLong();
@@ -107,7 +108,8 @@ public class DemoSimulator {
             @Value("${geoward.demo.simulate:true}") boolean simulate,
             @Value("${geoward.demo.speed:30}") double speed,
             @Value("${geoward.demo.lead-minutes:45}") int leadMinutes,
-            @Value("${geoward.demo.silent-after:20s}") Duration silentAfter) {
+            @Value("${geoward.demo.silent-after:20s}") Duration silentAfter,
+            @Value("${geoward.demo.silent-fix-age:0s}") Duration silentFixAge) {
         this.seeder = seeder;
         this.listeners = listeners;
         this.tokens = tokens;
@@ -118,6 +120,7 @@ public class DemoSimulator {
         this.speed = Math.max(1, speed);
         this.leadMinutes = Math.max(1, leadMinutes);
         this.silentAfter = silentAfter;
+        this.silentFixAge = silentFixAge.isNegative() ? Duration.ZERO : silentFixAge;
     }
 
     @EventListener
@@ -360,13 +363,19 @@ public class DemoSimulator {
         sent.addAndGet(batch.size());
     }
 
-    /** The silent ward's watch reports on the wall clock, then goes quiet: OFFLINE a minute later. */
+    /**
+     * The silent ward's watch reports on the wall clock, then goes quiet: OFFLINE a minute later. Its fixes are {@code
+     * geoward.demo.silent-fix-age} old (0 s; a test sets 50 s, so OFFLINE comes 10 s after the silence, not 60).
+     */
     private void silentWatch() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         boolean talking = Duration.ofNanos(System.nanoTime() - realStart).compareTo(silentAfter) < 0;
         if ((lastSilentReport == null || (talking && now.isAfter(lastSilentReport.plusSeconds(4))))) {
             Ward w = DemoCity.ward(Role.SILENT);
-            post("/api/sightings", List.of(fix("subjectId", cast.id(w.key()), now, w.home())), simToken());
+            post(
+                    "/api/sightings",
+                    List.of(fix("subjectId", cast.id(w.key()), now.minus(silentFixAge), w.home())),
+                    simToken());
             lastSilentReport = now;
             if (!talking) {
                 LOG.info("Demo: the watch of {} goes silent now", w.name());

@@ -58,34 +58,6 @@ public record Fence(
         }
     }
 
-    /** Creates a fence for subjects of any category. */
-    public Fence(
-            long id,
-            String name,
-            FenceKind kind,
-            Geometry geometry,
-            double radiusMeters,
-            double bufferMeters,
-            double hysteresisMeters,
-            int dwellMinutes,
-            int maxGapMinutes,
-            Set<Long> subjects,
-            ActivityWindow window) {
-        this(
-                id,
-                name,
-                kind,
-                geometry,
-                radiusMeters,
-                bufferMeters,
-                hysteresisMeters,
-                dwellMinutes,
-                maxGapMinutes,
-                subjects,
-                window,
-                Set.of());
-    }
-
     /** Creates an always-active fence with default hysteresis and gap, applying to the kind's default subjects. */
     public static Fence of(long id, String name, FenceKind kind, Geometry geometry, double radiusOrBufferMeters) {
         return new Fence(
@@ -99,7 +71,8 @@ public record Fence(
                 30,
                 0,
                 Set.of(),
-                null);
+                null,
+                Set.of());
     }
 
     /** Tells whether the fence applies to the subject, following the kind's default when no subjects are named. */

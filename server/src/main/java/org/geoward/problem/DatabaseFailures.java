@@ -56,6 +56,11 @@ public final class DatabaseFailures {
                 || t instanceof io.micronaut.transaction.jdbc.exceptions.CannotGetJdbcConnectionException;
     }
 
+    /** Tells whether PostgreSQL refused {@code failure}'s statement for a duplicate key (SQLSTATE 23505). */
+    public static boolean isUniqueViolation(Throwable failure) {
+        return "23505".equals(sqlState(failure));
+    }
+
     /** The first SQLSTATE among the causes of {@code failure}, or null. */
     static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

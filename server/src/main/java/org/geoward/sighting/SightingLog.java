@@ -1,5 +1,6 @@
 package org.geoward.sighting;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The log: group commit of concurrent appends to {@code sighting}. Callers {@link #append} their checked, resolved
  * sightings and wait; one writer thread gathers what is queued (up to {@code geoward.ingest.group-fixes}, default
- * 5,000 fixes, lingering at most {@code geoward.ingest.group-linger}, default 1 ms, for more), inserts it in one
- * statement in (subject, time) order, commits once and only then answers every caller of the group with the log
+ * 5,000 fixes, lingering at most {@code geoward.ingest.group-linger}, default 1 ms, for more), stores it in one
+ * statement in (subject, time) order (a binary COPY; a group that meets a fix stored before is stored again by the
+ * deduplicating insert, that group only; {@code geoward.ingest.append: insert} always inserts), commits once and only then answers every caller of the group with the log
  * positions of its new rows: acknowledged means on disk. Then it moves the {@link LatestPositions} and the
  * {@link GuardianFixes} forward and hands the batch to the {@link EvaluationInput}.
  *
@@ -92,6 +94,8 @@ public class SightingLog {
 
     private final DistributionSummary groupSizes;
     private final Timer commits;
+    private final Counter repeats;
+    private final boolean copy;
 
     SightingLog(
             SightingStore store,
@@ -105,6 +109,7 @@ public class SightingLog {
             @Value("${geoward.ingest.queue-fixes:50000}") int capacity,
             @Value("${geoward.ingest.answer-timeout:30s}") Duration answerTimeout,
             @Value("${geoward.ingest.attempts:3}") int attempts,
+            @Value("${geoward.ingest.append:copy}") String append,
             MeterRegistry registry,
             @Nullable ClusterLog cluster) {
         this.store = store;
@@ -119,6 +124,16 @@ public class SightingLog {
         this.answerTimeout = answerTimeout;
         this.attempts = Math.max(1, attempts);
         this.cluster = cluster;
+        this.copy = switch (append) {
+            case "copy" -> true;
+            case "insert" -> false;
+            default -> throw new IllegalArgumentException(
+                    "geoward.ingest.append must be copy or insert, not '" + append + "'");
+        };
+        this.repeats = Counter.builder("geoward.log.copy.repeats")
+                .description("groups whose COPY met a fix stored before and were stored again by the deduplicating"
+                        + " insert")
+                .register(registry);
         this.groupSizes = DistributionSummary.builder("geoward.log.group.fixes")
                 .description("fixes per group commit of the sighting log")
                 .serviceLevelObjectives(1, 10, 100, 1_000, 5_000)
@@ -426,9 +441,7 @@ public class SightingLog {
         ordered.sort(STORE_ORDER);
         long began = System.nanoTime();
         Map<SightingStore.Key, Long> stored = DatabaseFailures.retryingConflicts(
-                attempts,
-                "storing " + ordered.size() + " sightings",
-                () -> tx.executeWrite(status -> store.append(ordered)));
+                attempts, "storing " + ordered.size() + " sightings", () -> appendOnce(ordered, subjects));
         commits.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         groupSizes.record(ordered.size());
         // committed: from here on every row of the group survives a crash
@@ -450,6 +463,36 @@ public class SightingLog {
             guardians.offer(f.sighting(), f.subject().kind());
         }
         evaluation.accept(new LogBatch(last, fresh));
+    }
+
+    /**
+     * Stores {@code ordered} in one transaction: by binary COPY when {@code geoward.ingest.append} is {@code copy}
+     * (the default) and every row's subject is known, else, or when the COPY met a row stored before (a repeat: the
+     * COPY's transaction is rolled back), by the deduplicating insert. Returns the positions of the new rows.
+     */
+    private Map<SightingStore.Key, Long> appendOnce(List<Sighting> ordered, Map<Long, SubjectInfo> subjects) {
+        if (copy) {
+            Map<Long, String> kinds = new HashMap<>();
+            boolean known = true;
+            for (Sighting s : ordered) {
+                SubjectInfo subject = subjects.get(s.subjectId());
+                known &= subject != null && s.hasPosition();
+                if (subject != null) {
+                    kinds.put(s.subjectId(), subject.kind().name());
+                }
+            }
+            if (known) {
+                try {
+                    return tx.executeWrite(status -> store.copy(ordered, kinds));
+                } catch (RuntimeException e) {
+                    if (!DatabaseFailures.isUniqueViolation(e)) {
+                        throw e;
+                    }
+                    repeats.increment();
+                }
+            }
+        }
+        return tx.executeWrite(status -> store.append(ordered));
     }
 
     /** Completes each caller with the positions of its own rows that this commit stored. */

@@ -1,15 +1,20 @@
 package org.geoward.bench
 
+import io.micronaut.context.ApplicationContext
 import io.micronaut.context.annotation.Property
 import io.micronaut.http.client.HttpClient
 import io.micronaut.http.client.annotation.Client
 import io.micronaut.runtime.server.EmbeddedServer
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import io.micronaut.transaction.TransactionOperations
 import jakarta.inject.Inject
 import org.geoward.fence.FenceCatalog
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
 import org.geoward.security.UserRepository
+import org.geoward.sighting.AppendTimer
+import org.geoward.sighting.Sighting
+import org.geoward.sighting.Source
 import org.geoward.support.Accounts
 import org.postgresql.PGConnection
 import spock.lang.Requires
@@ -74,6 +79,8 @@ class IngestBenchmarkSpec extends Specification {
     static final ExecutorService CLIENTS = Executors.newCachedThreadPool()
 
     @Inject EmbeddedServer server
+    @Inject ApplicationContext context
+    @Inject TransactionOperations<Connection> tx
     @Inject DataSource dataSource
     @Inject FenceCatalog catalog
     @Inject @Client('/') HttpClient http
@@ -186,7 +193,19 @@ class IngestBenchmarkSpec extends Specification {
                 posted = postAll(httpRows)
                 copy = copyAll('sighting', copyRows)
             }
-            rounds << [copy: copy, http: posted, ratio: posted.rate / copy.rate, load: loadavg()]
+            // the log's group append alone, binary COPY against the deduplicating insert, alternating which goes first
+            def byCopy = appendBatches(batches(base, 20_000 + 200 * r + 40, ROUND_BATCHES))
+            def byInsert = appendBatches(batches(base, 20_000 + 200 * r + 60, ROUND_BATCHES))
+            Map appendCopy, appendInsert
+            if (r % 2 == 0) {
+                appendCopy = AppendTimer.time(context, tx, byCopy, true)
+                appendInsert = AppendTimer.time(context, tx, byInsert, false)
+            } else {
+                appendInsert = AppendTimer.time(context, tx, byInsert, false)
+                appendCopy = AppendTimer.time(context, tx, byCopy, true)
+            }
+            rounds << [copy: copy, http: posted, ratio: posted.rate / copy.rate, load: loadavg(),
+                       appendCopy: appendCopy, appendInsert: appendInsert, appendRatio: appendCopy.rate / appendInsert.rate]
         }
 
         then:
@@ -227,6 +246,14 @@ class IngestBenchmarkSpec extends Specification {
                 List<Double> ratios = rounds.collect { it.ratio as double }.sort()
                 line(String.format(Locale.ROOT, '  HTTP / COPY into sighting: median %.1f%%, range %.1f-%.1f%%',
                         100 * ratios[ratios.size().intdiv(2)], 100 * ratios[0], 100 * ratios[-1]))
+                line("the log's group append alone ($ROUND_BATCHES batches of $BATCH, one transaction each, one thread):")
+                rounds.eachWithIndex { Map r, int i ->
+                    line(String.format(Locale.ROOT, '  round %d: binary COPY %8.0f rows/s, insert %8.0f rows/s, COPY x%.2f',
+                            i + 1, r.appendCopy.rate, r.appendInsert.rate, r.appendRatio))
+                }
+                List<Double> appendRatios = rounds.collect { it.appendRatio as double }.sort()
+                line(String.format(Locale.ROOT, '  binary COPY / insert: median x%.2f, range x%.2f-x%.2f',
+                        appendRatios[appendRatios.size().intdiv(2)], appendRatios[0], appendRatios[-1]))
             }
             line('')
             latency('POST -> SSE opened, idle, 20/s', idleLatency, IDLE_PROBES)
@@ -334,6 +361,16 @@ class IngestBenchmarkSpec extends Specification {
             batch.accuracy[i] = 5
         }
         batch.render().json
+    }
+
+    /** The batches as the log's writer gets them: sightings of known wards, times to the microsecond. */
+    private static List<List<Sighting>> appendBatches(List<BenchBatch> batches) {
+        batches.collect { BenchBatch b ->
+            (0..<b.size()).collect { int i ->
+                Sighting.builder().subject(b.subject[i]).time(b.time[i].truncatedTo(ChronoUnit.MICROS))
+                        .at(b.lon[i], b.lat[i]).accuracy(b.accuracy[i]).source(Source.GPS).build()
+            }
+        }
     }
 
     // --- the phases ------------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ import java.nio.file.attribute.PosixFilePermissions
 @Property(name = "geoward.demo.reset", value = "true")
 @Property(name = "geoward.demo.speed", value = "150")
 @Property(name = "geoward.demo.silent-after", value = "1s")
+// the silent watch's fixes arrive 50 s old: its OFFLINE (after 1 minute) comes 10 s after the silence, not 60
+@Property(name = "geoward.demo.silent-fix-age", value = "50s")
 @Property(name = "geoward.demo.secrets-dir", value = DemoCitySpec.SECRETS)
 @Property(name = "geoward.offline.check-interval", value = "1s")
 @Property(name = "geoward.dispatch.auto", value = "SOS,WANDER,LOITER")

@@ -35,6 +35,7 @@ class SightingSpec extends Specification {
     @Inject TransactionOperations<Connection> tx
     @Inject FenceCatalog catalog
     @Inject org.geoward.sighting.LatestPositions positions
+    @Inject io.micrometer.core.instrument.MeterRegistry meters
 
     @Shared String token
     Scene scene
@@ -120,6 +121,75 @@ class SightingSpec extends Specification {
         second.accepted == 1
         second.duplicates == 1
         scene.first("SELECT count(*) FROM sighting WHERE subject_id = ?", ward) == 3
+    }
+
+    def "a #kind's fix stored by the log's COPY reads back as sent, every field, in its kind's partition"() {
+        given:
+        long subject = scene.subject(kind)
+        long companion = scene.subject('GUARDIAN')
+        long device = scene.device(subject)
+        double repeats = copyRepeats()
+        Instant time = Instant.parse(scene.at(0)).plusNanos(123_456_789)
+
+        when: 'a batch of fixes none of which was stored before: the COPY stores it'
+        def body = scene.post(token, [
+                [deviceId  : scene.deviceUid(device), time: time.toString(), lon: LON + 0.000_000_1, lat: -LAT,
+                 accuracy  : 4.5, speed: 12.25, heading: 359.5, battery: 87, companions: [companion, 42], sos: true,
+                 phone     : '+86 139 0000 0000', evidenceUrl: 'https://cam.example/1.jpg', source: 'CAMERA'],
+                scene.fix(subject, 1, LON, LAT)]).body()
+        List row = scene.rows("""SELECT time, ST_X(pos::geometry), ST_Y(pos::geometry), accuracy, source, speed, heading,
+                                        battery, companions::text, sos, phone, evidence_url, device_id, kind,
+                                        tableoid::regclass::text, received_at > now() - interval '1 minute'
+                                 FROM sighting WHERE subject_id = ? ORDER BY time LIMIT 1""", subject)[0]
+        List plain = scene.rows("""SELECT accuracy, speed, heading, battery, companions, sos, phone, evidence_url,
+                                          device_id FROM sighting WHERE subject_id = ? ORDER BY time OFFSET 1""", subject)[0]
+
+        then:
+        body.accepted == 2
+        copyRepeats() == repeats
+        (row[0] as java.sql.Timestamp).toInstant() == time.truncatedTo(ChronoUnit.MICROS)
+        row[1] == LON + 0.000_000_1
+        row[2] == -LAT
+        row[3] == 4.5f
+        row[4] == 'CAMERA'
+        row[5] == 12.25f
+        row[6] == 359.5f
+        row[7] == 87f
+        row[8] == "{$companion,42}".toString()
+        row[9] == true
+        row[10] == '+86 139 0000 0000'
+        row[11] == 'https://cam.example/1.jpg'
+        row[12] == device
+        row[13] == kind
+        row[14].startsWith("sighting_${kind.toLowerCase()}_")
+        row[15] == true
+        plain == [5f, null, null, null, null, false, null, null, null]
+
+        where:
+        kind << ['WARD', 'GUARDIAN', 'OFFICER', 'VISITOR']
+    }
+
+    def "a batch that meets a fix stored before is stored by the deduplicating insert, that batch only"() {
+        given:
+        long ward = scene.subject('WARD')
+        scene.post(token, [scene.fix(ward, 0, LON, LAT)])
+        double repeats = copyRepeats()
+
+        when:
+        def repeated = scene.post(token, [scene.fix(ward, 0, LON, LAT), scene.fix(ward, 1, LON, LAT)]).body()
+        def fresh = scene.post(token, [scene.fix(ward, 2, LON, LAT), scene.fix(ward, 3, LON, LAT)]).body()
+
+        then:
+        repeated.accepted == 1
+        repeated.duplicates == 1
+        fresh.accepted == 2
+        copyRepeats() == repeats + 1
+        scene.rows("SELECT time FROM sighting WHERE subject_id = ? ORDER BY time", ward).size() == 4
+        scene.first("SELECT count(DISTINCT seq) FROM sighting WHERE subject_id = ?", ward) == 4
+    }
+
+    private double copyRepeats() {
+        meters.find('geoward.log.copy.repeats').counter()?.count() ?: 0
     }
 
     def "a single object is accepted as a batch of one"() {
