@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.geoward.clock.SteadyClock;
 import org.geoward.evaluate.AlertType;
 import org.geoward.evaluate.SubjectCategory;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Raises OFFLINE for wards gone silent: every {@code geoward.offline.check-interval} (default 15 s) it reads every
  * WARD's {@code offline_minutes} (default 30), of the wards whose category takes OFFLINE, and lets each evaluation partition run {@code Evaluator.checkOffline}
  * on its wards' in-memory last-seen times, in order with their fixes. The ward's next fix resolves the alert
- * (outcome REPORTED).
+ * (outcome REPORTED). Now is the {@link SteadyClock}'s: when the system clock jumps, silence goes on being counted in
+ * real time (for up to {@code geoward.clock.jump-hold}).
  */
 @Singleton
 public class OfflineCheck {
@@ -35,7 +37,15 @@ public class OfflineCheck {
     private final TransactionOperations<Connection> tx;
     private final PartitionedEvaluation evaluation;
 
-    OfflineCheck(JdbcOperations jdbc, TransactionOperations<Connection> tx, PartitionedEvaluation evaluation) {
+    /** The steady clock: a jump of the system clock does not make every ward look silent for as long. */
+    private final SteadyClock clock;
+
+    OfflineCheck(
+            JdbcOperations jdbc,
+            TransactionOperations<Connection> tx,
+            PartitionedEvaluation evaluation,
+            SteadyClock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.tx = tx;
         this.evaluation = evaluation;
@@ -49,7 +59,7 @@ public class OfflineCheck {
             return;
         }
         try {
-            checkAll(Instant.now());
+            checkAll(clock.instant());
         } catch (RuntimeException e) {
             LOG.warn("offline check failed; trying again at the next interval", e);
         }

@@ -110,6 +110,15 @@ class IngestLedger {
         }
     }
 
+    /** Records an answer of another door (OwnTracks, GT06) and, when it acknowledged them, the fixes' keys. */
+    void record(Answer answer, Collection<String> ackedKeys) {
+        answers << answer
+        if (ackedKeys) {
+            acked.addAll(ackedKeys)
+            ackedFixes.addAndGet(ackedKeys.size())
+        }
+    }
+
     /** How many fixes were acknowledged so far (a batch acked twice counts twice). */
     long getAckedFixes() { ackedFixes.get() }
 

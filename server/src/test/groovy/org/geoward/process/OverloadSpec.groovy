@@ -15,6 +15,12 @@ import java.util.concurrent.ThreadPoolExecutor
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.net.http.HttpTimeoutException
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.Semaphore
+import org.geoward.device.gt06.Gt06Acks
 import org.geoward.process.IngestLedger.Answer
 import org.geoward.process.IngestLedger.Batch
 import spock.lang.AutoCleanup
@@ -26,7 +32,9 @@ import spock.lang.Specification
  * with sixteen senders that wait for each answer (enough to keep it busy); then batches are offered at three times that rate for 15 s, each on its own connection
  * without waiting for the others (at most {@link #MAX_IN_FLIGHT} at once). A server with a bounded ingest queue sheds
  * the excess with 503 or 429 and Retry-After, keeps its heap within -Xmx256m, keeps answering reads and health
- * checks, and loses nothing it acknowledged.
+ * checks, and loses nothing it acknowledged. The same server then takes the two other doors the same way: the OwnTracks
+ * HTTP door (one fix a request, 429/503 with Retry-After) and the GT06 TCP door (no acknowledgement for a position it
+ * sheds, so the watch sends it again), with its threads counted as well as its memory.
  */
 class OverloadSpec extends Specification {
     static final String PASSWORD = "overload-pw"
@@ -40,6 +48,13 @@ class OverloadSpec extends Specification {
     static final int MAX_BATCHES = 10_000
     /** How long a read of the alerts may take while the server is overloaded: "a few seconds". */
     static final long READ_LIMIT_MILLIS = 5_000
+    /** GT06 positions waiting to be stored, over all connections, before the door sheds (default 10,000). */
+    static final int GT06_MAX_QUEUED = 256
+    static final int GT06_WATCHES = 32
+    /** Positions a GT06 watch sends before it waits for an acknowledgement, when it keeps to the rate it is given. */
+    static final int GT06_WINDOW = 6
+    /** Threads the server may add under an overload over what it had idle: far fewer than the requests offered. */
+    static final int MAX_EXTRA_THREADS = 200
 
     @Shared
     @AutoCleanup
@@ -48,6 +63,10 @@ class OverloadSpec extends Specification {
     @Shared
     @AutoCleanup("shutdownNow")
     ExecutorService threads = Executors.newFixedThreadPool(2)
+
+    @Shared int gt06Port = ServerProcess.freePort()
+    @Shared String token
+    @Shared int idleThreads
 
     /** The next fix number of each ward: fixes of one ward are 200 ms apart in event time, from six hours ago. */
     final Map<Long, AtomicInteger> counters = [:]
@@ -60,15 +79,92 @@ class OverloadSpec extends Specification {
         int health
         long healthMillis
         long rssKb
+        int threads
 
         @Override
-        String toString() { "alerts $alerts in $alertsMillis ms, health $health in $healthMillis ms, rss ${rssKb >> 10} MB" }
+        String toString() { "alerts $alerts in $alertsMillis ms, health $health in $healthMillis ms, rss ${rssKb >> 10} MB, $threads threads" }
+    }
+
+    def setupSpec() {
+        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD, GEOWARD_GT06_PORT: gt06Port as String,
+                      GEOWARD_GT06_MAX_QUEUED: GT06_MAX_QUEUED as String])
+        token = server.token("admin", PASSWORD)
+        idleThreads = threadCount()
+    }
+
+    def "OwnTracks HTTP at three times its sustainable rate: told to come back later with Retry-After, nothing answered 200 lost"() {
+        given: 'sixty-four phones with OwnTracks, each registered for its ward with its own credentials'
+        List<Map> phones = (1..WARDS).collect { n ->
+            long ward = server.create("/api/subjects", [kind: "WARD", name: "owntracks ward $n", offlineMinutes: 100_000,
+                                                        consent: [by: "guardian", textVersion: "test"]], token).id as long
+            Map device = server.create("/api/devices", [uniqueId: "overload-phone-$n-${UUID.randomUUID()}".toString(),
+                                                        protocol: "OWNTRACKS", subjectId: ward], token)
+            [ward: ward, basic: "${device.uniqueId}:${device.token}".bytes.encodeBase64().toString(), next: new AtomicInteger()]
+        }
+        def ledger = new IngestLedger()
+
+        and: 'the rate it sustains, measured first on this server (the other features leave it busy evaluating), after a' +
+                ' warm-up, with sixteen senders that wait for their answers'
+        measureOwnTracks(new IngestLedger(), phones, 3_000)
+        double sustainable = measureOwnTracks(ledger, phones, MEASURE_MILLIS)
+        double offered = 3 * sustainable
+        int requests = Math.min(MAX_BATCHES * 10, Math.ceil(offered * OVERLOAD_SECONDS_OWNTRACKS) as int)
+        println "OwnTracks sustainable: ${sustainable as int} fixes/s (answers ${ledger.tally()}, e.g. ${ledger.answers.find { it.status != 200 }});" +
+                " offering ${offered as int}/s: $requests requests"
+        def overload = new IngestLedger()
+
+        when: 'single fixes are offered at three times that rate, each without waiting for the others'
+        def pool = new ThreadPoolExecutor(0, MAX_IN_FLIGHT, 10, TimeUnit.SECONDS, new SynchronousQueue<Runnable>())
+        int notOffered = 0
+        int peakThreads = 0
+        long start = System.currentTimeMillis()
+        for (int i = 0; i < requests; i++) {
+            long wait = start + (long) (i * 1000d / offered) - System.currentTimeMillis()
+            if (wait > 0) {
+                Thread.sleep(wait)
+            }
+            if (i % 500 == 0) {
+                peakThreads = Math.max(peakThreads, threadCount())
+            }
+            Map phone = phones[i % WARDS]
+            try {
+                pool.execute { postOwnTracks(overload, phone) }
+            } catch (RejectedExecutionException ignored) {
+                notOffered++
+            }
+        }
+        long offeredFor = System.currentTimeMillis() - start
+        double offeredRate = (requests - notOffered) * 1000d / offeredFor
+        pool.shutdown()
+        boolean drained = pool.awaitTermination(60, TimeUnit.SECONDS)
+        peakThreads = Math.max(peakThreads, threadCount())
+
+        List<Answer> answers = overload.answers.toList()
+        List<Answer> shed = answers.findAll { it.shedding }
+        List<String> shedWithoutRetryAfter = shed.findAll { it.retryAfter == null }*.toString().unique()
+        List<String> unexpected = answers.findAll { !(it.status in [200, 429, 503]) }*.toString().unique()
+        List<String> lost = overload.missingFrom(server) + ledger.missingFrom(server)
+        println "OwnTracks offered ${offeredRate as int} fixes/s; not offered (client at $MAX_IN_FLIGHT): $notOffered;" +
+                " answers: ${overload.tally()}; threads idle $idleThreads, peak $peakThreads;" +
+                " answer times (ms) p50/p90/p99/max: ${percentiles(answers*.millis)}"
+
+        then: 'it was an overload'
+        offeredRate >= 2 * sustainable || notOffered > 0
+
+        and: 'phones were told to come back later, each answer said when; nothing else but 200; nothing answered 200 lost'
+        verifyAll {
+            shed.size() > 0
+            shedWithoutRetryAfter.take(10) == []
+            unexpected.take(10) == []
+            server.alive
+            drained
+            peakThreads <= idleThreads + MAX_EXTRA_THREADS
+            lost.take(20) == []
+        }
     }
 
     def "at three times the sustainable rate the server sheds load with Retry-After and stays up, losing nothing acked"() {
         given: 'a server limited to 256 MB of heap, with wards to post for'
-        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
-        String token = server.token("admin", PASSWORD)
         List<Long> wards = (1..WARDS).collect {
             server.create("/api/subjects", [kind: "WARD", name: "ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
         }
@@ -145,6 +241,255 @@ class OverloadSpec extends Specification {
         }
     }
 
+    def "GT06 at three times its sustainable rate: a position shed gets no acknowledgement, the watch sends it again, nothing acknowledged lost"() {
+        given: 'thirty-two GT06 watches, each registered for its ward and logged in on its own connection'
+        List<Watch> watches = (1..GT06_WATCHES).collect { n ->
+            long ward = server.create("/api/subjects", [kind: "WARD", name: "gt06 ward $n", offlineMinutes: 100_000,
+                                                        consent: [by: "guardian", textVersion: "test"]], token).id as long
+            String imei = "86" + String.format("%013d", Math.abs(UUID.randomUUID().mostSignificantBits) % 10_000_000_000_000L)
+            server.create("/api/devices", [uniqueId: imei, protocol: "GT06", subjectId: ward], token)
+            new Watch(ward, imei, gt06Port, base)
+        }
+
+        and: 'the rate the door sustains with each watch keeping at most six positions unacknowledged'
+        double sustainable = measureGt06(watches, MEASURE_MILLIS)
+        double offered = 3 * sustainable
+        int perWatch = Math.ceil(offered * OVERLOAD_SECONDS_GT06 / GT06_WATCHES) as int
+        println "GT06 sustainable: ${sustainable as int} positions/s; offering ${offered as int}/s: $perWatch per watch"
+
+        when: 'every watch sends its share of three times that rate without waiting for acknowledgements'
+        long start = System.currentTimeMillis()
+        List futures = watches.collect { w ->
+            threadsFor(watches).submit({
+                for (int i = 0; i < perWatch; i++) {
+                    long wait = start + (long) (i * 1000d * GT06_WATCHES / offered) - System.currentTimeMillis()
+                    if (wait > 0) {
+                        Thread.sleep(wait)
+                    }
+                    w.send(w.nextPosition())
+                }
+            } as Callable)
+        }
+        int peakThreads = 0
+        while (!futures.every { it.done }) {
+            peakThreads = Math.max(peakThreads, threadCount())
+            Thread.sleep(500)
+        }
+        futures*.get()
+        long offeredFor = System.currentTimeMillis() - start
+        int sent = watches.sum { it.sent.get() } as int
+        ServerProcess.waitFor(30) { watches.every { it.quietFor(2_000) } }
+        int unacked = watches.sum { it.unacknowledged().size() } as int
+
+        and: 'each watch sends what was not acknowledged again, as a GT06 watch does, until all of it is'
+        boolean allAcked = ServerProcess.waitFor(90) {
+            watches.each { w -> w.unacknowledged().take(GT06_WINDOW).each { w.send(it) } }
+            Thread.sleep(200)
+            watches.every { it.unacknowledged().isEmpty() }
+        }
+        peakThreads = Math.max(peakThreads, threadCount())
+        Set<String> stored = stored(watches*.ward)
+        List<String> lost = watches.collectMany { it.ackedKeys() }.findAll { !stored.contains(it) }.sort()
+        println "GT06 offered ${(sent * 1000d / offeredFor) as int} positions/s; sent $sent, not acknowledged at first: $unacked;" +
+                " threads idle $idleThreads, peak $peakThreads"
+
+        then: 'positions were shed without an acknowledgement; sent again they were all acknowledged and stored'
+        verifyAll {
+            unacked > 0
+            allAcked
+            watches.every { it.open }
+            server.alive
+            server.health() == 200
+            peakThreads <= idleThreads + MAX_EXTRA_THREADS
+            lost.take(20) == []
+        }
+
+        cleanup:
+        watches*.close()
+    }
+
+    static final long OVERLOAD_SECONDS_OWNTRACKS = 10
+    static final long OVERLOAD_SECONDS_GT06 = 10
+
+    /** The fixes per second answered 200 to {@link #MEASURING_SENDERS} senders that each wait for their answer. */
+    private double measureOwnTracks(IngestLedger ledger, List<Map> phones, long millis) {
+        def senders = Executors.newFixedThreadPool(MEASURING_SENDERS)
+        long start = System.currentTimeMillis()
+        long until = start + millis
+        (0..<MEASURING_SENDERS).collect { s ->
+            senders.submit({
+                for (int i = s; System.currentTimeMillis() < until; i += MEASURING_SENDERS) {
+                    postOwnTracks(ledger, phones[i % phones.size()])
+                }
+            } as Callable)
+        }*.get(60, TimeUnit.SECONDS)
+        senders.shutdown()
+        ledger.ackedFixes * 1000d / (System.currentTimeMillis() - start)
+    }
+
+    /** One OwnTracks location of {@code phone}, one second after its last, with its Basic credentials. */
+    private void postOwnTracks(IngestLedger ledger, Map phone) {
+        Instant time = base.plusSeconds((phone.next as AtomicInteger).getAndIncrement())
+        String body = """{"_type":"location","lat":29.70,"lon":${107.39 + (time.epochSecond % 1000) * 1e-5},"tst":${time.epochSecond},"acc":5,"tid":"ov"}"""
+        def answer = new Answer(startedAt: System.currentTimeMillis())
+        List<String> acked = []
+        try {
+            def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:${server.port}/ingest/owntracks"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Basic ${phone.basic}")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build()
+            HttpResponse<String> response = server.http.send(request, HttpResponse.BodyHandlers.ofString())
+            answer.status = response.statusCode()
+            answer.retryAfter = response.headers().firstValue("Retry-After").orElse(null)
+            if (answer.status == 200) {
+                acked << IngestLedger.key(phone.ward as long, time)
+            } else {
+                answer.error = response.body()?.take(300)
+            }
+        } catch (HttpTimeoutException e) {
+            answer.status = IngestLedger.TIMED_OUT
+            answer.error = e.message
+        } catch (IOException e) {
+            answer.status = IngestLedger.NO_ANSWER
+            answer.error = e.toString().take(200)
+        }
+        answer.endedAt = System.currentTimeMillis()
+        ledger.record(answer, acked)
+    }
+
+    /** Positions per second acknowledged while every watch keeps {@link #GT06_WINDOW} unacknowledged at most. */
+    private double measureGt06(List<Watch> watches, long millis) {
+        long start = System.currentTimeMillis()
+        long until = start + millis
+        int before = watches.sum { it.acked.size() } as int
+        watches.collect { w ->
+            threadsFor(watches).submit({
+                while (System.currentTimeMillis() < until) {
+                    if (!w.window.tryAcquire(1, TimeUnit.SECONDS)) {
+                        continue
+                    }
+                    w.send(w.nextPosition())
+                }
+            } as Callable)
+        }*.get(60, TimeUnit.SECONDS)
+        ((watches.sum { it.acked.size() } as int) - before) * 1000d / (System.currentTimeMillis() - start)
+    }
+
+    @Shared ExecutorService watchThreads
+
+    private ExecutorService threadsFor(List<Watch> watches) {
+        watchThreads = watchThreads ?: Executors.newFixedThreadPool(watches.size())
+    }
+
+    def cleanupSpec() {
+        watchThreads?.shutdownNow()
+    }
+
+    /** The keys of the fixes of {@code wards} in {@code sighting}, as {@link IngestLedger#key}. */
+    private Set<String> stored(List<Long> wards) {
+        server.rows("SELECT subject_id, time FROM sighting WHERE subject_id = ANY (?)", [wards as Long[]] as Object[]).collect {
+            IngestLedger.key(it[0] as long, (it[1] as java.sql.Timestamp).toInstant())
+        } as Set
+    }
+
+    /**
+     * A GT06 watch on its own connection: logged in, it sends location frames (0x12), one second apart in GPS time,
+     * and a reader thread notes each acknowledgement by its serial. A position sent again goes under a new serial.
+     */
+    static class Watch implements Closeable {
+        final long ward
+        final Socket socket
+        final Instant base
+        final Semaphore window = new Semaphore(GT06_WINDOW)
+        final AtomicInteger sent = new AtomicInteger()
+        final AtomicInteger nextSecond = new AtomicInteger()
+        final AtomicInteger nextSerial = new AtomicInteger(2)
+        /** Serial → the position's GPS time, for every frame sent and not yet acknowledged. */
+        final Map<Integer, Instant> pending = new ConcurrentHashMap<>()
+        /** The GPS times acknowledged. */
+        final Set<Instant> acked = ConcurrentHashMap.newKeySet()
+        volatile long lastAckAt = System.currentTimeMillis()
+        final Thread reader
+
+        Watch(long ward, String imei, int port, Instant base) {
+            this.ward = ward
+            this.base = base
+            socket = new Socket("127.0.0.1", port)
+            socket.soTimeout = 0
+            socket.outputStream.write(Gt06Acks.frame(false, 0x01, HexFormat.of().parseHex("0" + imei), 1))
+            socket.outputStream.flush()
+            byte[] loginAck = socket.inputStream.readNBytes(10)
+            assert loginAck.length == 10 && loginAck[3] == (byte) 0x01: "watch $imei was not logged in"
+            reader = Thread.start("gt06-watch-$ward") {
+                try {
+                    while (true) {
+                        byte[] ack = socket.inputStream.readNBytes(10)
+                        if (ack.length < 10) {
+                            return
+                        }
+                        int serial = ((ack[4] & 0xff) << 8) | (ack[5] & 0xff)
+                        Instant time = pending.remove(serial)
+                        if (time != null) {
+                            acked << time
+                            window.release()
+                        }
+                        lastAckAt = System.currentTimeMillis()
+                    }
+                } catch (IOException ignored) {
+                    // closed
+                }
+            }
+        }
+
+        Instant nextPosition() {
+            base.plusSeconds(nextSecond.getAndIncrement())
+        }
+
+        synchronized void send(Instant time) {
+            int serial = nextSerial.getAndIncrement() & 0xffff
+            pending[serial] = time
+            socket.outputStream.write(locationFrame(time, serial))
+            socket.outputStream.flush()
+            sent.incrementAndGet()
+        }
+
+        /** The positions sent and never acknowledged, each once. */
+        List<Instant> unacknowledged() {
+            (pending.values() as Set<Instant>).findAll { !acked.contains(it) }.sort()
+        }
+
+        List<String> ackedKeys() {
+            acked.collect { IngestLedger.key(ward, it) }
+        }
+
+        boolean quietFor(long millis) {
+            System.currentTimeMillis() - lastAckAt >= millis
+        }
+
+        boolean isOpen() {
+            !socket.closed && reader.alive
+        }
+
+        void close() {
+            socket.close()
+        }
+
+        private static byte[] locationFrame(Instant time, int serial) {
+            def t = time.atOffset(java.time.ZoneOffset.UTC)
+            def out = new ByteArrayOutputStream()
+            [t.year - 2000, t.monthValue, t.dayOfMonth, t.hour, t.minute, t.second, 0xC9].each { out.write(it) }
+            def data = new DataOutputStream(out)
+            data.writeInt(Math.round(29.70 * 1_800_000) as int)
+            data.writeInt(Math.round((107.39 + (time.epochSecond % 1000) * 1e-5) * 1_800_000) as int)
+            data.writeByte(0)
+            data.writeShort(0x1000 | 0x0400)
+            out.write(HexFormat.of().parseHex("01cc00287d001fb8"))  // LBS: MCC 460, MNC 0, LAC, cell id
+            Gt06Acks.frame(false, 0x12, out.toByteArray(), serial)
+        }
+    }
+
     /**
      * Fixes per second acknowledged by {@link #MEASURING_SENDERS} senders that each wait for their answer, over
      * {@link #MEASURE_MILLIS}: enough of them to keep the server busy, so this is what it sustains.
@@ -185,6 +530,7 @@ class OverloadSpec extends Specification {
             probe.alertsMillis = t1 - t0
             probe.healthMillis = t2 - t1
             probe.rssKb = residentKb()
+            probe.threads = threadCount()
             probes << probe
             Thread.sleep(Math.max(0, 2_000 - (t2 - t0)))
         }
@@ -200,6 +546,17 @@ class OverloadSpec extends Specification {
             request().statusCode()
         } catch (IOException ignored) {
             -1
+        }
+    }
+
+    /** The server JVM's threads from /proc; 0 when it is gone. */
+    private int threadCount() {
+        Path status = Path.of("/proc/${server.process.pid()}/status")
+        try {
+            String line = Files.readAllLines(status).find { it.startsWith("Threads:") }
+            line ? line.replaceAll(/\D/, "") as int : 0
+        } catch (IOException ignored) {
+            0
         }
     }
 

@@ -6,6 +6,7 @@ import io.micronaut.http.client.HttpClient
 import io.micronaut.http.client.annotation.Client
 import io.micronaut.runtime.server.EmbeddedServer
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import io.micronaut.web.router.Router
 import jakarta.inject.Inject
 import org.geoward.security.PasswordHasher
 import org.geoward.security.Role
@@ -28,10 +29,15 @@ import javax.sql.DataSource
  * <li>an officer with a subject outside their task (POLICE: a ward with no alert; FISHERIES: a ward whose open
  * alert is a WANDER, which POLICE answers): never a 2xx under {@code /api/subjects/{id}}, and 404 (not 403, which
  * would say it exists) for the reads a role of theirs may make;</li>
+ * <li>FAMILY with their own ward's and alert's ids ({@code FAMILY (own)}): their ward and alert read with 200
+ * ({@link #OWN_READS}), no other read under their ids a 404 (that would hide their own data);</li>
  * <li>any role: never a 500, and a token that was accepted (no 401).</li>
+ * <li>the operations outside {@code /api/} (probes, metrics, the console's config, the citizen page and reports, the
+ * device and sensor doors): never a 500 for any role; the device doors ({@code /ingest/**}) are 401 for every role,
+ * since a user's token is no device's credentials; the probes and the console's config answer everybody.</li>
  * </ul>
  * Path ids are unknown (999999999) except a FAMILY's and an officer's subject ids and a FAMILY's alert ids, so staff
- * writes touch nothing.
+ * writes touch nothing. {@link #everyOperationHasItsCells} checks that no operation of the document is left out.
  */
 @MicronautTest(transactional = false)
 class AccessMatrixSpec extends Specification {
@@ -39,18 +45,28 @@ class AccessMatrixSpec extends Specification {
     static final List<String> ADMIN_ONLY = ['/api/devices', '/api/users', '/api/webhooks', '/api/retention', '/api/notify/templates']
     /** Streams that never end, checked only without a token. */
     static final List<String> STREAMS = ['/api/alerts/stream']
+    static final List<String> ROLES = ['ADMIN', 'DISPATCHER', 'POLICE', 'FISHERIES', 'FAMILY', 'FAMILY (own)', 'none']
+    /** The reads a FAMILY makes of their own ward and alert: 200. */
+    static final List<String> OWN_READS = ['GET /api/subjects/{id}', 'GET /api/alerts/{id}']
+    /** Outside {@code /api/}: answered to everybody. */
+    static final List<String> PUBLIC = ['/live', '/ready', '/config.json']
+    /** Routes that are Micronaut's, not Geoward's operations: not in the document, not in the matrix. */
+    static final List<String> BUILT_IN = ['/login', '/logout', '/health', '/health/{selector}', '/oauth/access_token', '/token_info']
 
     @Inject @Client("/") HttpClient http
     @Inject EmbeddedServer server
     @Inject UserRepository users
     @Inject PasswordHasher hasher
     @Inject DataSource dataSource
+    @Inject Router router
 
     @Shared Raw raw
     @Shared Map<String, String> tokens
     @Shared String otherWard
     @Shared String otherAlert
     @Shared String quietWard
+    @Shared String ownWard
+    @Shared String ownAlert
 
     static List<Map> operations() {
         def yml = AccessMatrixSpec.classLoader.getResourceAsStream('META-INF/swagger/geoward-0.1.yml')
@@ -82,6 +98,8 @@ class AccessMatrixSpec extends Specification {
         long theirs = insert("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["matrix-theirs-${UUID.randomUUID()}".toString()])
         otherWard = theirs.toString()
         quietWard = insert("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["matrix-quiet-${UUID.randomUUID()}".toString()]).toString()
+        ownWard = mine.toString()
+        ownAlert = insert("INSERT INTO alert (type, status, subject_id, opened_at) VALUES ('WANDER', 'OPEN', ?, now()) RETURNING id", [mine]).toString()
         otherAlert = insert("INSERT INTO alert (type, status, subject_id, opened_at) VALUES ('WANDER', 'OPEN', ?, now()) RETURNING id", [theirs]).toString()
         sql.close()
         String admin = Accounts.token(http, users, hasher, Role.ADMIN)
@@ -92,10 +110,15 @@ class AccessMatrixSpec extends Specification {
                   POLICE    : Accounts.token(http, users, hasher, Role.OFFICER, police),
                   FISHERIES : Accounts.token(http, users, hasher, Role.OFFICER, fisheries),
                   FAMILY    : Accounts.login(http, username, 'long enough 123')]
+        tokens['FAMILY (own)'] = tokens.FAMILY
     }
 
     /** The path with its ids filled in for {@code role}. */
     String fill(String path, String role) {
+        if (role == 'FAMILY (own)') {
+            path = path.startsWith('/api/subjects/') ? path.replace('{id}', ownWard) : path
+            path = path.startsWith('/api/alerts/') ? path.replace('{id}', ownAlert) : path
+        }
         if (role == 'FAMILY') {
             path = path.startsWith('/api/subjects/') ? path.replace('{id}', otherWard) : path
             path = path.startsWith('/api/alerts/') ? path.replace('{id}', otherAlert) : path
@@ -118,12 +141,64 @@ class AccessMatrixSpec extends Specification {
         raw.send(op.method as String, path, body ? '{}' : null, token)
     }
 
+    /** The cells of the operations under {@code /api/}, streams only without a token. */
+    static List<List> apiCells() {
+        [operations().findAll { (it.path as String).startsWith('/api/') }, ROLES]
+                .combinations()
+                .findAll { o, r -> r == 'none' || !(o.path in STREAMS) }
+    }
+
+    /** The cells of the operations outside {@code /api/}. */
+    static List<List> otherCells() {
+        [operations().findAll { !(it.path as String).startsWith('/api/') }, ROLES].combinations()
+    }
+
+    def "every route the server answers is an operation of the OpenAPI document, so it has its cells"() {
+        given: "the server's own routes but Micronaut's (login, health, static files) and the console's page"
+        Set<String> documented = operations().collect { "${it.method} ${it.path}".toString() } as Set
+        List<String> routes = router.uriRoutes()
+                .filter { it.httpMethodName != 'HEAD' }  // every GET answers HEAD too
+                .map { "${it.httpMethodName} ${it.uriMatchTemplate.toPathString().replaceAll(/\{[?&][^}]*}/, '').replaceAll(/\{(\w+):[^}]*}/, '{$1}')}".toString() }
+                .filter { !(it.split(' ')[1] in BUILT_IN) }
+                .toList()
+        List<String> undocumented = routes.findAll { !(it in documented) }.unique().sort()
+
+        expect:
+        routes.size() >= 60
+        undocumented == []
+        (apiCells() + otherCells()).size() == operations().size() * ROLES.size() - STREAMS.size() * (ROLES.size() - 1)
+    }
+
+    def "#op.method #op.path as #role: no 500; the device doors are 401, the probes answer everybody"() {
+        when:
+        def answer = call(op, role)
+
+        then:
+        answer.status != 500
+        if ((op.path as String).startsWith('/ingest/')) {
+            assert answer.status == 401: "a user's token or none is no device's credentials: $answer"
+        }
+        if (op.path in PUBLIC) {
+            assert answer.status in [200, 503]: "a probe or the console's config refused $role: $answer"
+        }
+
+        where:
+        [op, role] << otherCells()
+    }
+
     def "#op.method #op.path as #role: #rule"() {
         when:
         def answer = call(op, role)
 
         then:
         answer.status != 500
+        if (role == 'FAMILY (own)' && "${op.method} ${op.path}".toString() in OWN_READS) {
+            assert answer.status == 200: "a family could not read their own ward or alert: $answer"
+        }
+        if (role == 'FAMILY (own)' && op.method == 'GET' &&
+                ((op.path as String).startsWith('/api/subjects/{id}') || (op.path as String).startsWith('/api/alerts/{id}'))) {
+            assert answer.status != 404: "a family's own ward or alert was hidden from them: $answer"
+        }
         if (role == 'none') {
             assert answer.status == 401
         } else {
@@ -143,10 +218,9 @@ class AccessMatrixSpec extends Specification {
         }
 
         where:
-        [op, role] << [operations().findAll { (it.path as String).startsWith('/api/') }, ['ADMIN', 'DISPATCHER', 'POLICE', 'FISHERIES', 'FAMILY', 'none']]
-                .combinations()
-                .findAll { o, r -> r == 'none' || !(o.path in STREAMS) }
+        [op, role] << apiCells()
         rule = role == 'none' ? '401' : role == 'FAMILY' ? "not another family's data, no 500"
+                : role == 'FAMILY (own)' ? 'their own ward and alert, no 500'
                 : role in OFFICERS ? 'no subject outside their task, no 500' : 'no 500, token accepted'
     }
 }
