@@ -35,6 +35,7 @@ export const routes = {
     ack: (id) => `/api/alerts/${encodeURIComponent(id)}/ack`,
     resolve: (id) => `/api/alerts/${encodeURIComponent(id)}/resolve`,
     assign: (id) => `/api/alerts/${encodeURIComponent(id)}/assign`,
+    alertWorkOrder: (id) => `/api/alerts/${encodeURIComponent(id)}/work-order`,
     nearestOfficers: (id, limit = 5) => `/api/alerts/${encodeURIComponent(id)}/nearest-officers?limit=${limit}`,
     stream: (token, lastEventId) =>
         `/api/alerts/stream?access_token=${encodeURIComponent(token)}${lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : ''}`,
@@ -59,6 +60,8 @@ export const routes = {
     unknownDevices: () => '/api/devices/unknown',
     users: () => '/api/users',
     notifications: () => '/api/notifications',
+    templates: () => '/api/notify/templates',
+    templatePreview: () => '/api/notify/templates/preview',
     alertsOf: (statuses, limit = 500) => `/api/alerts?status=${statuses.join(',')}&limit=${limit}`,
     track: (id, from, to) =>
         `/api/subjects/${encodeURIComponent(id)}/track?from=${encodeURIComponent(from)}${to ? `&to=${encodeURIComponent(to)}` : ''}`,

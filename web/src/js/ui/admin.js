@@ -1,5 +1,5 @@
 // The admin's view: the dispatcher's console and, in tabs beside it, the fence editor, grids, work orders, subjects,
-// devices, units, users and the audit trail.
+// devices, units, users, the message templates and the audit trail.
 
 import { t } from '../i18n.js';
 import { renderAudit } from './audit.js';
@@ -10,6 +10,7 @@ import { renderGrids } from './grids.js';
 import { renderSubjects } from './subjects.js';
 import { renderUnits } from './units.js';
 import { tabs } from './tabs.js';
+import { renderTemplates } from './templates.js';
 import { renderUsers } from './users.js';
 import { renderWorkOrders } from './work-orders.js';
 
@@ -33,6 +34,7 @@ export function mountAdmin(shell, me) {
         { key: 'devices', label: t('devices'), onShow: lazy(renderDevices) },
         { key: 'units', label: t('units'), onShow: lazy(renderUnits) },
         { key: 'users', label: t('users'), onShow: lazy(renderUsers) },
+        { key: 'templates', label: t('templates'), onShow: lazy(renderTemplates) },
         { key: 'audit', label: t('auditTrail'), onShow: lazy(renderAudit) },
     ]);
     const map = () => inAlerts.console.map;
@@ -44,6 +46,11 @@ export function mountAdmin(shell, me) {
         canAssign: true,
         canAck: true,
         canResolve: true,
+        canRaiseWorkOrder: true,
+        onOpenWorkOrder: (id) => {
+            panes.select('workorders');
+            workOrders.open(id);
+        },
         showOfficers: true,
         replay: true,
         onFenceClick: (feature) => {

@@ -14,7 +14,7 @@ import { renderReplay } from './replay.js';
 
 /**
  * Mounts the console into the shell. options: alertFilter, fenceFilter, onFenceClick, canAssign, canAck, canResolve,
- * queueExtra, showOfficers, replay. Returns a teardown function.
+ * canRaiseWorkOrder, onOpenWorkOrder(id), queueExtra, showOfficers, replay. Returns a teardown function.
  */
 export function mountConsole(shell, options) {
     const { map, proj } = createMap(shell.mapElement, settings());
@@ -29,6 +29,8 @@ export function mountConsole(shell, options) {
             canAssign: options.canAssign,
             canAck: options.canAck,
             canResolve: options.canResolve,
+            canRaiseWorkOrder: options.canRaiseWorkOrder,
+            onOpenWorkOrder: options.onOpenWorkOrder,
             onLoaded: (alert) => selected && selected.id === id && (selected.updatedAt = alert.properties.updatedAt),
             onChange: (fresh) => fresh && fresh.properties && store.upsert(fresh),
             onClose: () => {

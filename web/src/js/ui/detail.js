@@ -3,12 +3,14 @@
 import { ApiError, get, post, routes } from '../api.js';
 import { ago, formatDistance, formatTime, humanizeDuration, label, language, t } from '../i18n.js';
 import { announce, h, replace } from './dom.js';
+import { raiseForm } from './work-order-report.js';
 
 const OUTCOMES = ['FOUND', 'RETURNED', 'WARNED', 'FINED', 'FALSE_ALARM'];
 
 /**
- * Shows alert id in el. options: canAssign, canAck, canResolve; onChange(feature) after an action changed it;
- * onClose().
+ * Shows alert id in el. options: canAssign, canAck, canResolve, canRaiseWorkOrder; onChange(feature) after an action
+ * changed it; onClose(); onOpenWorkOrder(id) opens a work order's page (offered for a work order and the ones raised
+ * from this alert).
  */
 export async function renderDetail(el, id, options) {
     replace(el, h('p', { class: 'loading' }, '…'));
@@ -25,6 +27,14 @@ export async function renderDetail(el, id, options) {
     const officerStep = [...timeline].reverse().find((e) => e.detail && e.detail.officerId === p.assignedOfficerId);
     const officerName = officerStep ? officerStep.detail.officerName : null;
     if (options.onLoaded) options.onLoaded(alert);
+    const reload = async () => {
+        const fresh = await get(routes.alert(id));
+        if (options.onLoaded) options.onLoaded(fresh);
+        options.onChange(fresh);
+        renderDetail(el, id, options);
+    };
+    const openOrder = (orderId) => h('button', { type: 'button', class: 'link open-work-order', dataset: { workOrderId: String(orderId) },
+        onclick: () => options.onOpenWorkOrder(orderId) }, t('openWorkOrder', orderId));
     const act = async (path, body) => {
         try {
             await post(path, body);
@@ -72,13 +82,17 @@ export async function renderDetail(el, id, options) {
                     h('button', { type: 'submit', id: 'resolve' }, t('resolve')))
                 : null,
             h('p', { class: 'action-error form-error', role: 'alert' }),
+            p.type === 'WORK_ORDER' && options.onOpenWorkOrder
+                ? h('button', { type: 'button', id: 'open-work-order-page', onclick: () => options.onOpenWorkOrder(p.id) }, t('openThisWorkOrder')) : null,
+            options.canRaiseWorkOrder && p.type !== 'WORK_ORDER' ? raiseForm(p, () => reload().catch(() => {})) : null,
             options.canAssign && (p.status === 'OPEN' || p.status === 'ACKNOWLEDGED') ? h('div', { class: 'officers', id: 'nearest-officers' }, h('h3', {}, t('nearestOfficers')), h('p', {}, '…')) : null,
             h('h3', {}, t('timeline')),
             h('ol', { class: 'timeline', id: 'timeline' }, timeline.map((e) =>
                 h('li', { dataset: { action: e.action } }, h('time', { datetime: e.at }, formatTime(e.at)), ' ', h('b', {}, label('action', e.action)),
                     ' · ', e.actor === 'system' ? t('system') : e.actor,
                     e.detail && e.detail.officerName ? ` · ${e.detail.officerName}` : '',
-                    e.status ? ` → ${t(`status.${e.status}`)}` : ''))),
+                    e.status ? ` → ${t(`status.${e.status}`)}` : '',
+                    e.detail && e.detail.workOrderId ? [' · ', options.onOpenWorkOrder ? openOrder(e.detail.workOrderId) : `#${e.detail.workOrderId}`] : null))),
         ),
     );
     if (options.canAssign && (p.status === 'OPEN' || p.status === 'ACKNOWLEDGED')) renderOfficers(el.querySelector('#nearest-officers'), id, act);

@@ -21,7 +21,18 @@ export function mountDispatcher(shell, me) {
     ]);
     shell.side.append(panes.element);
     inAlerts.side = panes.panel('alerts');
-    const stop = mountConsole(inAlerts, { canAssign: true, canAck: true, canResolve: true, showOfficers: true, replay: true });
+    const stop = mountConsole(inAlerts, {
+        canAssign: true,
+        canAck: true,
+        canResolve: true,
+        canRaiseWorkOrder: true,
+        onOpenWorkOrder: (id) => {
+            panes.select('workorders');
+            workOrders.open(id);
+        },
+        showOfficers: true,
+        replay: true,
+    });
     shell.console = inAlerts.console;
     return stop;
 }

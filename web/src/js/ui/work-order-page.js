@@ -7,7 +7,7 @@ import { formatDistance, formatTime, humanizeDuration, label, t } from '../i18n.
 import { h, replace } from './dom.js';
 import { input, row, select, showError, textOf } from './form.js';
 
-const CATEGORIES = ['SAFETY', 'CARE', 'WATER_SAFETY', 'ENVIRONMENT', 'FACILITY', 'DISPUTE', 'OTHER'];
+export const CATEGORIES = ['SAFETY', 'CARE', 'WATER_SAFETY', 'ENVIRONMENT', 'FACILITY', 'DISPUTE', 'OTHER'];
 const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 /** 'met', 'late' or 'open': how a work order stands against its deadline (late as soon as an open one is overdue). */

@@ -1,5 +1,6 @@
 // The work orders tab: the list (GET /api/work-orders) filtered by status, grid and unit, each with its deadline
-// met, late or still running; the listed orders as markers on the map; one order's page (work-order-page.js).
+// met, late or still running; the listed orders as markers on the map; one order's page (work-order-page.js); a new
+// order reported from the console (work-order-report.js).
 
 import { L } from 'leaflet';
 import { get, routes } from '../api.js';
@@ -8,6 +9,7 @@ import '../strings/workorders.js';
 import { h, replace } from './dom.js';
 import { select } from './form.js';
 import { deadlineBadge, renderWorkOrderPage } from './work-order-page.js';
+import { reportForm } from './work-order-report.js';
 
 const STATUSES = ['OPEN', 'ACKNOWLEDGED', 'DISPATCHED', 'RESOLVED'];
 
@@ -26,7 +28,12 @@ export function renderWorkOrders(panel, map, proj, me) {
         h('label', { for: 'work-order-unit' }, t('unit')), unit);
     const list = h('ul', { class: 'record-list work-order-list', id: 'work-order-list', 'aria-label': t('workOrderList') });
     const error = h('p', { class: 'form-error', role: 'alert' });
-    const listView = h('div', { id: 'work-order-list-view' }, filters, error, list);
+    const report = reportForm(map, proj, me, (order) => {
+        refresh();
+        open(order.id);
+    });
+    const newButton = h('button', { type: 'button', id: 'work-order-new', 'aria-controls': 'wo-report', onclick: () => report.open() }, t('reportWorkOrder'));
+    const listView = h('div', { id: 'work-order-list-view' }, newButton, report.element, filters, error, list);
     const pageView = h('div', { id: 'work-order-page-view', hidden: true });
     replace(panel, h('section', { class: 'panel work-orders', id: 'work-orders', 'aria-labelledby': 'work-orders-title' },
         h('h2', { id: 'work-orders-title' }, t('workOrders')), listView, pageView));
@@ -44,6 +51,7 @@ export function renderWorkOrders(panel, map, proj, me) {
     };
     const query = () => routes.workOrders({ status: status.value, gridId: grid.value, unit: unit.value });
     const open = (id) => {
+        report.close();
         listView.hidden = true;
         pageView.hidden = false;
         renderWorkOrderPage(pageView, id, { map, proj, me, onBack: back, onChange: refresh });

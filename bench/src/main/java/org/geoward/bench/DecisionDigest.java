@@ -42,7 +42,7 @@ public final class DecisionDigest {
             SubjectKind kind = i < EvaluatorBenchmark.WARDS ? SubjectKind.WARD : SubjectKind.VISITOR;
             double accuracy = n % 7 == 3 ? 150 : Walk.ACCURACY;
             Fix fix = new Fix(
-                    i, kind, start.plusSeconds(walk.second()), walk.lon(i), walk.lat(i), accuracy, false, Set.of());
+                    i, kind, start.plusSeconds(walk.second()), walk.lon(i), walk.lat(i), accuracy, false, Set.of(), null);
             for (Transition t : evaluator.evaluate(fix, states[i], index, Set.of(), GuardianLocator.none())
                     .transitions()) {
                 md.update(t.toString().getBytes(StandardCharsets.UTF_8));

@@ -65,7 +65,7 @@ public class EvaluatorBenchmark {
         int i = walk.step();
         SubjectKind kind = i < WARDS ? SubjectKind.WARD : SubjectKind.VISITOR;
         Fix fix = new Fix(
-                i, kind, start.plusSeconds(walk.second()), walk.lon(i), walk.lat(i), Walk.ACCURACY, false, Set.of());
+                i, kind, start.plusSeconds(walk.second()), walk.lon(i), walk.lat(i), Walk.ACCURACY, false, Set.of(), null);
         return evaluator.evaluate(fix, states[i], index, Set.of(), GuardianLocator.none());
     }
 }

@@ -49,7 +49,7 @@ final class FenceMix {
 
     private static Fence fence(
             long id, String name, FenceKind kind, Geometry g, double radius, double buffer, Set<Long> subjects) {
-        return new Fence(id, name, kind, g, radius, buffer, Double.NaN, 30, 0, subjects, null);
+        return new Fence(id, name, kind, g, radius, buffer, Double.NaN, 30, 0, subjects, null, Set.of());
     }
 
     private static Geometry polygon(Random rnd, double lon, double lat, double radius) {

@@ -93,7 +93,7 @@ public final class StateHeap {
             for (int f = 0; f < FIXES; f++) {
                 lon += (rnd.nextDouble() - 0.5) * 20 / FenceMix.M_PER_DEG_LON;
                 lat += (rnd.nextDouble() - 0.5) * 20 / FenceMix.M_PER_DEG_LAT;
-                Fix fix = new Fix(i, kind, start.plusSeconds(10L * f), lon, lat, 10, false, Set.of());
+                Fix fix = new Fix(i, kind, start.plusSeconds(10L * f), lon, lat, 10, false, Set.of(), null);
                 evaluator.evaluate(fix, state, index, Set.of(), GuardianLocator.none());
             }
             states.put((long) i, state);

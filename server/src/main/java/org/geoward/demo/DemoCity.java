@@ -43,17 +43,18 @@ final class DemoCity {
         }
     }
 
-    /** What a ward does in the show. */
     /** The elder at home whose kitchen gas alarm goes off in the demo (孙奶奶, who lives on her own). */
     static final String GAS_ALARM_WARD = "ward-17";
 
+    /** What a ward does in the show; a CHILD is a ward of category MINOR. */
     enum Role {
         STAY,
         COMPANION,
         WANDER,
         RIVER,
         SILENT,
-        SOS
+        SOS,
+        CHILD
     }
 
     /** A SAFE zone: a circle (radius) or a rectangle (half sizes), optionally only at night. */
@@ -98,6 +99,15 @@ final class DemoCity {
     static final Pt CARE_HOME = new Pt(107.3895, 29.7060);
     static final Pt CARE_HOME_2 = new Pt(107.4250, 29.7051);
 
+    /** Where the two children live, 1 km south of the Yangtze (in grid 3). */
+    static final Pt CHILDREN_HOME = new Pt(107.3840, 29.7195);
+
+    /**
+     * Where they play at the water: about 220 m from the Yangtze's centre line, inside the minors' water fence (300 m)
+     * and outside the adult wards' bank corridor (150 m).
+     */
+    static final Pt CHILDREN_AT_WATER = new Pt(107.3840, 29.7294);
+
     static final List<Safe> SAFE = List.of(
             new Safe("safe-care-1", "涪陵区社会福利院 安全区", CARE_HOME, 300, 0, 0, false),
             new Safe("safe-care-2", "江东颐养中心 安全区", CARE_HOME_2, 0, 150, 120, false),
@@ -134,13 +144,18 @@ final class DemoCity {
             {"ward-18", "吴爷爷 (吴明)", "吴倩", "13800230118", "safe-wu", "STAY"},
             {"ward-19", "郑奶奶 (郑秀珍)", "郑浩", "13800230119", "safe-care-1", "STAY"},
             {"ward-20", "何爷爷 (何建华)", "何燕", "13800230120", "safe-care-2", "STAY"},
+            {"ward-21", "小明 (10岁, 未成年人)", "王丽 (妈妈)", "13800230121", null, "CHILD"},
+            {"ward-22", "小刚 (11岁, 未成年人)", "陈强 (爸爸)", "13800230122", null, "CHILD"},
         };
         List<Ward> list = new ArrayList<>();
         int i = 0;
+        int children = 0;
         for (String[] r : w) {
             Safe safe = r[4] == null ? null : safe(r[4]);
             Pt home;
-            if (safe == null) {
+            if (r[5].equals("CHILD")) {
+                home = CHILDREN_HOME.plus(15.0 * children++, 0);
+            } else if (safe == null) {
                 home = new Pt(107.3960, 29.7230); // 陈家, 650 m south of the Yangtze
             } else {
                 // spread the residents of one zone around its centre, well inside it
@@ -193,10 +208,31 @@ final class DemoCity {
         {"ban-east", "长江涪陵段禁渔区 (城东-珍溪)", 107.45, 107.80},
     };
 
-    /** River-bank danger corridors: key, name, river, west, east, south, north (a box that cuts the line). */
+    /**
+     * The minors' water fence (children near water, 防溺水): the Yangtze below the old town, 300 m either side of the
+     * centre line, for MINORs only. A real deployment gives it a summer schedule (June to September); the demo runs on
+     * the wall clock in any month, so it is registered all year and its name says so.
+     */
+    static final Object[] CHILDREN_BANK = {
+        "danger-children-yangtze",
+        "长江滨江 未成年人防溺水危险区 (演示: 全年生效; 正式部署为6-9月)",
+        "Chang Jiang",
+        107.37,
+        107.40,
+        29.70,
+        29.80,
+        300.0,
+        "MINOR"
+    };
+
+    /**
+     * River-bank danger corridors: key, name, river, west, east, south, north (a box that cuts the line), buffer
+     * metres, and the one category they apply to (null: every ward).
+     */
     static final Object[][] DANGER_BANKS = {
-        {"danger-yangtze", "长江城区河岸 危险区", "Chang Jiang", 107.33, 107.43, 29.70, 29.80},
-        {"danger-wu", "乌江河岸 危险区", "Wu", 107.37, 107.42, 29.65, 29.735},
+        {"danger-yangtze", "长江城区河岸 危险区", "Chang Jiang", 107.33, 107.43, 29.70, 29.80, 150.0, null},
+        {"danger-wu", "乌江河岸 危险区", "Wu", 107.37, 107.42, 29.65, 29.735, 150.0, null},
+        CHILDREN_BANK,
     };
 
     /**

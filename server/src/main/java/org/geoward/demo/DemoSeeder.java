@@ -16,15 +16,19 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.alert.AlertAssignments;
+import org.geoward.alert.AlertRecords;
 import org.geoward.demo.DemoCity.Officer;
 import org.geoward.demo.DemoCity.Pt;
 import org.geoward.demo.DemoCity.Safe;
 import org.geoward.demo.DemoCity.Ward;
 import org.geoward.fence.FenceCatalog;
 import org.geoward.security.PasswordHasher;
+import org.geoward.subject.SubjectSeeds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +68,9 @@ public class DemoSeeder {
     private final PasswordHasher hasher;
     private final DemoAccounts accounts;
     private final JsonMapper json;
+    private final SubjectSeeds seeds;
+    private final AlertAssignments alertAssignments;
+    private final AlertRecords alertRecords;
     private final boolean reset;
     private volatile Cast cast;
 
@@ -74,6 +81,9 @@ public class DemoSeeder {
             PasswordHasher hasher,
             DemoAccounts accounts,
             JsonMapper json,
+            SubjectSeeds seeds,
+            AlertAssignments alertAssignments,
+            AlertRecords alertRecords,
             @Value("${geoward.demo.reset:false}") boolean reset) {
         this.jdbc = jdbc;
         this.tx = tx;
@@ -81,6 +91,9 @@ public class DemoSeeder {
         this.hasher = hasher;
         this.accounts = accounts;
         this.json = json;
+        this.seeds = seeds;
+        this.alertAssignments = alertAssignments;
+        this.alertRecords = alertRecords;
         this.reset = reset;
     }
 
@@ -107,14 +120,14 @@ public class DemoSeeder {
      */
     public int reset() {
         int removed = tx.executeWrite(status -> {
-            update("UPDATE alert SET assigned_officer_id = NULL WHERE assigned_officer_id IN (" + DEMO_SUBJECTS
-                    + ") AND subject_id NOT IN (" + DEMO_SUBJECTS + ")");
-            update("DELETE FROM alert WHERE subject_id IN (" + DEMO_SUBJECTS + ")");
+            List<Long> demo = demoSubjects();
+            alertAssignments.unassign(demo, demo);
+            alertRecords.deleteOf(demo);
             update("DELETE FROM sighting WHERE subject_id IN (" + DEMO_SUBJECTS + ")");
-            update("DELETE FROM device WHERE subject_id IN (" + DEMO_SUBJECTS + ")");
+            seeds.deleteDevicesOf(demo);
             update("DELETE FROM app_user WHERE username LIKE 'fuling.%' OR subject_id IN (" + DEMO_SUBJECTS + ")");
             update("DELETE FROM sms_quiet WHERE phone LIKE '+86139000%'");
-            int subjects = update("DELETE FROM subject WHERE id IN (" + DEMO_SUBJECTS + ")");
+            int subjects = seeds.delete(demo);
             update("UPDATE fence SET retired_at = now(), updated_at = now()"
                     + " WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL");
             return subjects;
@@ -144,21 +157,11 @@ public class DemoSeeder {
                 int offline = w.role() == DemoCity.Role.SILENT ? 1 : 60;
                 long ward = subject(w.key(), "WARD", w.name(), null, offline, null, null);
                 ids.put(w.key(), ward);
-                jdbc.prepareStatement(
-                        """
-                        UPDATE subject SET consent_by = ?, consent_at = now(), consent_text_version = 'demo'
-                        WHERE id = ? AND consent_at IS NULL""",
-                        ps -> {
-                            ps.setString(1, w.guardian());
-                            ps.setLong(2, ward);
-                            return ps.executeUpdate();
-                        });
-                jdbc.prepareStatement(
-                        "INSERT INTO ward_guardian (ward_id, guardian_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
-                            ps.setLong(1, ward);
-                            ps.setLong(2, guardian);
-                            return ps.executeUpdate();
-                        });
+                if (w.role() == DemoCity.Role.CHILD) {
+                    seeds.categorise(ward, "MINOR");
+                }
+                seeds.consentUnlessRecorded(ward, w.guardian(), "demo");
+                seeds.linkGuardian(ward, guardian);
             }
             for (Officer o : DemoCity.OFFICERS) {
                 ids.put(o.key(), subject(o.key(), "OFFICER", o.name(), null, null, o.unit(), o.travel()));
@@ -183,50 +186,24 @@ public class DemoSeeder {
 
     private long subject(
             String key, String kind, String name, String phone, Integer offline, String unit, String travel) {
-        Long found = jdbc.prepareStatement(
-                "SELECT id FROM subject WHERE attributes ->> 'demo' = 'fuling' AND attributes ->> 'demoKey' = ?",
-                ps -> {
-                    ps.setString(1, key);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getLong(1) : null;
-                    }
-                });
-        if (found != null) {
-            return found;
-        }
-        return jdbc.prepareStatement(
-                """
-                INSERT INTO subject (kind, name, phone, offline_minutes, unit, status, travel_mode, attributes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, jsonb_build_object('demo', 'fuling', 'demoKey', ?::text)) RETURNING id""",
-                ps -> {
-                    ps.setString(1, kind);
-                    ps.setString(2, name);
-                    ps.setString(3, phone);
-                    ps.setObject(4, offline, Types.INTEGER);
-                    ps.setString(5, unit);
-                    ps.setString(6, unit == null ? null : "AVAILABLE");
-                    ps.setString(7, travel);
-                    ps.setString(8, key);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                });
+        return seeds.findOrCreate(new SubjectSeeds.Seed("fuling", key, kind, name, phone, offline, unit, travel));
+    }
+
+    /** The ids of the demo subjects: seeded ones, and camera visitors of the demo's tracks. */
+    private List<Long> demoSubjects() {
+        return jdbc.prepareStatement(DEMO_SUBJECTS, ps -> {
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        });
     }
 
     private void device(String uniqueId, String protocol, long subjectId, String tokenHash) {
-        jdbc.prepareStatement(
-                """
-                INSERT INTO device (unique_id, protocol, subject_id, token_hash) VALUES (?, ?, ?, ?)
-                ON CONFLICT (unique_id) DO UPDATE SET subject_id = EXCLUDED.subject_id,
-                    protocol = EXCLUDED.protocol, token_hash = coalesce(EXCLUDED.token_hash, device.token_hash)""",
-                ps -> {
-                    ps.setString(1, uniqueId);
-                    ps.setString(2, protocol);
-                    ps.setLong(3, subjectId);
-                    ps.setString(4, tokenHash);
-                    return ps.executeUpdate();
-                });
+        seeds.bindDevice(uniqueId, protocol, subjectId, tokenHash);
     }
 
     // Fences ---------------------------------------------------------------------------------------------------------
@@ -249,13 +226,22 @@ public class DemoSeeder {
             String river = geometry("demo/yangtze_wu_fuling.geojson", (String) d[2]);
             String sql = "ST_LineMerge(ST_CollectionExtract(ST_Intersection(ST_GeomFromGeoJSON(?),"
                     + " ST_MakeEnvelope(?, ?, ?, ?, 4326)), 2))";
-            fence((String) d[0], (String) d[1], "DANGER", sql, null, 150.0, null, null, (ps, i) -> {
+            fence((String) d[0], (String) d[1], "DANGER", sql, null, (Double) d[7], null, null, (ps, i) -> {
                 ps.setString(i, river);
                 ps.setDouble(i + 1, (Double) d[3]);
                 ps.setDouble(i + 2, (Double) d[5]);
                 ps.setDouble(i + 3, (Double) d[4]);
                 ps.setDouble(i + 4, (Double) d[6]);
             });
+            if (d[8] != null) {
+                jdbc.prepareStatement(
+                        "UPDATE fence SET categories = ARRAY[?] WHERE properties ->> 'demoKey' = ? AND retired_at IS NULL",
+                        ps -> {
+                            ps.setString(1, (String) d[8]);
+                            ps.setString(2, (String) d[0]);
+                            return ps.executeUpdate();
+                        });
+            }
         }
         for (Safe s : DemoCity.SAFE) {
             Long[] wards = DemoCity.WARDS.stream()

@@ -7,18 +7,12 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
-import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.generator.TokenGenerator;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,7 +26,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.geoward.demo.DemoCity.Officer;
 import org.geoward.demo.DemoCity.Pt;
@@ -43,16 +36,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the demo city to life: sends the cast's positions through the public ingest paths (most as {@code POST
- * /api/sightings} to the running server, the wanderer's watch and one patrol car through the OsmAnd listener) and
- * plays the simulated officers through the dispatch API (accept, walk to the alert, arrive by fix, resolve).
+ * Drives the demo city (the driver; {@link DemoScenario} is the script): runs the simulated clock, sends the cast's
+ * positions through the public doors ({@link DemoDoors}: most as {@code POST /api/sightings} to the running server, the
+ * wanderer's watch and one patrol car through the OsmAnd listener), fires the scenario's events when their minute
+ * comes (SOS, the citizen report, the home gas alarm) and plays the simulated officers through the dispatch API
+ * (accept, go to the alert, arrive by fix, resolve).
  *
  * <p>Time is compressed {@code geoward.demo.speed} times (default 30): the simulated clock starts {@code
  * geoward.demo.lead-minutes} (45) before now, runs at speed × real time and never passes now, so every event time is
- * in the past. The scenario, in simulated minutes: visitors come to the bank from 2 (passers leave within 15, three
- * anglers stay 40: LOITER at about 32, two of them have phones and get the warning SMS); a ward walks out with her
- * son at 3 (no alert); a ward walks off alone at 4 (WANDER, her daughter gets an SMS, a police officer is sent
- * automatically); a ward heads for the Yangtze at 6 (DANGER); a ward presses SOS at 8. The watch of a fifth ward
+ * in the past. The wall clock is the season: in December the minors' water fence (a summer schedule in a real
+ * deployment) is registered all year, labelled so, and the driver says so at start. The watch of the silent ward
  * reports on the wall clock and goes silent after {@code geoward.demo.silent-after} (20 s; OFFLINE a minute later).
  *
  * <p>Runs on its own thread when {@code geoward.demo.simulate} is true (the default); {@link #stop()} ends it.
@@ -72,8 +65,7 @@ public class DemoSimulator {
     private final double speed;
     private final int leadMinutes;
     private final Duration silentAfter;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Duration silentFixAge;
     private final AtomicLong sent = new AtomicLong();
 
     private volatile Thread thread;
@@ -81,21 +73,17 @@ public class DemoSimulator {
 
     // state of the run, touched only by the simulator thread
     private String base;
-    private String osmandBase;
+    private DemoDoors doors;
+    private DemoScenario scenario;
     private DemoSeeder.Cast cast;
     private Instant simStart;
     private long realStart;
     private String runId;
-    private final Map<String, Path> paths = new HashMap<>();
-    private final List<Visitor> visitors = new ArrayList<>();
     private final List<Patrol> patrols = new ArrayList<>();
     private boolean sosPressed;
     private boolean citizenReported;
     private boolean homeAlarmRaised;
     private Instant lastSilentReport;
-    private String simToken;
-    private long simTokenAt;
-    private long lastWarning;
 
     DemoSimulator(
             DemoSeeder seeder,
@@ -107,7 +95,8 @@ public class DemoSimulator {
             @Value("${geoward.demo.simulate:true}") boolean simulate,
             @Value("${geoward.demo.speed:30}") double speed,
             @Value("${geoward.demo.lead-minutes:45}") int leadMinutes,
-            @Value("${geoward.demo.silent-after:20s}") Duration silentAfter) {
+            @Value("${geoward.demo.silent-after:20s}") Duration silentAfter,
+            @Value("${geoward.demo.silent-fix-age:0s}") Duration silentFixAge) {
         this.seeder = seeder;
         this.listeners = listeners;
         this.tokens = tokens;
@@ -118,6 +107,7 @@ public class DemoSimulator {
         this.speed = Math.max(1, speed);
         this.leadMinutes = Math.max(1, leadMinutes);
         this.silentAfter = silentAfter;
+        this.silentFixAge = silentFixAge.isNegative() ? Duration.ZERO : silentFixAge;
     }
 
     @EventListener
@@ -214,7 +204,11 @@ public class DemoSimulator {
         if (cast == null) {
             throw new IllegalStateException("the demo city was not seeded");
         }
-        listeners.osmandAddress().ifPresent(a -> osmandBase = "http://" + hostOf(a) + ":" + a.getPort() + "/");
+        String osmandBase = listeners
+                .osmandAddress()
+                .map(a -> "http://" + hostOf(a) + ":" + a.getPort() + "/")
+                .orElse(null);
+        doors = new DemoDoors(base, osmandBase, tokens, json, sent);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant lead = now.minus(Duration.ofMinutes(leadMinutes));
         Instant newest = newestDemoFix();
@@ -228,7 +222,18 @@ public class DemoSimulator {
                             + " real time. Start with --reset for the full show.",
                     Duration.between(simStart, now).toMinutes());
         }
-        scripts();
+        scenario = new DemoScenario(runId);
+        for (Officer o : DemoCity.OFFICERS) {
+            Patrol patrol = new Patrol(o, cast.id(o.key()));
+            patrol.pos = o.loop().get(0);
+            patrols.add(patrol);
+        }
+        LOG.info(
+                "Demo: it is {} on the wall clock. The minors' water fence \"{}\" is registered all year for the demo,"
+                        + " as its name says; a real deployment gives it the summer schedule, properties.active.months"
+                        + " [6, 7, 8, 9] (docs/key-populations.md)",
+                java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).getMonth(),
+                DemoCity.CHILDREN_BANK[1]);
         LOG.info(
                 "Demo simulator: speed {}x, simulated clock from {} ({} min before now), sending to {}{}",
                 speed,
@@ -255,57 +260,6 @@ public class DemoSimulator {
                 }));
     }
 
-    private void scripts() {
-        for (Ward w : DemoCity.WARDS) {
-            Pt home = w.home();
-            Path p =
-                    switch (w.role()) {
-                        case COMPANION -> new Path()
-                                .at(0, home)
-                                .at(3, home)
-                                .at(10, home.plus(0, -450))
-                                .at(16, home.plus(0, -450))
-                                .at(23, home);
-                        case WANDER -> new Path().at(0, home).at(4, home).at(16, home.plus(-700, -250));
-                        case RIVER -> new Path()
-                                .at(0, home)
-                                .at(6, home)
-                                .at(16, new Pt(home.lon(), 29.7292))
-                                .at(24, new Pt(home.lon(), 29.7292))
-                                .at(34, home);
-                        default -> new Path().at(0, home);
-                    };
-            paths.put(w.key(), p);
-        }
-        Ward companion = DemoCity.ward(Role.COMPANION);
-        paths.put(
-                "guardian-" + companion.key().substring(5),
-                paths.get(companion.key()).shifted(5, 3));
-        int n = 0;
-        for (int start : new int[] {2, 5, 9, 12, 15}) {
-            Pt from = DemoCity.CAMERA.plus(-300, 0);
-            Pt to = DemoCity.CAMERA.plus(300, 0);
-            Path p = new Path().at(start, from).at(start + 9, to).at(start + 15, to.plus(0, -450));
-            visitors.add(new Visitor("fuling-" + runId + "-p" + ++n, p, start, start + 15, null));
-        }
-        for (int k = 0; k < 3; k++) {
-            int start = 2 + k;
-            int leave = 40 + 2 * k;
-            Pt spot = DemoCity.FISHING_SPOT.plus(-120 + 120 * k, 0);
-            Path p = new Path().at(start, spot).at(leave, spot).at(leave + 8, spot.plus(0, -550));
-            String phone = k < 2
-                    ? "+86139000"
-                            + String.format("%05d", ThreadLocalRandom.current().nextInt(100_000))
-                    : null;
-            visitors.add(new Visitor("fuling-" + runId + "-a" + (k + 1), p, start, leave + 8, phone));
-        }
-        for (Officer o : DemoCity.OFFICERS) {
-            Patrol patrol = new Patrol(o, cast.id(o.key()));
-            patrol.pos = o.loop().get(0);
-            patrols.add(patrol);
-        }
-    }
-
     // Positions ------------------------------------------------------------------------------------------------------
 
     private double minutes(Instant t) {
@@ -320,53 +274,60 @@ public class DemoSimulator {
             if (w.role() == Role.SILENT) {
                 continue;
             }
-            Pt p = paths.get(w.key()).at(m);
+            Pt p = scenario.at(w.key(), m);
             if (w.role() == Role.COMPANION) {
-                String g = "guardian-" + w.key().substring(5);
-                batch.add(fix("subjectId", cast.id(g), t, paths.get(g).at(m)));
+                String g = DemoScenario.guardianKey(w);
+                batch.add(fix("subjectId", cast.id(g), t, scenario.at(g, m)));
             }
-            if (w == wanderer && osmandBase != null) {
-                osmand("fuling-osmand-" + w.key(), token(w.key()), t, p, 0);
+            if (w == wanderer && doors.hasOsmand()) {
+                doors.osmand("fuling-osmand-" + w.key(), token(w.key()), t, p, 0);
                 continue;
             }
             Map<String, Object> item = fix("subjectId", cast.id(w.key()), t, p);
-            if (w.role() == Role.SOS && m >= 8 && !sosPressed) {
+            if (w.role() == Role.SOS && m >= DemoScenario.SOS_MINUTE && !sosPressed) {
                 item.put("sos", true);
                 sosPressed = true;
             }
             batch.add(item);
         }
-        for (Visitor v : visitors) {
-            if (m >= v.from && m <= v.until + interval.toSeconds() / 60.0) {
-                Map<String, Object> item = fix("trackId", v.trackId, t, v.path.at(m));
+        for (DemoScenario.Visitor v : scenario.visitors()) {
+            if (m >= v.from() && m <= v.until() + interval.toSeconds() / 60.0) {
+                Map<String, Object> item =
+                        fix("trackId", v.trackId(), t, v.path().at(m));
                 item.put("source", "CAMERA");
                 item.put("accuracy", 10);
-                item.put("evidenceUrl", evidence(v.trackId, t));
-                if (v.phone != null) {
-                    item.put("phone", v.phone);
+                item.put("evidenceUrl", evidence(v.trackId(), t));
+                if (v.phone() != null) {
+                    item.put("phone", v.phone());
                 }
                 batch.add(item);
             }
         }
         for (Patrol o : patrols) {
             o.move(interval.toSeconds());
-            if (o.officer.key().equals("police-01") && osmandBase != null) {
-                osmand("fuling-osmand-police-01", token("police-01"), t, o.pos, o.officer.kmh());
+            if (o.officer.key().equals("police-01") && doors.hasOsmand()) {
+                doors.osmand("fuling-osmand-police-01", token("police-01"), t, o.pos, o.officer.kmh());
             } else {
                 batch.add(fix("deviceId", "fuling-" + o.officer.key(), t, o.pos));
             }
         }
-        post("/api/sightings", batch, simToken());
+        doors.post("/api/sightings", batch, doors.simToken());
         sent.addAndGet(batch.size());
     }
 
-    /** The silent ward's watch reports on the wall clock, then goes quiet: OFFLINE a minute later. */
+    /**
+     * The silent ward's watch reports on the wall clock, then goes quiet: OFFLINE a minute later. Its fixes are {@code
+     * geoward.demo.silent-fix-age} old (0 s; a test sets 50 s, so OFFLINE comes 10 s after the silence, not 60).
+     */
     private void silentWatch() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         boolean talking = Duration.ofNanos(System.nanoTime() - realStart).compareTo(silentAfter) < 0;
         if ((lastSilentReport == null || (talking && now.isAfter(lastSilentReport.plusSeconds(4))))) {
             Ward w = DemoCity.ward(Role.SILENT);
-            post("/api/sightings", List.of(fix("subjectId", cast.id(w.key()), now, w.home())), simToken());
+            doors.post(
+                    "/api/sightings",
+                    List.of(fix("subjectId", cast.id(w.key()), now.minus(silentFixAge), w.home())),
+                    doors.simToken());
             lastSilentReport = now;
             if (!talking) {
                 LOG.info("Demo: the watch of {} goes silent now", w.name());
@@ -434,7 +395,7 @@ public class DemoSimulator {
                 continue;
             }
             if (!a.accepted) {
-                if (!o.officer.human() && post("/api/alerts/" + a.alertId + "/accept", null, officerToken(o))) {
+                if (!o.officer.human() && doors.post("/api/alerts/" + a.alertId + "/accept", null, officerToken(o))) {
                     LOG.info("Demo: {} accepts {} alert {}", o.officer.name(), a.type, a.alertId);
                     o.respond(a.alertId, a.target);
                 }
@@ -451,7 +412,7 @@ public class DemoSimulator {
                 String path = workOrder
                         ? "/api/work-orders/" + a.alertId + "/feedback"
                         : "/api/alerts/" + a.alertId + "/resolve";
-                if (post(path, body, officerToken(o))) {
+                if (doors.post(path, body, officerToken(o))) {
                     LOG.info("Demo: {} resolves {} alert {}", o.officer.name(), a.type, a.alertId);
                     escortHome(a.subjectId, o.pos, now);
                     o.release();
@@ -465,14 +426,14 @@ public class DemoSimulator {
      * citizen report (as the /report page does); dispatch sends the nearest officer.
      */
     private void citizenReport(Instant now) {
-        if (citizenReported || minutes(now) < 8) {
+        if (citizenReported || minutes(now) < DemoScenario.CITIZEN_REPORT_MINUTE) {
             return;
         }
         citizenReported = true;
-        Pt bank = DemoCity.FISHING_SPOT.plus(-400, -40);
+        Pt bank = DemoScenario.CITIZEN_REPORT_PLACE;
         Map<String, Object> body =
                 Map.of("kind", "CHILDREN_AT_WATER", "lon", bank.lon(), "lat", bank.lat(), "note", "演示: 几个孩子在江边台阶玩水");
-        if (post("/citizen-reports", body, simToken())) {
+        if (doors.post("/citizen-reports", body, doors.simToken())) {
             LOG.info("Demo: a citizen reported children at the water");
         }
     }
@@ -484,7 +445,7 @@ public class DemoSimulator {
      * sent (home alarms are dispatched at once).
      */
     private void homeAlarm(Instant now) {
-        if (homeAlarmRaised || minutes(now) < 12) {
+        if (homeAlarmRaised || minutes(now) < DemoScenario.GAS_ALARM_MINUTE) {
             return;
         }
         homeAlarmRaised = true;
@@ -504,21 +465,19 @@ public class DemoSimulator {
                 ward.home().lat(),
                 "room",
                 "厨房");
-        String registered =
-                send("/api/subjects/" + cast.ids().get(ward.key()) + "/sensors", sensor, "Bearer " + simToken());
+        String registered = doors.send(
+                "/api/subjects/" + cast.ids().get(ward.key()) + "/sensors", sensor, "Bearer " + doors.simToken());
         if (registered == null) {
             return;
         }
-        String token;
-        try {
-            token = String.valueOf(json.readValue(registered, Map.class).get("token"));
-        } catch (IOException e) {
-            warn("the demo gas alarm's registration answer is not JSON: " + registered);
+        Map<?, ?> answer = doors.read(registered, "the demo gas alarm's registration answer");
+        if (answer == null) {
             return;
         }
+        String token = String.valueOf(answer.get("token"));
         String basic = "Basic "
                 + Base64.getEncoder().encodeToString((uniqueId + ":" + token).getBytes(StandardCharsets.UTF_8));
-        if (send("/ingest/sensors", Map.of("alarm", "GAS", "time", now.toString()), basic) != null) {
+        if (doors.send("/ingest/sensors", Map.of("alarm", "GAS", "time", now.toString()), basic) != null) {
             LOG.info("Demo: the gas alarm went off at {}'s home", ward.name());
         }
     }
@@ -537,9 +496,7 @@ public class DemoSimulator {
     private void escortHome(long subjectId, Pt from, Instant now) {
         for (Ward w : DemoCity.WARDS) {
             if (cast.ids().get(w.key()) == subjectId && w.role() != Role.SILENT) {
-                double m = minutes(now);
-                double walk = Math.max(1, from.metresTo(w.home()) / 60.0);
-                paths.put(w.key(), new Path().at(m, from).at(m + walk, w.home()));
+                scenario.walkHome(w, from, minutes(now));
             }
         }
     }
@@ -547,80 +504,8 @@ public class DemoSimulator {
     // HTTP
     // -------------------------------------------------------------------------------------------------------------
 
-    private String simToken() {
-        if (simToken == null
-                || System.nanoTime() - simTokenAt > Duration.ofMinutes(30).toNanos()) {
-            simToken = token(Authentication.build("fuling.simulator", List.of("DISPATCHER"), Map.of()));
-            simTokenAt = System.nanoTime();
-        }
-        return simToken;
-    }
-
     private String officerToken(Patrol o) {
-        return token(
-                Authentication.build("fuling.sim-" + o.officer.key(), List.of("OFFICER"), Map.of("subjectId", o.id)));
-    }
-
-    private String token(Authentication authentication) {
-        return tokens.generateToken(authentication, 3600)
-                .orElseThrow(() -> new IllegalStateException("cannot sign a token for the demo simulator"));
-    }
-
-    private boolean post(String path, Object body, String token) {
-        return send(path, body, "Bearer " + token) != null;
-    }
-
-    /** POSTs {@code body} as JSON with the {@code authorization} header; the answer's body, or null after a warning. */
-    private String send(String path, Object body, String authorization) {
-        try {
-            byte[] bytes = body == null ? new byte[0] : json.writeValueAsBytes(body);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Authorization", authorization)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                warn("POST " + path + " answered " + response.statusCode() + ": " + response.body());
-                return null;
-            }
-            if (path.equals("/api/sightings") && response.body().contains("\"rejected\":[{")) {
-                warn("some demo sightings were rejected: " + response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            warn("POST " + path + " failed: " + e);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-            return null;
-        }
-    }
-
-    private void osmand(String deviceId, String token, Instant t, Pt p, double kmh) {
-        String query = "?id=" + deviceId + "&timestamp=" + t.getEpochSecond() + "&lat=" + p.lat() + "&lon=" + p.lon()
-                + "&speed=" + Math.round(kmh / 1.852 * 10) / 10.0 + "&accuracy=8&batt=80&token="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(osmandBase + query))
-                            .timeout(Duration.ofSeconds(30))
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                warn("OsmAnd report of " + deviceId + " answered " + response.statusCode() + ": " + response.body());
-            }
-            sent.incrementAndGet();
-        } catch (IOException e) {
-            warn("OsmAnd report of " + deviceId + " failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
+        return doors.officerToken(o.officer.key(), o.id);
     }
 
     /** The OsmAnd token of {@code key}'s device: the seeder makes new ones each time it runs. */
@@ -629,52 +514,8 @@ public class DemoSimulator {
         return (current == null ? cast : current).osmandTokens().get(key);
     }
 
-    private void warn(String message) {
-        if (System.nanoTime() - lastWarning > 5_000_000_000L) {
-            lastWarning = System.nanoTime();
-            LOG.warn("Demo simulator: {}", message);
-        }
-    }
-
     // Movement
     // ----------------------------------------------------------------------------------------------------------
-
-    /** A piecewise linear walk: places at simulated minutes; before the first and after the last it stands still. */
-    static final class Path {
-        private final List<double[]> points = new ArrayList<>();
-
-        Path at(double minute, Pt p) {
-            points.add(new double[] {minute, p.lon(), p.lat()});
-            return this;
-        }
-
-        Pt at(double minute) {
-            double[] first = points.get(0);
-            if (minute <= first[0]) {
-                return new Pt(first[1], first[2]);
-            }
-            for (int i = 1; i < points.size(); i++) {
-                double[] a = points.get(i - 1);
-                double[] b = points.get(i);
-                if (minute <= b[0]) {
-                    double f = b[0] == a[0] ? 1 : (minute - a[0]) / (b[0] - a[0]);
-                    return new Pt(a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f);
-                }
-            }
-            double[] last = points.get(points.size() - 1);
-            return new Pt(last[1], last[2]);
-        }
-
-        Path shifted(double east, double north) {
-            Path p = new Path();
-            for (double[] q : points) {
-                p.at(q[0], new Pt(q[1], q[2]).plus(east, north));
-            }
-            return p;
-        }
-    }
-
-    private record Visitor(String trackId, Path path, double from, double until, String phone) {}
 
     /** An officer: patrols a loop, or goes to an alert and stays there until it is resolved. */
     private static final class Patrol {

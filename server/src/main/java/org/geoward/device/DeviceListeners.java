@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.geoward.clock.SteadyClock;
 import org.geoward.device.gt06.Gt06Server;
 import org.geoward.device.osmand.OsmAndDecoder;
 import org.geoward.problem.DatabaseFailures;
@@ -48,7 +49,7 @@ public class DeviceListeners {
     private final String host;
     private final int osmandPort;
     private final int gt06Port;
-    private final OsmAndDecoder osmand = new OsmAndDecoder();
+    private final OsmAndDecoder osmand;
     private final int maxInFlight;
     private final Duration gt06IdleTimeout;
     private final Duration gt06FrameTimeout;
@@ -69,7 +70,9 @@ public class DeviceListeners {
             @Value("${geoward.ingest.max-requests-in-flight:64}") int maxInFlight,
             @Value("${geoward.gt06.idle-timeout:5m}") Duration gt06IdleTimeout,
             @Value("${geoward.gt06.frame-timeout:10s}") Duration gt06FrameTimeout,
-            @Value("${geoward.gt06.max-queued:10000}") int gt06MaxQueued) {
+            @Value("${geoward.gt06.max-queued:10000}") int gt06MaxQueued,
+            SteadyClock clock) {
+        this.osmand = new OsmAndDecoder(clock);
         this.maxInFlight = maxInFlight;
         this.gt06IdleTimeout = gt06IdleTimeout;
         this.gt06FrameTimeout = gt06FrameTimeout;

@@ -1,6 +1,6 @@
 package org.geoward.device;
 
-import java.math.BigDecimal;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -28,18 +28,18 @@ public final class ReportFields {
     }
 
     /** Reads a JSON number (or a numeric string); {@code null} in, {@code null} out. */
-    public static Double number(Object value, String field, String where) throws DecodeException {
-        if (value == null) {
+    public static Double number(JsonNode value, String field, String where) throws DecodeException {
+        if (value == null || value.isNull()) {
             return null;
         }
-        if (value instanceof BigDecimal number) {
-            return number.doubleValue();
+        if (value.isNumber()) {
+            return value.doubleValue();
         }
-        if (value instanceof String text) {
-            return parseNumber(text, field, where);
+        if (value.isTextual()) {
+            return parseNumber(value.textValue(), field, where);
         }
         throw new DecodeException(
-                "field '" + field + "' should be a number but is " + JsonTree.text(value) + " in " + where);
+                "field '" + field + "' should be a number but is " + DeviceJson.text(value) + " in " + where);
     }
 
     /** Returns the value if it is finite and not negative, else {@code null} (devices send -1 for "unknown"). */

@@ -13,8 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.geoward.alert.AlertAssignments;
+import org.geoward.alert.AlertStatus;
+import org.geoward.clock.SteadyClock;
 import org.geoward.cluster.ClusterLease;
 import org.geoward.evaluate.AlertType;
+import org.geoward.subject.OfficerStatuses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +34,15 @@ final class AcceptTimeouts {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptTimeouts.class);
 
     private final JdbcOperations jdbc;
+    private final AlertAssignments alerts;
+    private final OfficerStatuses officers;
     private final AssignmentService assignments;
     private final Booking booking;
     private final Timeline timeline;
     private final DispatchSettings settings;
     private final ClusterLease lease;
-    private final Clock clock = Clock.systemUTC();
+    /** The steady clock, as assignments are stamped with: a jump of the system clock makes none look late. */
+    private final Clock clock;
 
     /**
      * SQL condition on {@code alert.id}: the alert's current assignment was made by the system (automatic dispatch
@@ -49,13 +56,19 @@ final class AcceptTimeouts {
 
     AcceptTimeouts(
             JdbcOperations jdbc,
+            AlertAssignments alerts,
+            OfficerStatuses officers,
             AssignmentService assignments,
             Booking booking,
             Timeline timeline,
             DispatchSettings settings,
-            ClusterLease lease) {
+            ClusterLease lease,
+            SteadyClock clock) {
+        this.clock = clock;
         this.lease = lease;
         this.jdbc = jdbc;
+        this.alerts = alerts;
+        this.officers = officers;
         this.assignments = assignments;
         this.booking = booking;
         this.timeline = timeline;
@@ -116,24 +129,10 @@ final class AcceptTimeouts {
             }
             Instant now = clock.instant();
             String before = statusBeforeDispatch(alertId);
-            int released = jdbc.prepareStatement(
-                    """
-                    UPDATE alert SET status = ?, assigned_officer_id = NULL, assigned_at = NULL, updated_at = ?
-                    WHERE id = ? AND assigned_at < ?""",
-                    ps -> {
-                        ps.setString(1, before);
-                        ps.setTimestamp(2, Timestamp.from(now));
-                        ps.setLong(3, alertId);
-                        ps.setTimestamp(4, Timestamp.from(cutoff));
-                        return ps.executeUpdate();
-                    });
-            if (released != 1) {
+            if (alerts.reoffer(alertId, AlertStatus.valueOf(before), now, cutoff) != 1) {
                 return null;
             }
-            jdbc.prepareStatement("UPDATE subject SET status = 'AVAILABLE' WHERE id = ? AND status = 'BUSY'", ps -> {
-                ps.setLong(1, officerId);
-                return ps.executeUpdate();
-            });
+            officers.free(officerId);
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("officerId", Long.toString(officerId));
             detail.put("reason", "not accepted within " + settings.acceptTimeout());

@@ -10,7 +10,6 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.geoward.alert.AlertAssignments;
 import org.geoward.alert.AlertChanged;
+import org.geoward.clock.SteadyClock;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -30,26 +31,48 @@ import org.geoward.problem.ProblemException;
 @Singleton
 public class AssignmentService {
     private final JdbcOperations jdbc;
+    private final AlertAssignments alerts;
     private final TransactionOperations<Connection> transactions;
     private final ApplicationEventPublisher<AlertChanged> publisher;
     private final Booking booking;
+    private final NearestOfficers nearest;
     private final Timeline timeline;
     private final DispatchSettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     AssignmentService(
             JdbcOperations jdbc,
+            AlertAssignments alerts,
             TransactionOperations<Connection> transactions,
             ApplicationEventPublisher<AlertChanged> publisher,
             Booking booking,
+            NearestOfficers nearest,
             Timeline timeline,
-            DispatchSettings settings) {
+            DispatchSettings settings,
+            SteadyClock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
+        this.alerts = alerts;
         this.transactions = transactions;
         this.publisher = publisher;
         this.booking = booking;
+        this.nearest = nearest;
         this.timeline = timeline;
         this.settings = settings;
+    }
+
+    /**
+     * The {@code limit} available officers of the unit alert {@code alertId}'s type calls for, nearest its target
+     * first; 404 when there is no such alert, 409 when it has no position.
+     */
+    List<Candidate> nearestOfficers(long alertId, int limit) {
+        return read(() -> {
+            Target target = Target.load(jdbc, alertId, false);
+            if (!target.hasPosition()) {
+                throw ProblemException.conflict("Alert " + alertId + " has no position to find officers near");
+            }
+            return nearest.find(target.lon(), target.lat(), settings.unitFor(target.type()), limit, List.of());
+        });
     }
 
     /**
@@ -104,7 +127,7 @@ public class AssignmentService {
                 throw ProblemException.conflict("Alert " + alertId + " is already accepted");
             }
             Instant now = clock.instant();
-            update("UPDATE alert SET accepted_at = ?, updated_at = ? WHERE id = ?", now, alertId);
+            alerts.accept(alertId, now);
             events.add(timeline.step(
                     alertId, now, caller.username(), "ACCEPTED", "DISPATCHED", officerDetail(target, "HAND")));
             return step(target, "ACCEPTED");
@@ -161,10 +184,7 @@ public class AssignmentService {
     }
 
     private Timeline.Step recordArrival(Target target, Instant at, String actor, String by, @Nullable Double metres) {
-        update(
-                "UPDATE alert SET arrived_at = ?, accepted_at = coalesce(accepted_at, ?), updated_at = ? WHERE id = ?",
-                at,
-                target.alertId());
+        alerts.arrive(target.alertId(), at);
         Map<String, Object> detail = officerDetail(target, by);
         if (metres != null) {
             detail.put("distanceMeters", Math.round(metres * 10) / 10.0);
@@ -197,18 +217,6 @@ public class AssignmentService {
                 null,
                 null,
                 action);
-    }
-
-    /** Sets the timestamps of alert {@code alertId}: every {@code ?} but the last is {@code at}. */
-    private void update(String sql, Instant at, long alertId) {
-        jdbc.prepareStatement(sql, ps -> {
-            int params = ps.getParameterMetaData().getParameterCount();
-            for (int i = 1; i < params; i++) {
-                ps.setTimestamp(i, Timestamp.from(at));
-            }
-            ps.setLong(params, alertId);
-            return ps.executeUpdate();
-        });
     }
 
     private double metresBetween(double lon1, double lat1, double lon2, double lat2) {

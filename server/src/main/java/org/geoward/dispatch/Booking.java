@@ -5,32 +5,43 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.geoward.alert.AlertAssignments;
 import org.geoward.problem.ProblemException;
+import org.geoward.subject.OfficerStatuses;
 import org.geoward.subject.TravelMode;
 
 /**
  * Books an officer for an alert inside the caller's transaction, in the one order every writer follows (alert row
- * locked first, then the officer row): {@code UPDATE subject SET status = 'BUSY' WHERE id = ? AND status =
- * 'AVAILABLE'}, then {@code UPDATE alert ... WHERE id = ? AND status IN ('OPEN', 'ACKNOWLEDGED')}, each checked by
- * its row count. Under READ COMMITTED a second transaction waiting on the same row re-reads it after the first
- * commits and finds the condition false, so it books nothing: one officer is never booked twice, one alert never
- * assigned twice. The unique index {@code alert_one_per_officer} backs this up.
+ * locked first, then the officer row): the officer BUSY if AVAILABLE ({@link OfficerStatuses#book}), then the alert
+ * DISPATCHED if OPEN or ACKNOWLEDGED ({@link AlertAssignments#dispatch}), each checked by its row count. Under READ
+ * COMMITTED a second transaction waiting on the same row re-reads it after the first commits and finds the condition
+ * false, so it books nothing: one officer is never booked twice, one alert never assigned twice. The unique index
+ * {@code alert_one_per_officer} backs this up.
  */
 @Singleton
 final class Booking {
     private final JdbcOperations jdbc;
+    private final OfficerStatuses officers;
+    private final AlertAssignments alerts;
     private final NearestOfficers nearest;
     private final Timeline timeline;
     private final DispatchSettings settings;
 
-    Booking(JdbcOperations jdbc, NearestOfficers nearest, Timeline timeline, DispatchSettings settings) {
+    Booking(
+            JdbcOperations jdbc,
+            OfficerStatuses officers,
+            AlertAssignments alerts,
+            NearestOfficers nearest,
+            Timeline timeline,
+            DispatchSettings settings) {
         this.jdbc = jdbc;
+        this.officers = officers;
+        this.alerts = alerts;
         this.nearest = nearest;
         this.timeline = timeline;
         this.settings = settings;
@@ -83,33 +94,21 @@ final class Booking {
 
     private Optional<Booked> tryBook(
             Target target, long officerId, String actor, String action, Instant at, Map<String, ?> extra) {
-        Optional<Map<String, Object>> officer = markBusy(officerId);
+        Optional<OfficerStatuses.Booked> officer = officers.book(officerId);
         if (officer.isEmpty()) {
             return Optional.empty();
         }
-        int updated = jdbc.prepareStatement(
-                """
-                UPDATE alert SET status = 'DISPATCHED', assigned_officer_id = ?, assigned_at = ?, accepted_at = NULL,
-                                 arrived_at = NULL, updated_at = ?
-                WHERE id = ? AND status IN ('OPEN', 'ACKNOWLEDGED')""",
-                ps -> {
-                    ps.setLong(1, officerId);
-                    ps.setTimestamp(2, Timestamp.from(at));
-                    ps.setTimestamp(3, Timestamp.from(at));
-                    ps.setLong(4, target.alertId());
-                    return ps.executeUpdate();
-                });
-        if (updated != 1) {
+        if (alerts.dispatch(target.alertId(), officerId, at) != 1) {
             // the officer update is rolled back with the transaction
             throw ProblemException.conflict("Alert " + target.alertId() + " was assigned meanwhile");
         }
-        TravelMode mode = TravelMode.parse((String) officer.get().get("mode"));
+        TravelMode mode = officer.get().travelMode();
         Double metres = distanceMeters(target, officerId, mode);
         Long eta = metres == null ? null : nearest.etaSeconds(metres, mode);
         Map<String, Object> detail = new LinkedHashMap<>(extra);
         detail.put("officerId", Long.toString(officerId));
-        detail.put("officerName", officer.get().get("name"));
-        detail.put("unit", officer.get().get("unit"));
+        detail.put("officerName", officer.get().name());
+        detail.put("unit", officer.get().unit());
         detail.put("distanceMeters", metres);
         detail.put("etaSeconds", eta);
         Timeline.Step step = timeline.step(target.alertId(), at, actor, action, "DISPATCHED", detail);
@@ -117,33 +116,12 @@ final class Booking {
                 Long.toString(target.alertId()),
                 "DISPATCHED",
                 Long.toString(officerId),
-                (String) officer.get().get("name"),
-                (String) officer.get().get("unit"),
+                officer.get().name(),
+                officer.get().unit(),
                 metres,
                 eta,
                 action);
         return Optional.of(new Booked(assignment, step));
-    }
-
-    /** Sets the officer BUSY if AVAILABLE; their name, unit and travel mode, or empty when they were not. */
-    private Optional<Map<String, Object>> markBusy(long officerId) {
-        return jdbc.prepareStatement(
-                """
-                UPDATE subject SET status = 'BUSY' WHERE id = ? AND kind = 'OFFICER' AND status = 'AVAILABLE'
-                RETURNING name, unit, travel_mode""",
-                ps -> {
-                    ps.setLong(1, officerId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            return Optional.empty();
-                        }
-                        Map<String, Object> officer = new LinkedHashMap<>();
-                        officer.put("name", rs.getString("name"));
-                        officer.put("unit", rs.getString("unit"));
-                        officer.put("mode", rs.getString("travel_mode"));
-                        return Optional.of(officer);
-                    }
-                });
     }
 
     /** Metres from the officer's last fix to the target: geodesic, or along the river for a BOAT officer. */

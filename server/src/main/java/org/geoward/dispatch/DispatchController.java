@@ -1,7 +1,6 @@
 package org.geoward.dispatch;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -11,8 +10,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.transaction.TransactionOperations;
-import java.sql.Connection;
 import java.util.List;
 import org.geoward.problem.ProblemException;
 
@@ -24,23 +21,10 @@ import org.geoward.problem.ProblemException;
 @Controller("/api/alerts/{id}")
 @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
 final class DispatchController {
-    private final JdbcOperations jdbc;
-    private final TransactionOperations<Connection> transactions;
-    private final NearestOfficers nearest;
     private final AssignmentService assignments;
-    private final DispatchSettings settings;
 
-    DispatchController(
-            JdbcOperations jdbc,
-            TransactionOperations<Connection> transactions,
-            NearestOfficers nearest,
-            AssignmentService assignments,
-            DispatchSettings settings) {
-        this.jdbc = jdbc;
-        this.transactions = transactions;
-        this.nearest = nearest;
+    DispatchController(AssignmentService assignments) {
         this.assignments = assignments;
-        this.settings = settings;
     }
 
     /** The body of {@code POST /assign}: the officer to send; absent or null for the nearest available. */
@@ -53,13 +37,7 @@ final class DispatchController {
         if (limit < 1 || limit > 100) {
             throw ProblemException.badRequest("limit", "limit must be between 1 and 100, not " + limit);
         }
-        return transactions.executeRead(tx -> {
-            Target target = Target.load(jdbc, id, false);
-            if (!target.hasPosition()) {
-                throw ProblemException.conflict("Alert " + id + " has no position to find officers near");
-            }
-            return nearest.find(target.lon(), target.lat(), settings.unitFor(target.type()), limit, List.of());
-        });
+        return assignments.nearestOfficers(id, limit);
     }
 
     /** Assigns the alert to {@code officerId}, or to the nearest available officer without a body. */

@@ -1,8 +1,8 @@
 package org.geoward.dispatch;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
 import org.geoward.alert.AssignmentRelease;
+import org.geoward.subject.OfficerStatuses;
 
 /**
  * Makes an officer AVAILABLE again when the alert assigned to them is resolved, whoever resolves it (a person, the
@@ -12,21 +12,14 @@ import org.geoward.alert.AssignmentRelease;
  */
 @Singleton
 final class OfficerRelease implements AssignmentRelease {
-    private final JdbcOperations jdbc;
+    private final OfficerStatuses officers;
 
-    OfficerRelease(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    OfficerRelease(OfficerStatuses officers) {
+        this.officers = officers;
     }
 
     @Override
     public void release(long alertId) {
-        jdbc.prepareStatement(
-                """
-                UPDATE subject SET status = 'AVAILABLE'
-                WHERE id = (SELECT assigned_officer_id FROM alert WHERE id = ?) AND status = 'BUSY'""",
-                ps -> {
-                    ps.setLong(1, alertId);
-                    return ps.executeUpdate();
-                });
+        officers.freeAssignedTo(alertId);
     }
 }

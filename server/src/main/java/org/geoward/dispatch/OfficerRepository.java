@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.Optional;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.OfficerStatus;
+import org.geoward.subject.OfficerStatuses;
 import org.geoward.subject.TravelMode;
 
-/** Reads officers with their last fix, and changes an officer's status. Thread-safe. */
+/**
+ * Reads officers with their last fix, and changes an officer's status (the write is {@link OfficerStatuses}'s).
+ * Thread-safe.
+ */
 @Singleton
 final class OfficerRepository {
     private static final String SELECT =
@@ -30,9 +34,15 @@ final class OfficerRepository {
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> transactions;
     private final DispatchSettings settings;
+    private final OfficerStatuses officers;
 
-    OfficerRepository(JdbcOperations jdbc, TransactionOperations<Connection> transactions, DispatchSettings settings) {
+    OfficerRepository(
+            JdbcOperations jdbc,
+            TransactionOperations<Connection> transactions,
+            DispatchSettings settings,
+            OfficerStatuses officers) {
         this.jdbc = jdbc;
+        this.officers = officers;
         this.transactions = transactions;
         this.settings = settings;
     }
@@ -92,11 +102,7 @@ final class OfficerRepository {
                 throw ProblemException.conflict("Officer " + id + " is assigned to alert " + alert.get()
                         + "; they stay BUSY until it is resolved");
             }
-            return jdbc.prepareStatement("UPDATE subject SET status = ? WHERE id = ?", ps -> {
-                ps.setString(1, status.name());
-                ps.setLong(2, id);
-                return ps.executeUpdate();
-            });
+            return officers.set(id, status);
         });
         return find(id).orElseThrow(() -> ProblemException.notFound("Officer", id));
     }

@@ -21,7 +21,7 @@ public record ActivityWindow(
         LocalDate from, LocalDate until, LocalTime dailyFrom, LocalTime dailyUntil, ZoneId zone, Set<Month> months) {
 
     /** A window that is always active. */
-    public static final ActivityWindow ALWAYS = new ActivityWindow(null, null, null, null, ZoneOffset.UTC);
+    public static final ActivityWindow ALWAYS = new ActivityWindow(null, null, null, null, ZoneOffset.UTC, Set.of());
 
     public ActivityWindow {
         if (zone == null) {
@@ -30,11 +30,6 @@ public record ActivityWindow(
         months = months == null || months.isEmpty() || months.size() == 12
                 ? Set.of()
                 : Set.copyOf(EnumSet.copyOf(months));
-    }
-
-    /** Creates a window active in every month. */
-    public ActivityWindow(LocalDate from, LocalDate until, LocalTime dailyFrom, LocalTime dailyUntil, ZoneId zone) {
-        this(from, until, dailyFrom, dailyUntil, zone, Set.of());
     }
 
     /** Tells whether the window never closes. */

@@ -12,6 +12,8 @@ import java.util.Set;
  * Turns one fix and the subject's state into alert transitions, in this order: order and duplicate check, OFFLINE
  * resolution, SOS, then (if the fix is accurate enough) every fence the fix is near, every SAFE fence of the
  * subject and every fence the state remembers, and finally DANGER crossings between the previous fix and this one.
+ * An alert whose type does not apply to the ward's category ({@link SubjectCategory#applies}) is not opened; the fence
+ * states move on as for any ward.
  *
  * <p>Thread-safe; the state passed in is updated in place (see {@link SubjectState}).
  */
@@ -120,7 +122,9 @@ public final class Evaluator {
     }
 
     private static void raiseSos(Fix fix, SubjectState s, List<Transition> out) {
-        if (fix.sos() && s.open.putIfAbsent(AlertType.SOS, null, fix.time()) == null) {
+        if (fix.sos()
+                && SubjectCategory.applies(AlertType.SOS, fix.subjectKind(), fix.category())
+                && s.open.putIfAbsent(AlertType.SOS, null, fix.time()) == null) {
             out.add(transition(Transition.Kind.OPEN, AlertType.SOS, fix, null, null, "SOS pressed"));
         }
     }
@@ -395,7 +399,11 @@ public final class Evaluator {
             return index.depthMeters(f.id(), s.lastLon, s.lastLat) < -(f.hysteresisMeters() + accuracy);
         }
 
+        /** Opens the alert unless it is open, or its type does not apply to the ward's category. */
         private void open(AlertType type, int f, String detail) {
+            if (!SubjectCategory.applies(type, fix.subjectKind(), fix.category())) {
+                return;
+            }
             long id = index.idAt(f);
             if (s.open.putIfAbsent(type, id, fix.time()) == null) {
                 out.add(transition(Transition.Kind.OPEN, type, fix, id, null, detail));

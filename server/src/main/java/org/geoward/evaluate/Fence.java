@@ -1,5 +1,7 @@
 package org.geoward.evaluate;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import org.locationtech.jts.geom.Geometry;
@@ -41,7 +43,10 @@ public record Fence(
         name = name == null ? "" : name;
         subjects = subjects == null ? Set.of() : Set.copyOf(subjects);
         window = window == null ? ActivityWindow.ALWAYS : window;
-        categories = categories == null || categories.isEmpty() ? Set.of() : Set.copyOf(categories);
+        // an EnumSet: asking it about a subject without a category (null: a visitor, an officer) answers false
+        categories = categories == null || categories.isEmpty()
+                ? Set.of()
+                : Collections.unmodifiableSet(EnumSet.copyOf(categories));
         hysteresisMeters = Double.isNaN(hysteresisMeters) ? DEFAULT_HYSTERESIS_METERS : hysteresisMeters;
         maxGapMinutes = maxGapMinutes <= 0 ? DEFAULT_MAX_GAP_MINUTES : maxGapMinutes;
         if (hysteresisMeters < 0) {
@@ -58,34 +63,6 @@ public record Fence(
         }
     }
 
-    /** Creates a fence for subjects of any category. */
-    public Fence(
-            long id,
-            String name,
-            FenceKind kind,
-            Geometry geometry,
-            double radiusMeters,
-            double bufferMeters,
-            double hysteresisMeters,
-            int dwellMinutes,
-            int maxGapMinutes,
-            Set<Long> subjects,
-            ActivityWindow window) {
-        this(
-                id,
-                name,
-                kind,
-                geometry,
-                radiusMeters,
-                bufferMeters,
-                hysteresisMeters,
-                dwellMinutes,
-                maxGapMinutes,
-                subjects,
-                window,
-                Set.of());
-    }
-
     /** Creates an always-active fence with default hysteresis and gap, applying to the kind's default subjects. */
     public static Fence of(long id, String name, FenceKind kind, Geometry geometry, double radiusOrBufferMeters) {
         return new Fence(
@@ -99,7 +76,8 @@ public record Fence(
                 30,
                 0,
                 Set.of(),
-                null);
+                null,
+                Set.of());
     }
 
     /** Tells whether the fence applies to the subject, following the kind's default when no subjects are named. */

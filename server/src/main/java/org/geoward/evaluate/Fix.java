@@ -31,21 +31,8 @@ public record Fix(
         }
     }
 
-    /** Creates a fix of a subject without a category. */
-    public Fix(
-            long subjectId,
-            SubjectKind subjectKind,
-            Instant time,
-            double lon,
-            double lat,
-            double accuracyMeters,
-            boolean sos,
-            Set<Long> companions) {
-        this(subjectId, subjectKind, time, lon, lat, accuracyMeters, sos, companions, null);
-    }
-
     /** Creates a plain fix with unknown accuracy, no SOS and no companions. */
     public static Fix at(long subjectId, SubjectKind kind, Instant time, double lon, double lat) {
-        return new Fix(subjectId, kind, time, lon, lat, 0, false, Set.of());
+        return new Fix(subjectId, kind, time, lon, lat, 0, false, Set.of(), null);
     }
 }

@@ -1,213 +1,139 @@
 package org.geoward.evaluate;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 
-/** Writes and reads {@link SubjectState} as JSON with nothing but the JDK. */
+/**
+ * Writes and reads {@link SubjectState} as JSON with Jackson (plain jackson-databind, no framework), in the format the
+ * checkpoints have always had (format {@code "v":1}): {@code lastFixTime}, {@code lastLon}, {@code lastLat},
+ * {@code lastAccuracy} (null when unknown), {@code fences} (fence id → side, since, episodeStart, lastInside,
+ * loiterRaised, wanderPending) and {@code open} (type, fence or null, at). Times are ISO-8601 instants. Reading is
+ * lenient about what PostgreSQL's {@code jsonb} does to a stored state (key order, spacing) and about members
+ * missing, which read as unknown. Stateless.
+ */
 final class StateJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
     private StateJson() {}
 
     static String write(SubjectState s) {
-        StringBuilder b = new StringBuilder(128).append("{\"v\":1");
-        b.append(",\"lastFixTime\":").append(time(s.lastFixTime()));
-        b.append(",\"lastLon\":").append(number(s.lastLon));
-        b.append(",\"lastLat\":").append(number(s.lastLat));
-        b.append(",\"lastAccuracy\":").append(number(s.lastAccuracy));
-        b.append(",\"fences\":{");
-        String sep = "";
-        for (int i = 0; i < s.fences.size(); i++) {
-            SubjectState.FenceState f = s.fences.stateAt(i);
-            b.append(sep).append('"').append(s.fences.idAt(i)).append("\":{");
-            b.append("\"side\":").append(f.side == null ? "null" : "\"" + f.side + "\"");
-            b.append(",\"since\":").append(time(f.since));
-            b.append(",\"episodeStart\":").append(time(f.episodeStart));
-            b.append(",\"lastInside\":").append(time(f.lastInside));
-            b.append(",\"loiterRaised\":").append(f.loiterRaised);
-            b.append(",\"wanderPending\":").append(f.wanderPending).append('}');
-            sep = ",";
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", 1);
+            time(g, "lastFixTime", s.lastFixTime());
+            number(g, "lastLon", s.lastLon);
+            number(g, "lastLat", s.lastLat);
+            number(g, "lastAccuracy", s.lastAccuracy);
+            g.writeObjectFieldStart("fences");
+            for (int i = 0; i < s.fences.size(); i++) {
+                SubjectState.FenceState f = s.fences.stateAt(i);
+                g.writeObjectFieldStart(Long.toString(s.fences.idAt(i)));
+                if (f.side == null) {
+                    g.writeNullField("side");
+                } else {
+                    g.writeStringField("side", f.side.name());
+                }
+                time(g, "since", f.since);
+                time(g, "episodeStart", f.episodeStart);
+                time(g, "lastInside", f.lastInside);
+                g.writeBooleanField("loiterRaised", f.loiterRaised);
+                g.writeBooleanField("wanderPending", f.wanderPending);
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("open");
+            for (int i = 0; i < s.open.size(); i++) {
+                g.writeStartObject();
+                g.writeStringField("type", s.open.typeAt(i).name());
+                Long fence = s.open.fenceIdAt(i);
+                if (fence == null) {
+                    g.writeNullField("fence");
+                } else {
+                    g.writeNumberField("fence", fence);
+                }
+                time(g, "at", s.open.timeAt(i));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        b.append("},\"open\":[");
-        sep = "";
-        for (int i = 0; i < s.open.size(); i++) {
-            b.append(sep).append("{\"type\":\"").append(s.open.typeAt(i)).append('"');
-            b.append(",\"fence\":").append(s.open.fenceIdAt(i));
-            b.append(",\"at\":").append(time(s.open.timeAt(i))).append('}');
-            sep = ",";
+        return out.toString();
+    }
+
+    private static void time(JsonGenerator g, String name, Instant t) throws IOException {
+        if (t == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, t.toString());
         }
-        return b.append("]}").toString();
     }
 
-    private static String time(Instant t) {
-        return t == null ? "null" : "\"" + t + "\"";
+    private static void number(JsonGenerator g, String name, double d) throws IOException {
+        if (Double.isFinite(d)) {
+            g.writeNumberField(name, d);
+        } else {
+            g.writeNullField(name);
+        }
     }
 
-    private static String number(double d) {
-        return Double.isFinite(d) ? Double.toString(d) : "null";
-    }
-
-    @SuppressWarnings("unchecked")
+    /** Reads a state; a document that is not a state object throws {@link IllegalArgumentException}. */
     static SubjectState read(String json) {
-        Map<String, Object> root = (Map<String, Object>) new Parser(json).value();
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("stored subject state is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("stored subject state is not a JSON object");
+        }
         SubjectState s = new SubjectState();
         s.setLastFixTime(instant(root.get("lastFixTime")));
         s.lastLon = dbl(root.get("lastLon"));
         s.lastLat = dbl(root.get("lastLat"));
         s.lastAccuracy = dbl(root.get("lastAccuracy"));
-        Map<String, Object> fences = (Map<String, Object>) root.getOrDefault("fences", Map.of());
-        for (Map.Entry<String, Object> e : fences.entrySet()) {
-            Map<String, Object> m = (Map<String, Object>) e.getValue();
+        JsonNode fences = root.path("fences");
+        for (Iterator<Map.Entry<String, JsonNode>> it = fences.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode m = e.getValue();
             SubjectState.FenceState f = new SubjectState.FenceState();
-            Object side = m.get("side");
-            f.side = side == null ? null : SubjectState.Side.valueOf((String) side);
+            JsonNode side = m.get("side");
+            f.side = side == null || side.isNull() ? null : SubjectState.Side.valueOf(side.asText());
             f.since = instant(m.get("since"));
             f.episodeStart = instant(m.get("episodeStart"));
             f.lastInside = instant(m.get("lastInside"));
-            f.loiterRaised = Boolean.TRUE.equals(m.get("loiterRaised"));
-            f.wanderPending = Boolean.TRUE.equals(m.get("wanderPending"));
+            f.loiterRaised = m.path("loiterRaised").asBoolean(false);
+            f.wanderPending = m.path("wanderPending").asBoolean(false);
             s.fences.put(Long.parseLong(e.getKey()), f);
         }
-        for (Object o : (List<Object>) root.getOrDefault("open", List.of())) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            Object fence = m.get("fence");
-            Long fenceId = fence == null ? null : ((Number) fence).longValue();
+        for (JsonNode m : root.path("open")) {
+            JsonNode fence = m.get("fence");
+            Long fenceId = fence == null || fence.isNull() ? null : fence.longValue();
             s.open.put(
-                    new SubjectState.AlertKey(AlertType.valueOf((String) m.get("type")), fenceId),
+                    new SubjectState.AlertKey(AlertType.valueOf(m.path("type").asText()), fenceId),
                     instant(m.get("at")));
         }
         return s;
     }
 
-    private static Instant instant(Object o) {
-        return o == null ? null : Instant.parse((String) o);
+    private static Instant instant(JsonNode v) {
+        return v == null || v.isNull() ? null : Instant.parse(v.asText());
     }
 
-    private static double dbl(Object o) {
-        return o == null ? Double.NaN : ((Number) o).doubleValue();
-    }
-
-    /** Parses JSON into maps, lists, strings, doubles, booleans and nulls. */
-    private static final class Parser {
-        private final String s;
-        private int i;
-
-        Parser(String s) {
-            this.s = s;
-        }
-
-        Object value() {
-            skip();
-            char c = s.charAt(i);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    return number();
-            }
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            skip();
-            if (s.charAt(i) == '}') {
-                i++;
-                return m;
-            }
-            while (true) {
-                skip();
-                String key = string();
-                skip();
-                expect(':');
-                m.put(key, value());
-                skip();
-                if (s.charAt(i++) == '}') {
-                    return m;
-                }
-            }
-        }
-
-        private List<Object> array() {
-            List<Object> l = new ArrayList<>();
-            i++;
-            skip();
-            if (s.charAt(i) == ']') {
-                i++;
-                return l;
-            }
-            while (true) {
-                l.add(value());
-                skip();
-                if (s.charAt(i++) == ']') {
-                    return l;
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (s.charAt(i) != '"') {
-                char c = s.charAt(i++);
-                if (c == '\\') {
-                    char e = s.charAt(i++);
-                    if (e == 'u') {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    } else {
-                        b.append(e == 'n' ? '\n' : e == 't' ? '\t' : e);
-                    }
-                } else {
-                    b.append(c);
-                }
-            }
-            i++;
-            return b.toString();
-        }
-
-        private Object literal(String word, Object v) {
-            if (!s.startsWith(word, i)) {
-                throw new IllegalArgumentException("bad JSON at " + i);
-            }
-            i += word.length();
-            return v;
-        }
-
-        private Number number() {
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                i++;
-            }
-            if (start == i) {
-                throw new IllegalArgumentException("bad JSON at " + i);
-            }
-            String n = s.substring(start, i);
-            boolean integral = n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0;
-            return integral ? (Number) Long.parseLong(n) : (Number) Double.parseDouble(n);
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i++) != c) {
-                throw new IllegalArgumentException("expected '" + c + "' at " + (i - 1));
-            }
-        }
-
-        private void skip() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
+    private static double dbl(JsonNode v) {
+        return v == null || v.isNull() ? Double.NaN : v.doubleValue();
     }
 }

@@ -12,8 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -172,15 +170,16 @@ final class DeliveryWorker {
         record(message.id(), "FAILED", error);
         int attempts = message.attempts() + 1;
         boolean givingUp = attempts >= settings.maxAttempts();
-        Instant next = Instant.now().plus(settings.backoffAfter(attempts));
+        long waitMillis = settings.backoffAfter(attempts).toMillis();
         jdbc.prepareStatement(
                 """
-                UPDATE notification SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+                UPDATE notification SET status = ?, attempts = ?, next_attempt_at = now() + ? * interval '1 ms',
+                                        last_error = ?
                 WHERE id = ?""",
                 ps -> {
                     ps.setString(1, givingUp ? "FAILED" : "PENDING");
                     ps.setInt(2, attempts);
-                    ps.setTimestamp(3, Timestamp.from(next));
+                    ps.setLong(3, waitMillis);
                     ps.setString(4, error);
                     ps.setLong(5, message.id());
                     return ps.executeUpdate();

@@ -32,7 +32,14 @@ final class MessageTexts {
 
     /** The text of template {@code key} for {@code occasion}, placeholders filled in. */
     String render(TemplateKey key, Occasion occasion) {
-        String template = template(key, occasion.fenceId());
+        return fill(template(key, occasion.fenceId()), key, occasion, settings.language());
+    }
+
+    /**
+     * Fills the placeholders of {@code template} (the text of {@code key}) for {@code occasion}; {@code language}
+     * (zh-CN or en) names a place that is no fence. Used for every message and for the console's preview.
+     */
+    static String fill(String template, TemplateKey key, Occasion occasion, String language) {
         Instant at = key == TemplateKey.RETURNED
                 ? (occasion.resolvedAt() != null ? occasion.resolvedAt() : occasion.now())
                 : occasion.openedAt();
@@ -47,7 +54,7 @@ final class MessageTexts {
             minutes = (int) Math.round(millis / 60_000.0);
         }
         return template.replace("{name}", String.valueOf(occasion.subjectName()))
-                .replace("{place}", occasion.fenceName() != null ? occasion.fenceName() : lastKnownPosition())
+                .replace("{place}", occasion.fenceName() != null ? occasion.fenceName() : lastKnownPosition(language))
                 .replace("{time}", TIME.format(at.atZone(zone(occasion.zone()))))
                 .replace("{minutes}", Integer.toString(minutes));
     }
@@ -72,8 +79,8 @@ final class MessageTexts {
                 });
     }
 
-    private String lastKnownPosition() {
-        return "en".equals(settings.language()) ? "last known position" : "最后已知位置";
+    private static String lastKnownPosition(String language) {
+        return "en".equals(language) ? "last known position" : "最后已知位置";
     }
 
     private static ZoneId zone(String zone) {

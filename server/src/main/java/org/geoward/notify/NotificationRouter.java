@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.geoward.alert.AlertOutbox;
 import org.geoward.evaluate.AlertType;
+import org.geoward.evaluate.SubjectCategory;
 import org.geoward.notify.Outbox.Message;
 import org.geoward.subject.AlertUnits;
 
@@ -22,7 +23,8 @@ import org.geoward.subject.AlertUnits;
  * <ul>
  *   <li>every step → WEBHOOK to each active subscription ("OPENED WANDER #12");
  *   <li>OPENED WANDER, DANGER, SOS, OFFLINE and the home alarms (GAS, SMOKE, WATER_LEAK, FALL, DOOR_OPEN) → the ward's guardians (SMS to guardian phones, IN_APP to FAMILY users
- *       of the ward) and IN_APP to every DISPATCHER, with the type's template;
+ *       of the ward), IN_APP to every DISPATCHER, and to the on-duty officers of the units the ward's category names
+ *       ({@link CategoryRecipients}: IN_APP to their accounts, SMS to their phones), with the type's template;
  *   <li>RESOLVED with outcome RETURNED → the ward's guardians, with the RETURNED template ("back in the safe zone");
  *   <li>OPENED LOITER → IN_APP to the officers of the unit that answers LOITER ({@link AlertUnits}) with the
  *       LOITER_OFFICERS template, and the LOITER warning SMS to the visitor's phone (the subject's, else the latest
@@ -42,9 +44,16 @@ public final class NotificationRouter implements AlertOutbox {
     private final MessageTexts texts;
     private final AlertUnits units;
     private final NotifySettings settings;
+    private final CategoryRecipients recipients;
 
     NotificationRouter(
-            JdbcOperations jdbc, Outbox outbox, MessageTexts texts, AlertUnits units, NotifySettings settings) {
+            JdbcOperations jdbc,
+            Outbox outbox,
+            MessageTexts texts,
+            AlertUnits units,
+            NotifySettings settings,
+            CategoryRecipients recipients) {
+        this.recipients = recipients;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.texts = texts;
@@ -67,6 +76,11 @@ public final class NotificationRouter implements AlertOutbox {
             guardians(occasion, text, messages);
             for (String user : ids("SELECT id::text FROM app_user WHERE role = 'DISPATCHER' ORDER BY id", null)) {
                 messages.add(Message.pending(ChannelKind.IN_APP, user, text));
+            }
+            if (occasion.subjectId() != null) {
+                for (String unit : recipients.unitsFor(occasion.category())) {
+                    unitOnDuty(unit, text, messages);
+                }
             }
         } else if (occasion.isResolved() && "RETURNED".equals(occasion.outcome())) {
             guardians(occasion, texts.render(TemplateKey.RETURNED, occasion), messages);
@@ -103,6 +117,24 @@ public final class NotificationRouter implements AlertOutbox {
                 WHERE uw.ward_id = ?::bigint AND u.role = 'FAMILY' ORDER BY uw.user_id""",
                 ward)) {
             messages.add(Message.pending(ChannelKind.IN_APP, user, text));
+        }
+    }
+
+    /** IN_APP to the accounts and SMS to the phones of the unit's officers on duty (AVAILABLE or BUSY). */
+    private void unitOnDuty(String unit, String text, List<Message> messages) {
+        for (String user : ids(
+                """
+                SELECT u.id::text FROM app_user u JOIN subject o ON o.id = u.subject_id
+                WHERE u.role = 'OFFICER' AND o.unit = ? AND o.status IN ('AVAILABLE', 'BUSY') ORDER BY u.id""",
+                unit)) {
+            messages.add(Message.pending(ChannelKind.IN_APP, user, text));
+        }
+        for (String phone : ids(
+                """
+                SELECT phone FROM subject WHERE kind = 'OFFICER' AND unit = ? AND status IN ('AVAILABLE', 'BUSY')
+                  AND phone IS NOT NULL ORDER BY id""",
+                unit)) {
+            messages.add(Message.pending(ChannelKind.SMS, phone, text));
         }
     }
 
@@ -150,7 +182,7 @@ public final class NotificationRouter implements AlertOutbox {
         return jdbc.prepareStatement(
                 """
                 SELECT e.id AS event_id, a.id AS alert_id, e.action, a.type, a.subject_id, s.name AS subject_name,
-                       s.phone AS subject_phone, s.offline_minutes, a.fence_id, f.name AS fence_name, f.zone,
+                       s.phone AS subject_phone, s.category, s.offline_minutes, a.fence_id, f.name AS fence_name, f.zone,
                        f.dwell_minutes, a.opened_at, a.resolved_at, now() AS now, o.outcome,
                        jsonb_build_object(
                            'eventId', e.id, 'alertId', a.id, 'action', e.action, 'actor', e.actor, 'at', e.at,
@@ -190,6 +222,9 @@ public final class NotificationRouter implements AlertOutbox {
                                 instant(rs, "resolved_at"),
                                 instant(rs, "now"),
                                 rs.getString("outcome"),
+                                rs.getString("category") == null
+                                        ? null
+                                        : SubjectCategory.valueOf(rs.getString("category")),
                                 rs.getString("payload"));
                     }
                 });

@@ -2,6 +2,7 @@ package org.geoward.notify;
 
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
+import org.geoward.evaluate.SubjectCategory;
 
 /**
  * One alert step as the notification router sees it: the {@code alert_event} row with its alert, subject and fence,
@@ -9,6 +10,7 @@ import java.time.Instant;
  *
  * @param outcome the step's outcome: the RESOLVED step's {@code detail.outcome} (or the alert's), null for every other
  *     step (an OPENED step appended in the same transaction as the resolution says no outcome)
+ * @param category the ward's category as stored (null: none recorded, or not a ward)
  * @param payloadJson the JSON every message of the step carries (webhook body, in-app details)
  */
 record Occasion(
@@ -28,6 +30,7 @@ record Occasion(
         @Nullable Instant resolvedAt,
         Instant now,
         @Nullable String outcome,
+        @Nullable SubjectCategory category,
         String payloadJson) {
 
     boolean isOpened() {

@@ -91,34 +91,57 @@ final class Templates {
         }
     }
 
-    private record Checked(TemplateKey key, String language, Long fenceId, String text) {}
+    /** A draft that passed {@link #check}: its key, language, fence (or null) and stripped text. */
+    record Checked(TemplateKey key, String language, @Nullable Long fenceId, String text) {}
 
-    private Checked check(@Nullable Draft draft, String at) {
+    /**
+     * Checks one draft as {@code PUT} would; the fields the 400 names start with {@code at} ("templates[2]"), or are
+     * bare ("text") when {@code at} is null.
+     */
+    Checked check(@Nullable Draft draft, @Nullable String at) {
         if (draft == null) {
-            throw ProblemException.badRequest(at, at + " is empty: give {key, language, text}");
+            throw ProblemException.badRequest(
+                    at, (at == null ? "the body" : at) + " is empty: give {key, language, text}");
         }
-        TemplateKey key = key(draft.key(), at + ".key");
+        TemplateKey key = key(draft.key(), field(at, "key"));
         String language = draft.language() == null ? "" : draft.language().trim();
         if (!LANGUAGES.contains(language)) {
             throw ProblemException.badRequest(
-                    at + ".language", at + ".language '" + draft.language() + "' is not one of zh-CN, en");
+                    field(at, "language"),
+                    field(at, "language") + " '" + draft.language() + "' is not one of zh-CN, en");
         }
-        Long fenceId = fence(draft.fenceId(), at + ".fenceId");
+        Long fenceId = fence(draft.fenceId(), field(at, "fenceId"));
         String text = draft.text() == null ? "" : draft.text().strip();
         String which = key + " (" + language + ")";
+        String textField = field(at, "text");
         if (text.isEmpty()) {
-            throw ProblemException.badRequest(at + ".text", at + ".text of " + which + " is empty");
+            throw ProblemException.badRequest(textField, textField + " of " + which + " is empty");
         }
         Matcher m = PLACEHOLDER.matcher(text);
         while (m.find()) {
             if (!PLACEHOLDERS.contains(m.group())) {
                 throw ProblemException.badRequest(
-                        at + ".text",
-                        at + ".text of " + which + " has the unknown placeholder " + m.group() + "; use "
+                        textField,
+                        textField + " of " + which + " has the unknown placeholder " + m.group() + "; use "
                                 + String.join(" ", PLACEHOLDERS));
             }
         }
         return new Checked(key, language, fenceId, text);
+    }
+
+    private static String field(@Nullable String at, String name) {
+        return at == null ? name : at + "." + name;
+    }
+
+    /** The name of fence {@code id}, or null when it has none; the fence exists ({@link #check} said so). */
+    @Nullable
+    String fenceName(long id) {
+        return jdbc.prepareStatement("SELECT name FROM fence WHERE id = ?", ps -> {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
     }
 
     private static TemplateKey key(@Nullable String key, String field) {

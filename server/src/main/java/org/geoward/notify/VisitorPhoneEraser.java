@@ -1,11 +1,11 @@
 package org.geoward.notify;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import org.geoward.cluster.ClusterLease;
+import org.geoward.subject.VisitorPhones;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
 class VisitorPhoneEraser {
     private static final Logger LOG = LoggerFactory.getLogger(VisitorPhoneEraser.class);
 
-    private final JdbcOperations jdbc;
+    private final VisitorPhones visitorPhones;
     private final NotifySettings settings;
     private final ClusterLease lease;
 
-    VisitorPhoneEraser(JdbcOperations jdbc, NotifySettings settings, ClusterLease lease) {
+    VisitorPhoneEraser(VisitorPhones visitorPhones, NotifySettings settings, ClusterLease lease) {
         this.lease = lease;
-        this.jdbc = jdbc;
+        this.visitorPhones = visitorPhones;
         this.settings = settings;
     }
 
@@ -42,23 +42,6 @@ class VisitorPhoneEraser {
     /** Erases the phones that are due; returns how many visitors lost theirs. */
     @Transactional
     int erase() {
-        return jdbc.prepareStatement(
-                """
-                WITH due AS (
-                    SELECT s.id FROM subject s
-                    WHERE s.kind = 'VISITOR'
-                      AND (s.phone IS NOT NULL
-                           OR EXISTS (SELECT 1 FROM sighting si WHERE si.subject_id = s.id AND si.phone IS NOT NULL))
-                      AND EXISTS (SELECT 1 FROM alert a WHERE a.subject_id = s.id)
-                      AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.subject_id = s.id
-                                      AND (a.status <> 'RESOLVED' OR a.resolved_at > now() - make_interval(days => ?)))
-                ), sightings AS (
-                    UPDATE sighting si SET phone = NULL FROM due WHERE si.subject_id = due.id AND si.phone IS NOT NULL
-                )
-                UPDATE subject s SET phone = NULL FROM due WHERE s.id = due.id""",
-                ps -> {
-                    ps.setInt(1, settings.visitorPhoneDays());
-                    return ps.executeUpdate();
-                });
+        return visitorPhones.eraseAfterLastAlert(settings.visitorPhoneDays());
     }
 }

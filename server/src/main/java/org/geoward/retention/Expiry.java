@@ -10,7 +10,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.geoward.alert.AlertRecords;
 import org.geoward.evaluate.SubjectKind;
+import org.geoward.subject.VisitorPhones;
 
 /**
  * The statements of a retention run, each method one transaction. Every statement gets the cut-off instant of each
@@ -39,9 +41,13 @@ class Expiry {
             "sighting_unclassified");
 
     private final JdbcOperations jdbc;
+    private final AlertRecords alerts;
+    private final VisitorPhones visitorPhones;
 
-    Expiry(JdbcOperations jdbc) {
+    Expiry(JdbcOperations jdbc, AlertRecords alerts, VisitorPhones visitorPhones) {
         this.jdbc = jdbc;
+        this.alerts = alerts;
+        this.visitorPhones = visitorPhones;
     }
 
     /** The cut-off of each kind and the evidence margin. */
@@ -118,14 +124,7 @@ class Expiry {
     /** Removes the evidence photo URLs of alerts resolved before their subject's cut-off; returns how many. */
     @Transactional
     long clearPhotos(Cuts cuts) {
-        return jdbc.prepareStatement(
-                "WITH " + CUT + " UPDATE alert a SET evidence_url = NULL FROM subject s, cut c"
-                        + " WHERE s.id = a.subject_id AND c.kind = s.kind AND a.evidence_url IS NOT NULL"
-                        + " AND a.resolved_at < c.at",
-                ps -> {
-                    cuts.bind(ps, 1);
-                    return (long) ps.executeUpdate();
-                });
+        return alerts.forgetEvidence(cuts.at());
     }
 
     /**
@@ -136,19 +135,7 @@ class Expiry {
     @Transactional
     long clearVisitorPhones(Instant cut) {
         Timestamp at = Timestamp.from(cut);
-        long visitors = jdbc.prepareStatement(
-                """
-                UPDATE subject s SET phone = NULL
-                WHERE s.kind = 'VISITOR' AND s.phone IS NOT NULL AND s.created_at < ?
-                  AND NOT EXISTS (SELECT 1 FROM subject_position p WHERE p.subject_id = s.id AND p.time >= ?)
-                  AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.subject_id = s.id
-                                  AND (a.resolved_at IS NULL OR a.resolved_at >= ?))""",
-                ps -> {
-                    ps.setTimestamp(1, at);
-                    ps.setTimestamp(2, at);
-                    ps.setTimestamp(3, at);
-                    return (long) ps.executeUpdate();
-                });
+        long visitors = visitorPhones.eraseUnseenSince(cut);
         long messages = jdbc.prepareStatement(
                 """
                 WITH old AS (

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.clock.SteadyClock;
 import org.geoward.cluster.ClusterLease;
 import org.geoward.evaluate.SubjectKind;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ public class RetentionJob {
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
     private final ClusterLease lease;
+    private final SteadyClock clock;
 
     RetentionJob(
             RetentionSettings settings,
@@ -50,7 +52,9 @@ public class RetentionJob {
             Expiry expiry,
             JdbcOperations jdbc,
             TransactionOperations<Connection> tx,
-            ClusterLease lease) {
+            ClusterLease lease,
+            SteadyClock clock) {
+        this.clock = clock;
         this.lease = lease;
         this.settings = settings;
         this.partitions = partitions;
@@ -61,14 +65,20 @@ public class RetentionJob {
 
     @EventListener
     void onStartup(StartupEvent event) {
-        makePartitionsAhead(Instant.now());
+        makePartitionsAhead(clock.latest());
+    }
+
+    /** Runs the expiry now, by the steady clock (partitions ahead first); answers what it did. */
+    RetentionRun runNow() {
+        makePartitionsAhead(clock.latest());
+        return run(clock.instant());
     }
 
     /** Hourly: partitions ahead, and the day's expiry when enabled and not yet done today. */
     @Scheduled(fixedDelay = "${geoward.retention.check-every:1h}", initialDelay = "1m")
     void check() {
-        Instant now = Instant.now();
-        makePartitionsAhead(now);
+        Instant now = clock.instant();
+        makePartitionsAhead(clock.latest());
         // in a cluster, the node holding the lease runs the expiry (making partitions ahead is safe on every node)
         if (settings.isEnabled() && !ranToday(now) && lease.holds("retention", Duration.ofHours(3))) {
             run(now);

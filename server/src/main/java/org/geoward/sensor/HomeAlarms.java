@@ -6,7 +6,6 @@ import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.geoward.alert.AlertChanged;
 import org.geoward.alert.AlertEvents;
 import org.geoward.alert.AlertStatus;
 import org.geoward.alert.AlertStep;
+import org.geoward.alert.RaisedAlerts;
 import org.geoward.dispatch.AssignmentService;
 import org.geoward.evaluate.AlertType;
 import org.geoward.evaluate.SubjectCategory;
@@ -36,6 +36,7 @@ public class HomeAlarms {
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
     private final AlertEvents events;
+    private final RaisedAlerts alerts;
     private final ApplicationEventPublisher<AlertChanged> publisher;
     private final AssignmentService assignments;
     private final SensorSettings settings;
@@ -44,12 +45,14 @@ public class HomeAlarms {
             JdbcOperations jdbc,
             TransactionOperations<Connection> tx,
             AlertEvents events,
+            RaisedAlerts alerts,
             ApplicationEventPublisher<AlertChanged> publisher,
             AssignmentService assignments,
             SensorSettings settings) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.events = events;
+        this.alerts = alerts;
         this.publisher = publisher;
         this.assignments = assignments;
         this.settings = settings;
@@ -134,23 +137,14 @@ public class HomeAlarms {
             return new Written(new Result(Outcome.NOT_APPLICABLE, null, null, refusal), List.of());
         }
         String room = alarm.facts().get("room") instanceof String r && !r.isBlank() ? " · " + r : "";
-        Long id = jdbc.prepareStatement(
-                """
-                INSERT INTO alert (type, status, subject_id, opened_at, updated_at, pos, last_fix_at, detail)
-                VALUES (?, 'OPEN', ?, ?, now(), ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?, ?)
-                ON CONFLICT DO NOTHING RETURNING id""",
-                ps -> {
-                    ps.setString(1, alarm.type().name());
-                    ps.setLong(2, alarm.subjectId());
-                    ps.setTimestamp(3, Timestamp.from(alarm.time()));
-                    ps.setDouble(4, alarm.lon());
-                    ps.setDouble(5, alarm.lat());
-                    ps.setTimestamp(6, Timestamp.from(alarm.time()));
-                    ps.setString(7, kind.label + room + " (" + alarm.type() + ", " + kind.priority + ")");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getLong(1) : null;
-                    }
-                });
+        Long id = alerts.openAlarm(
+                        alarm.type(),
+                        alarm.subjectId(),
+                        alarm.time(),
+                        alarm.lon(),
+                        alarm.lat(),
+                        kind.label + room + " (" + alarm.type() + ", " + kind.priority + ")")
+                .orElse(null);
         if (id == null) {
             return new Written(
                     new Result(Outcome.REPEATED, openAlert(alarm), null, "its alert is open already"), List.of());

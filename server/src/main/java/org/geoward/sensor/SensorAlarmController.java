@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.geoward.clock.SteadyClock;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.BasicCredentials;
 import org.geoward.subject.JsonFields;
@@ -43,7 +44,10 @@ final class SensorAlarmController {
     private final SensorService sensors;
     private final HomeAlarms alarms;
 
-    SensorAlarmController(SensorService sensors, HomeAlarms alarms) {
+    private final SteadyClock clock;
+
+    SensorAlarmController(SensorService sensors, HomeAlarms alarms, SteadyClock clock) {
+        this.clock = clock;
         this.sensors = sensors;
         this.alarms = alarms;
     }
@@ -101,10 +105,10 @@ final class SensorAlarmController {
                         result.reason()));
     }
 
-    private static Instant time(JsonNode body) {
+    private Instant time(JsonNode body) {
         String text = JsonFields.optionalText(body, "time", "time");
         if (text == null) {
-            return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            return clock.instant().truncatedTo(ChronoUnit.MILLIS);
         }
         Instant time;
         try {
@@ -113,7 +117,7 @@ final class SensorAlarmController {
             throw ProblemException.badRequest(
                     "time", "time '" + text + "' is not an ISO-8601 instant such as 2026-07-12T06:30:00Z");
         }
-        if (time.isAfter(Instant.now().plus(MAX_AHEAD))) {
+        if (time.isAfter(clock.latest().plus(MAX_AHEAD))) {
             throw ProblemException.badRequest(
                     "time", "time " + text + " is more than 5 minutes in the future; check the sensor's clock");
         }

@@ -41,6 +41,7 @@ public class GuardianFixes implements GuardianLocator {
                         s.lat(),
                         s.accuracy() == null ? 0 : s.accuracy(),
                         false,
+                        null,
                         null));
         track.headMap(track.lastKey().minus(KEPT)).clear();
     }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.geoward.clock.SteadyClock;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.DeviceBinding;
 import org.geoward.subject.SubjectDirectory;
@@ -52,6 +53,7 @@ public class SightingService {
     private final boolean waitForEvaluation;
     private final IngestMeters meters;
     private final boolean consentRequired;
+    private final SteadyClock clock;
 
     SightingService(
             SubjectDirectory directory,
@@ -59,7 +61,9 @@ public class SightingService {
             EvaluationInput evaluation,
             IngestMeters meters,
             @Value("${geoward.ingest.wait-for-evaluation:false}") boolean waitForEvaluation,
-            @Value("${geoward.privacy.require-consent:true}") boolean consentRequired) {
+            @Value("${geoward.privacy.require-consent:true}") boolean consentRequired,
+            SteadyClock clock) {
+        this.clock = clock;
         this.meters = meters;
         this.directory = directory;
         this.log = log;
@@ -84,7 +88,8 @@ public class SightingService {
                     "a batch holds at most " + MAX_BATCH + " sightings; this one has " + inputs.size() + ": split it");
         }
         Map<Integer, String> rejected = new TreeMap<>(refused);
-        Instant now = Instant.now();
+        // the later of the wall and the steady clock: a fix on time is not refused after the system clock went back
+        Instant now = clock.latest();
         for (int i = 0; i < inputs.size(); i++) {
             if (!rejected.containsKey(i)) {
                 String error = SightingRules.check(inputs.get(i), now);

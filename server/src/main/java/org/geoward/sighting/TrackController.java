@@ -1,25 +1,18 @@
 package org.geoward.sighting;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.transaction.TransactionOperations;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.geoward.problem.ProblemException;
@@ -39,12 +32,10 @@ import org.geoward.problem.ProblemException;
 final class TrackController {
     private static final int MAX_POINTS = 50_000;
 
-    private final JdbcOperations jdbc;
-    private final TransactionOperations<Connection> tx;
+    private final TrackRepository tracks;
 
-    TrackController(JdbcOperations jdbc, TransactionOperations<Connection> tx) {
-        this.jdbc = jdbc;
-        this.tx = tx;
+    TrackController(TrackRepository tracks) {
+        this.tracks = tracks;
     }
 
     /** A GeoJSON FeatureCollection. */
@@ -76,94 +67,11 @@ final class TrackController {
         boolean seesAll = roles.contains("ADMIN") || roles.contains("DISPATCHER");
         boolean family = !seesAll && roles.contains("FAMILY");
         boolean officer = !seesAll && !family && roles.contains("OFFICER");
-        return tx.executeRead(status -> {
-            boolean visible = officer
-                    ? isHandling(subjectId, authentication)
-                    : isVisible(subjectId, family ? authentication.getName() : null);
-            if (!visible) {
-                throw ProblemException.notFound("subject", id);
-            }
-            return new Track("FeatureCollection", Long.toString(subjectId), points(subjectId, since, until, max));
-        });
-    }
-
-    /**
-     * Minimisation for an officer: their own track, and the track of a subject whose alert is assigned to them and not
-     * yet resolved, while it is; no one else's history.
-     */
-    private boolean isHandling(long subjectId, Authentication authentication) {
         Object own = authentication.getAttributes().get("subjectId");
-        if (own == null) {
-            return false;
-        }
-        long officerId = Long.parseLong(own.toString());
-        if (officerId == subjectId) {
-            return true;
-        }
-        return jdbc.prepareStatement(
-                """
-                SELECT 1 FROM alert a
-                WHERE a.subject_id = ? AND a.assigned_officer_id = ? AND a.status <> 'RESOLVED'""",
-                ps -> {
-                    ps.setLong(1, subjectId);
-                    ps.setLong(2, officerId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next();
-                    }
-                });
-    }
-
-    private boolean isVisible(long subjectId, String familyUser) {
-        String sql = familyUser == null
-                ? "SELECT 1 FROM subject WHERE id = ?"
-                : "SELECT 1 FROM user_ward uw JOIN app_user u ON u.id = uw.user_id WHERE uw.ward_id = ? AND u.username = ?";
-        return jdbc.prepareStatement(sql, ps -> {
-            ps.setLong(1, subjectId);
-            if (familyUser != null) {
-                ps.setString(2, familyUser);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        });
-    }
-
-    private List<Map<String, Object>> points(long subjectId, Instant since, Instant until, int max) {
-        return jdbc.prepareStatement(
-                """
-                SELECT time, ST_X(pos::geometry), ST_Y(pos::geometry), accuracy, source, speed, heading, battery, sos
-                FROM sighting WHERE subject_id = ? AND time >= ? AND time < ? ORDER BY time LIMIT ?""",
-                ps -> {
-                    ps.setLong(1, subjectId);
-                    ps.setTimestamp(2, Timestamp.from(since));
-                    ps.setTimestamp(3, Timestamp.from(until));
-                    ps.setInt(4, max);
-                    List<Map<String, Object>> features = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Map<String, Object> props = new LinkedHashMap<>();
-                            props.put(
-                                    "time",
-                                    rs.getObject(1, OffsetDateTime.class)
-                                            .toInstant()
-                                            .toString());
-                            props.put("accuracy", rs.getObject(4));
-                            props.put("source", rs.getString(5));
-                            props.put("speed", rs.getObject(6));
-                            props.put("heading", rs.getObject(7));
-                            props.put("battery", rs.getObject(8));
-                            props.put("sos", rs.getBoolean(9));
-                            Map<String, Object> feature = new LinkedHashMap<>();
-                            feature.put("type", "Feature");
-                            feature.put(
-                                    "geometry",
-                                    Map.of("type", "Point", "coordinates", List.of(rs.getDouble(2), rs.getDouble(3))));
-                            feature.put("properties", props);
-                            features.add(feature);
-                        }
-                    }
-                    return features;
-                });
+        Long officerId = officer && own != null ? Long.valueOf(own.toString()) : null;
+        return tracks.read(subjectId, officer, officerId, family ? authentication.getName() : null, since, until, max)
+                .map(points -> new Track("FeatureCollection", Long.toString(subjectId), points))
+                .orElseThrow(() -> ProblemException.notFound("subject", id));
     }
 
     private static long subjectId(String raw) {

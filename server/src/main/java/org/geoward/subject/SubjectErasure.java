@@ -12,10 +12,10 @@ import org.geoward.problem.ProblemException;
 /**
  * Erases a person (PIPL's right to deletion) in one transaction: their fixes, latest position, evaluator state and
  * devices are deleted; their alerts stay (so response statistics stay true) with position, evidence, notes and step
- * details removed; the messages about those alerts and to the person's phones lose their text, payload and phone;
- * guardian links and family-account links are removed; the subject row stays, anonymised, with {@code erased_at}.
- * The audit trail keeps its rows (they hold ids, not names): they are the record of who looked, which deletion must
- * not undo. Thread-safe.
+ * details removed (by the alert package, a {@link KeptAboutSubject}); the messages about those alerts and to the
+ * person's phones lose their text, payload and phone; guardian links and family-account links are removed; the
+ * subject row stays, anonymised, with {@code erased_at}. The audit trail keeps its rows (they hold ids, not names):
+ * they are the record of who looked, which deletion must not undo. Thread-safe.
  */
 @Singleton
 class SubjectErasure {
@@ -24,12 +24,15 @@ class SubjectErasure {
     private final JdbcOperations jdbc;
     private final ApplicationEventPublisher<DirectoryChanged> directoryChanges;
     private final ApplicationEventPublisher<SubjectErased> erasures;
+    private final List<KeptAboutSubject> keptElsewhere;
 
     SubjectErasure(
             JdbcOperations jdbc,
             ApplicationEventPublisher<DirectoryChanged> directoryChanges,
-            ApplicationEventPublisher<SubjectErased> erasures) {
+            ApplicationEventPublisher<SubjectErased> erasures,
+            List<KeptAboutSubject> keptElsewhere) {
         this.jdbc = jdbc;
+        this.keptElsewhere = keptElsewhere;
         this.directoryChanges = directoryChanges;
         this.erasures = erasures;
     }
@@ -60,14 +63,7 @@ class SubjectErasure {
         update("DELETE FROM subject_position WHERE subject_id = ?", id, false);
         update("DELETE FROM subject_state WHERE subject_id = ?", id, false);
         update("DELETE FROM device WHERE subject_id = ?", id, false);
-        update(
-                "UPDATE alert SET pos = NULL, evidence_url = NULL, note = NULL, detail = NULL WHERE subject_id = ?",
-                id,
-                false);
-        update(
-                "UPDATE alert_event SET detail = '{}' WHERE alert_id IN (SELECT a.id FROM alert a WHERE a.subject_id = ?)",
-                id,
-                false);
+        keptElsewhere.forEach(kept -> kept.anonymise(id));
         update(
                 """
                 UPDATE sms_message m SET phone = '(erased)', text = '(erased)'

@@ -16,6 +16,7 @@ import org.geoward.alert.AlertChanged;
 import org.geoward.alert.AlertEvents;
 import org.geoward.alert.AlertStatus;
 import org.geoward.alert.AlertStep;
+import org.geoward.alert.RaisedAlerts;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -31,6 +32,7 @@ class WorkOrderService {
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
     private final AlertEvents events;
+    private final RaisedAlerts alerts;
     private final ApplicationEventPublisher<AlertChanged> publisher;
     private final WorkOrderRepository orders;
     private final WorkOrderSettings settings;
@@ -39,12 +41,14 @@ class WorkOrderService {
             JdbcOperations jdbc,
             TransactionOperations<Connection> tx,
             AlertEvents events,
+            RaisedAlerts alerts,
             ApplicationEventPublisher<AlertChanged> publisher,
             WorkOrderRepository orders,
             WorkOrderSettings settings) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.events = events;
+        this.alerts = alerts;
         this.publisher = publisher;
         this.orders = orders;
         this.settings = settings;
@@ -75,25 +79,13 @@ class WorkOrderService {
             requireSubject(subject);
             Instant now = Instant.now();
             Instant deadline = now.plus(settings.deadline(r.category()));
-            long alertId = jdbc.prepareStatement(
-                    """
-                    INSERT INTO alert (type, status, subject_id, opened_at, updated_at, pos, last_fix_at, detail,
-                                       evidence_url)
-                    VALUES ('WORK_ORDER', 'OPEN', ?, ?, now(), ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?, ?, ?)
-                    RETURNING id""",
-                    ps -> {
-                        ps.setLong(1, subject);
-                        ps.setTimestamp(2, Timestamp.from(now));
-                        ps.setDouble(3, r.lon());
-                        ps.setDouble(4, r.lat());
-                        ps.setTimestamp(5, Timestamp.from(now));
-                        ps.setString(6, r.description());
-                        ps.setString(7, r.photos().isEmpty() ? null : r.photos().get(0));
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            return rs.getLong(1);
-                        }
-                    });
+            long alertId = alerts.openWorkOrder(
+                    subject,
+                    now,
+                    r.lon(),
+                    r.lat(),
+                    r.description(),
+                    r.photos().isEmpty() ? null : r.photos().get(0));
             jdbc.prepareStatement(
                     """
                     INSERT INTO work_order (alert_id, category, description, photos, source, source_alert_id, reporter,
@@ -191,7 +183,7 @@ class WorkOrderService {
                     });
             String status = current.status();
             if ("OPEN".equals(status)) {
-                setStatus(id, "ACKNOWLEDGED");
+                alerts.setStatus(id, AlertStatus.ACKNOWLEDGED);
                 status = "ACKNOWLEDGED";
             }
             return new Change(
@@ -233,15 +225,7 @@ class WorkOrderService {
                 ps.setLong(3, id);
                 return ps.executeUpdate();
             });
-            jdbc.prepareStatement(
-                    """
-                    UPDATE alert SET status = 'RESOLVED', outcome = 'DONE', note = ?, resolved_at = now(),
-                                     updated_at = now() WHERE id = ?""",
-                    ps -> {
-                        ps.setString(1, result);
-                        ps.setLong(2, id);
-                        return ps.executeUpdate();
-                    });
+            alerts.resolveFromWorkOrder(id, result);
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("result", result);
             if (photo != null) {
@@ -352,14 +336,6 @@ class WorkOrderService {
                     "Only a dispatcher or the officer it is assigned to (" + current.officerId() + ") can " + what
                             + " work order " + current.id());
         }
-    }
-
-    private void setStatus(long id, String status) {
-        jdbc.prepareStatement("UPDATE alert SET status = ?, updated_at = now() WHERE id = ?", ps -> {
-            ps.setString(1, status);
-            ps.setLong(2, id);
-            return ps.executeUpdate();
-        });
     }
 
     private String statusOf(long alertId) {

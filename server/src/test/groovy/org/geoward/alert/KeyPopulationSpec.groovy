@@ -1,5 +1,6 @@
 package org.geoward.alert
 
+import io.micronaut.core.type.Argument
 import io.micronaut.http.HttpRequest
 import io.micronaut.http.HttpStatus
 import io.micronaut.http.client.exceptions.HttpClientResponseException
@@ -19,6 +20,7 @@ class KeyPopulationSpec extends AlertSpecBase {
     static final String BANK_LINE = 'LINESTRING (107.380 29.700, 107.390 29.700)'
 
     @Shared String admin
+    @jakarta.inject.Inject org.geoward.partition.OfflineCheck offline
 
     def setup() {
         admin = admin ?: Accounts.token(http, users, hasher, Role.ADMIN)
@@ -146,5 +148,83 @@ class KeyPopulationSpec extends AlertSpecBase {
         'month 13'                | [active: [months: [6, 13]]]                || 'properties.active.months[1]'
         'a month as text'         | [active: [months: ['July']]]               || 'properties.active.months[0]'
         'months not an array'     | [active: [months: 'summer']]               || 'properties.active.months'
+    }
+
+    /** A phone number no other feature uses. */
+    static String phone() {
+        '+86139' + String.format('%08d', new Random().nextInt(100_000_000))
+    }
+
+    def "who is told of a #category ward's DANGER: its guardian and the dispatchers always, and the on-duty officers of the category's units"() {
+        given: 'a school unit with one officer on duty and one off, a police officer on duty, a parent'
+        try {
+            http.toBlocking().exchange(HttpRequest.POST('/api/units', [name: 'SCHOOL', label: '校园安全']).bearerAuth(admin))
+        } catch (HttpClientResponseException e) {
+            assert e.status == HttpStatus.CONFLICT // made by an earlier feature
+        }
+        def school = createSubject([kind: 'OFFICER', name: '校园安全员', unit: 'SCHOOL', status: 'AVAILABLE', phone: phone()])
+        def schoolOff = createSubject([kind: 'OFFICER', name: '校园安全员 (休)', unit: 'SCHOOL', status: 'OFF_DUTY', phone: phone()])
+        def police = createSubject([kind: 'OFFICER', name: '社区民警', unit: 'POLICE', status: 'AVAILABLE', phone: phone()])
+        def parent = createSubject([kind: 'GUARDIAN', name: '家长', phone: phone()])
+        long ward = createSubject([kind: 'WARD', name: "孩子-${UUID.randomUUID()}".toString(), category: category,
+                                   guardians: [parent.id], offlineMinutes: 10_000_000]).id as long
+        bank(categories: []) // a bank every ward's DANGER applies to
+
+        when:
+        scene.post(token, toTheWater(ward))
+        def alert = alerts(ward, 'DANGER')[0]
+        def sms = http.toBlocking().retrieve(HttpRequest.GET("/api/notifications?alertId=${alert.properties.id ?: alert.id}&channel=SMS")
+                .bearerAuth(admin), Argument.listOf(Map))*.to
+
+        then:
+        sms.contains(parent.phone)
+        sms.contains(school.phone) == schoolTold
+        !sms.contains(schoolOff.phone)
+        sms.contains(police.phone) == policeTold
+
+        and: 'the recording SMS gateway sends them'
+        new spock.util.concurrent.PollingConditions(timeout: 20).eventually {
+            def sent = scene.rows('SELECT phone FROM sms_message WHERE phone IN (?, ?, ?, ?)',
+                    parent.phone, school.phone, schoolOff.phone, police.phone)*.get(0) as Set
+            assert sent == ([parent.phone] + (schoolTold ? [school.phone] : []) + (policeTold ? [police.phone] : [])) as Set
+        }
+
+        where:
+        category                 || schoolTold | policeTold
+        'MINOR'                  || true       | false
+        'SEVERE_MENTAL_DISORDER' || false      | true
+        'DEMENTIA'               || false      | false
+    }
+
+    def "GET /api/categories lists each category's alert types and the units told"() {
+        when:
+        def categories = http.toBlocking().retrieve(HttpRequest.GET('/api/categories').bearerAuth(token), Argument.listOf(Map))
+        def minor = categories.find { it.category == 'MINOR' }
+
+        then:
+        categories*.category == ['DEMENTIA', 'SEVERE_MENTAL_DISORDER', 'INTELLECTUAL_DISABILITY', 'MINOR', 'ELDER_ALONE']
+        minor.alertTypes == ['WANDER', 'DANGER', 'SOS']
+        minor.units == ['SCHOOL', 'COMMUNITY']
+        categories.find { it.category == 'SEVERE_MENTAL_DISORDER' }.units == ['POLICE']
+        categories.find { it.category == 'DEMENTIA' }.units == []
+        !categories.find { it.category == 'ELDER_ALONE' }.alertTypes.contains('WANDER')
+    }
+
+    def "a MINOR's silent watch raises no OFFLINE; a dementia ward's does"() {
+        given:
+        long child = createSubject([kind: 'WARD', name: "孩子-${UUID.randomUUID()}".toString(), category: 'MINOR',
+                                    offlineMinutes: 1]).id as long
+        long elder = createSubject([kind: 'WARD', name: "老人-${UUID.randomUUID()}".toString(), category: 'DEMENTIA',
+                                    offlineMinutes: 1]).id as long
+        def longAgo = java.time.Instant.now().minusSeconds(600).toString()
+        scene.post(token, [[subjectId: child, time: longAgo, lon: 107.385, lat: 29.71, accuracy: 5],
+                           [subjectId: elder, time: longAgo, lon: 107.385, lat: 29.71, accuracy: 5]])
+
+        when:
+        offline.checkAll(java.time.Instant.now())
+
+        then:
+        alerts(elder, 'OFFLINE').size() == 1
+        alerts(child, 'OFFLINE').isEmpty()
     }
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList
 import org.geoward.partition.PartitionedEvaluation
 import org.geoward.device.DeviceEndToEndSpec
 import org.geoward.device.DeviceWorld
+import org.geoward.process.ClusterBackbone
 import org.geoward.process.KafkaBroker
 import org.geoward.process.ServerProcess
-import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification
 
@@ -21,22 +21,21 @@ import spock.lang.Specification
  * Running a cluster, against the real parts (a KRaft broker from Maven Central's jars, node JVMs, one PostGIS): the
  * readiness probe follows the broker, {@code /metrics} shows each partition's consumer lag, and a position evaluated
  * on one node reaches the others (the latest position an SOS without coordinates is placed at; the arrival check and
- * the SSE clients of another node). Each feature has its own topic, group and subjects.
+ * the SSE clients of another node). Broker and database are {@link ClusterBackbone}'s, shared with ClusterSpec. Each
+ * feature has its own topic, group and subjects.
  */
 class ClusterOperationsSpec extends Specification {
-    static final String PASSWORD = "cluster-ops-pw"
+    static final String PASSWORD = ClusterBackbone.ADMIN_PASSWORD
     static final String JWT_SECRET = "cluster-ops-jwt-secret-" + UUID.randomUUID()
     static final String SCRAPE = "cluster-ops-scrape-" + UUID.randomUUID()
     static final List<String> JVM = ["-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
     static final int PARTITIONS = 12
 
     @Shared
-    @AutoCleanup
-    KafkaBroker broker = new KafkaBroker()
+    KafkaBroker broker
 
     @Shared
-    @AutoCleanup
-    ServerProcess database = new ServerProcess("geoward-cluster-ops-db")
+    ServerProcess database
 
     @Shared
     Map<String, String> dbEnv
@@ -47,12 +46,9 @@ class ClusterOperationsSpec extends Specification {
     List<ServerProcess> nodes = []
 
     def setupSpec() {
-        broker.start()
-        database.start([GEOWARD_ADMIN_PASSWORD: PASSWORD, GEOWARD_JWT_SECRET: JWT_SECRET])
-        database.kill() // its PostgreSQL keeps running: the nodes share it
-        String password = new File(database.pgRoot.toFile(), "password").text.trim()
-        dbEnv = [GEOWARD_DB_URL     : "jdbc:postgresql://127.0.0.1:${database.databasePort()}/geoward".toString(),
-                 GEOWARD_DB_USER    : "postgres", GEOWARD_DB_PASSWORD: password]
+        broker = ClusterBackbone.broker()
+        database = ClusterBackbone.database()
+        dbEnv = ClusterBackbone.databaseEnv()
     }
 
     def cleanup() {

@@ -28,6 +28,8 @@ import java.nio.file.attribute.PosixFilePermissions
 @Property(name = "geoward.demo.reset", value = "true")
 @Property(name = "geoward.demo.speed", value = "150")
 @Property(name = "geoward.demo.silent-after", value = "1s")
+// the silent watch's fixes arrive 50 s old: its OFFLINE (after 1 minute) comes 10 s after the silence, not 60
+@Property(name = "geoward.demo.silent-fix-age", value = "50s")
 @Property(name = "geoward.demo.secrets-dir", value = DemoCitySpec.SECRETS)
 @Property(name = "geoward.offline.check-interval", value = "1s")
 @Property(name = "geoward.dispatch.auto", value = "SOS,WANDER,LOITER")
@@ -81,10 +83,10 @@ class DemoCitySpec extends Specification {
         def index = catalog.index()
 
         then:
-        fences.size() == 21
+        fences.size() == 22
         fences.count { it.kind == 'GRID' } == 6
         fences.count { it.kind == 'BAN' } == 3
-        fences.count { it.kind == 'DANGER' } == 2
+        fences.count { it.kind == 'DANGER' } == 3
         fences.count { it.kind == 'SAFE' } == 10
         fences.every { it.valid && it.area_valid && !it.empty }
         fences.findAll { it.kind != 'GRID' }.every { index.fence(it.id as long) != null }
@@ -96,13 +98,23 @@ class DemoCitySpec extends Specification {
         fences.findAll { it.kind == 'BAN' }.every { it.active_from.toString() == '2021-01-01' }
         fences.find { it.key == 'safe-zhou-night' }.daily_from.toString() == '22:00:00'
 
-        and: 'twenty wards with guardians, ten police and five fisheries officers'
+        and: 'the minors\' water fence: for MINORs only, all year in the demo (its name says so)'
+        def water = rows("""SELECT name, categories::text AS categories, active_months::text AS months, buffer_meters
+                            FROM fence WHERE properties ->> 'demoKey' = 'danger-children-yangtze' AND retired_at IS NULL""")
+        water.size() == 1
+        water[0].categories == '{MINOR}'
+        water[0].months == '{}'
+        water[0].name.contains('演示: 全年生效')
+        water[0].buffer_meters == 300
+
+        and: 'twenty-two wards (two of them children) with guardians, ten police and five fisheries officers'
         def kinds = rows("SELECT kind, unit, count(*) AS n FROM subject WHERE attributes ->> 'demo' = 'fuling' GROUP BY 1, 2")
-        kinds.find { it.kind == 'WARD' }.n == 20
-        kinds.find { it.kind == 'GUARDIAN' }.n == 20
+        kinds.find { it.kind == 'WARD' }.n == 22
+        kinds.find { it.kind == 'GUARDIAN' }.n == 22
+        rows("SELECT count(*) AS n FROM subject WHERE attributes ->> 'demo' = 'fuling' AND category = 'MINOR'")[0].n == 2
         kinds.find { it.kind == 'OFFICER' && it.unit == 'POLICE' }.n == 10
         kinds.find { it.kind == 'OFFICER' && it.unit == 'FISHERIES' }.n == 5
-        rows("SELECT count(*) AS n FROM ward_guardian WHERE ward_id IN ($DEMO)")[0].n == 20
+        rows("SELECT count(*) AS n FROM ward_guardian WHERE ward_id IN ($DEMO)")[0].n == 22
 
         and: 'the accounts, whose passwords are in files only their owner reads'
         def users = rows("SELECT username, role, subject_id FROM app_user WHERE username LIKE 'fuling.%' ORDER BY username")
@@ -119,8 +131,8 @@ class DemoCitySpec extends Specification {
         seeder.seed()
 
         then: 'nothing is added twice'
-        rows("SELECT count(*) AS n FROM fence WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL")[0].n == 21
-        rows("SELECT count(*) AS n FROM subject WHERE attributes ->> 'demo' = 'fuling'")[0].n == 55
+        rows("SELECT count(*) AS n FROM fence WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL")[0].n == 22
+        rows("SELECT count(*) AS n FROM subject WHERE attributes ->> 'demo' = 'fuling'")[0].n == 59
     }
 
     def "a compressed headless run shows every alert type, the SMS messages and a dispatch taken to the end"() {
@@ -158,6 +170,21 @@ class DemoCitySpec extends Specification {
                            WHERE a.type = 'GAS' AND a.subject_id IN ($DEMO) AND ST_DWithin(a.pos, h.pos, 1)""")
             assert rows("""SELECT 1 FROM notification n JOIN alert a ON a.id = n.alert_id
                            WHERE a.type = 'GAS' AND a.subject_id IN ($DEMO) AND n.channel = 'SMS'""")
+            // children at the river: each child's DANGER on the minors' water fence, the parents told by SMS; the
+            // adult ward at the river raised DANGER on the bank corridor, never on the minors' fence
+            def children = rows("""SELECT s.id, g.phone FROM subject s JOIN ward_guardian wg ON wg.ward_id = s.id
+                                    JOIN subject g ON g.id = wg.guardian_id
+                                    WHERE s.attributes ->> 'demo' = 'fuling' AND s.category = 'MINOR'""")
+            assert children.size() == 2
+            children.each { child ->
+                assert rows("""SELECT 1 FROM alert a JOIN fence f ON f.id = a.fence_id
+                               WHERE a.type = 'DANGER' AND a.subject_id = ?
+                                 AND f.properties ->> 'demoKey' = 'danger-children-yangtze'""", [child.id])
+                assert rows("SELECT 1 FROM sms_message WHERE phone = ? AND text LIKE '%危险区%'", [child.phone])
+            }
+            def river = seeder.cast().id(DemoCity.ward(DemoCity.Role.RIVER).key())
+            assert rows("""SELECT f.properties ->> 'demoKey' AS key FROM alert a JOIN fence f ON f.id = a.fence_id
+                           WHERE a.type = 'DANGER' AND a.subject_id = ?""", [river])*.key == ['danger-yangtze']
             // a passer-by's citizen report became a work order that an officer was sent to
             assert rows("""SELECT 1 FROM work_order w JOIN alert a ON a.id = w.alert_id
                            WHERE w.source = 'CITIZEN' AND w.category = 'WATER_SAFETY' AND a.assigned_officer_id IS NOT NULL

@@ -12,7 +12,7 @@ class ActivityWindowSpec extends Specification {
     def "a window is active by date range and daily hours in its zone, also across midnight"() {
         given:
         def window = new ActivityWindow(from ? LocalDate.parse(from) : null, until ? LocalDate.parse(until) : null,
-                daily ? LocalTime.parse(daily[0]) : null, daily ? LocalTime.parse(daily[1]) : null, CQ)
+                daily ? LocalTime.parse(daily[0]) : null, daily ? LocalTime.parse(daily[1]) : null, CQ, [] as Set)
 
         expect:
         window.isActiveAt(Instant.parse(at)) == active

@@ -41,7 +41,7 @@ class EvaluatorSpec extends Specification {
 
     def "a ward with a guardian beside it is held back and raises WANDER at the first fix alone"() {
         given:
-        def guardianFix = new Fix(9, SubjectKind.GUARDIAN, t('08:04'), 107.39330, 29.70, 5, false, [] as Set)
+        def guardianFix = new Fix(9, SubjectKind.GUARDIAN, t('08:04'), 107.39330, 29.70, 5, false, [] as Set, null)
         GuardianLocator locator = { id -> Optional.ofNullable(id == 9L ? guardianFix : null) }
 
         expect:
@@ -145,8 +145,8 @@ class EvaluatorSpec extends Specification {
 
     def "fences outside their seasonal or night-time window are ignored"() {
         given:
-        def seasonal = new ActivityWindow(LocalDate.parse('2026-06-01'), LocalDate.parse('2026-09-30'), null, null, CHONGQING)
-        def night = new ActivityWindow(null, null, LocalTime.parse('22:00'), LocalTime.parse('06:00'), CHONGQING)
+        def seasonal = new ActivityWindow(LocalDate.parse('2026-06-01'), LocalDate.parse('2026-09-30'), null, null, CHONGQING, [] as Set)
+        def night = new ActivityWindow(null, null, LocalTime.parse('22:00'), LocalTime.parse('06:00'), CHONGQING, [] as Set)
         def ban = fence(id: 21, kind: FenceKind.BAN, geometry: BANK.geometry(), dwell: 30, window: seasonal)
         def home = fence(id: 22, kind: FenceKind.SAFE, geometry: 'POINT (107.39 29.70)', radius: 200, subjects: [1L], window: night)
         def index = FenceIndex.of([ban, home])
@@ -169,7 +169,7 @@ class EvaluatorSpec extends Specification {
         given:
         def evaluator = new Evaluator()
         def state = new SubjectState()
-        def sos = { String time -> new Fix(1, SubjectKind.WARD, t(time), 107.39, 29.70, 5, true, [] as Set) }
+        def sos = { String time -> new Fix(1, SubjectKind.WARD, t(time), 107.39, 29.70, 5, true, [] as Set, null) }
 
         when:
         def first = evaluator.evaluate(sos('08:00'), state, INDEX, [] as Set, GuardianLocator.none())

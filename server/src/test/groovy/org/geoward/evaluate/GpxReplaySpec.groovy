@@ -93,7 +93,7 @@ class GpxReplaySpec extends Specification {
     /** Runs the walk through the evaluator; returns each transition with the index of the fix that caused it. */
     private List<Map> replay(double radius) {
         def fence = new Fence(FENCE, 'start', FenceKind.SAFE, Geometries.point(lon0, lat0), radius, 0, HYSTERESIS, 0,
-                0, [WARD] as Set, null)
+                0, [WARD] as Set, null, [] as Set)
         def index = FenceIndex.of([fence])
         def evaluator = new Evaluator()
         SubjectState state = null

@@ -15,13 +15,13 @@ class SyntheticFences {
             double lon = 107.2 + rnd.nextDouble() * 0.4, lat = 29.55 + rnd.nextDouble() * 0.35
             Set<Long> subjects = kind == FenceKind.SAFE ? [(long) (i % 1000)] as Set : [] as Set
             if (i % 100 == 99) {
-                return new Fence(i, "river $i", kind, corridor(rnd, 2000), 0, 30 + rnd.nextDouble() * 70, Double.NaN, 30, 0, subjects, null)
+                return new Fence(i, "river $i", kind, corridor(rnd, 2000), 0, 30 + rnd.nextDouble() * 70, Double.NaN, 30, 0, subjects, null, [] as Set)
             }
             double size = 50 + rnd.nextDouble() * 450
             if (rnd.nextBoolean()) {
-                return new Fence(i, "circle $i", kind, Tracks.GF.createPoint(new Coordinate(lon, lat)), size / 2, 0, Double.NaN, 30, 0, subjects, null)
+                return new Fence(i, "circle $i", kind, Tracks.GF.createPoint(new Coordinate(lon, lat)), size / 2, 0, Double.NaN, 30, 0, subjects, null, [] as Set)
             }
-            new Fence(i, "polygon $i", kind, polygon(rnd, lon, lat, size / 2), 0, 0, Double.NaN, 30, 0, subjects, null)
+            new Fence(i, "polygon $i", kind, polygon(rnd, lon, lat, size / 2), 0, 0, Double.NaN, 30, 0, subjects, null, [] as Set)
         }
     }
 

@@ -30,13 +30,13 @@ class Tracks {
     static Fence fence(Map m) {
         new Fence(m.id as long, (m.name ?: "fence ${m.id}").toString(), m.kind as FenceKind, m.geometry instanceof Geometry ? m.geometry : wkt(m.geometry.toString()),
                 (m.radius ?: 0) as double, (m.buffer ?: 0) as double, (m.hysteresis ?: Double.NaN) as double,
-                (m.dwell ?: 30) as int, (m.maxGap ?: 0) as int, (m.subjects ?: []) as Set<Long>, m.window as ActivityWindow)
+                (m.dwell ?: 30) as int, (m.maxGap ?: 0) as int, (m.subjects ?: []) as Set<Long>, m.window as ActivityWindow, [] as Set)
     }
 
     /** A row is [lon, lat, time] with optional accuracy (m) and companions (ids). */
     static Fix fix(List row, long subject = 1, SubjectKind kind = SubjectKind.WARD) {
         new Fix(subject, kind, t(row[2] as String), row[0] as double, row[1] as double,
-                (row.size() > 3 ? row[3] : 0) as double, false, (row.size() > 4 ? row[4] : []) as Set<Long>)
+                (row.size() > 3 ? row[3] : 0) as double, false, (row.size() > 4 ? row[4] : []) as Set<Long>, null)
     }
 
     /** Replays the rows in order and returns the transitions as 'HH:mm OPEN WANDER@7' / '... RESOLVE WANDER@7 RETURNED'. */

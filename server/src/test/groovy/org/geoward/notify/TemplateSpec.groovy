@@ -109,6 +109,80 @@ class TemplateSpec extends Specification {
         'an unknown language' | [key: 'DANGER', language: 'fr', text: 'x']               || 'templates[1].language' | 'fr'
     }
 
+    Map preview(Map draft, String token = admin) {
+        http.toBlocking().retrieve(HttpRequest.POST('/api/notify/templates/preview', draft).bearerAuth(token), Map)
+    }
+
+    def "a draft is previewed as its message would read for a sample alert, in its own language, and nothing is stored"() {
+        given:
+        String before = text('WANDER', 'zh-CN')
+
+        when:
+        def zh = preview([key: 'WANDER', language: 'zh-CN', text: '{name}于{time}离开“{place}”已{minutes}分钟'])
+        def en = preview([key: 'LOITER', language: 'en', text: 'You have stayed {minutes} min in {place}. [Leave]'])
+        def sos = preview([key: 'SOS', language: 'zh-CN', text: '{name}在{place}求助'])
+
+        then: 'the placeholders are filled with the sample, in the language of the text'
+        zh.text ==~ /王秀英于\d\d-\d\d \d\d:\d\d离开“幸福小区”已12分钟/
+        zh.text.contains(zh.sample.time)
+        zh.sample == [name: '王秀英', place: '幸福小区', time: zh.sample.time, minutes: 12]
+        en.text == 'You have stayed 30 min in Yangtze Fuling no-fishing zone. [Leave]'
+        sos.text == '王秀英在最后已知位置求助'
+
+        and: 'its length and the SMS parts it takes: Chinese is UCS-2 (70 a part), ASCII GSM-7 with [ ] counted twice'
+        zh.encoding == 'UCS-2'
+        zh.characters == zh.text.length()
+        zh.smsParts == 1
+        en.encoding == 'GSM-7'
+        en.smsParts == 1
+        preview([key: 'DANGER', language: 'zh-CN', text: '危' * 71]).smsParts == 2
+        preview([key: 'DANGER', language: 'en', text: '[' * 81]).smsParts == 2
+
+        and:
+        text('WANDER', 'zh-CN') == before
+    }
+
+    def "a fence's own template is previewed with that fence's name"() {
+        given:
+        String fence = scene.circleFence('BAN', '预览禁渔区', 107.39, 29.70, 100, 30).toString()
+
+        when:
+        def answer = preview([key: 'LOITER_OFFICERS', language: 'zh-CN', fenceId: fence, text: '“{place}”：{name}'])
+
+        then:
+        answer.fenceId == fence
+        answer.text == '“预览禁渔区”：王秀英'
+    }
+
+    def "a draft with #why is refused with 400 naming #field, as saving it would be"() {
+        when:
+        preview(draft)
+
+        then:
+        def e = thrown(HttpClientResponseException)
+        e.status == HttpStatus.BAD_REQUEST
+        def problem = e.response.getBody(Map).get()
+        problem.errors[0].field == field
+        problem.detail.contains(says)
+
+        where:
+        why                      | draft                                                       || field      | says
+        'an unknown placeholder' | [key: 'WANDER', language: 'zh-CN', text: '{name} 在 {adress}'] || 'text'     | 'unknown placeholder {adress}'
+        'an empty text'          | [key: 'WANDER', language: 'en', text: ' ']                  || 'text'     | 'WANDER (en) is empty'
+        'an unknown key'         | [key: 'PARTY', language: 'en', text: 'x']                   || 'key'      | 'PARTY'
+        'an unknown language'    | [key: 'SOS', language: 'fr', text: 'x']                     || 'language' | 'fr'
+        'a fence that is not'    | [key: 'SOS', language: 'en', text: 'x', fenceId: '987654321'] || 'fenceId' | 'no fence 987654321'
+    }
+
+    def "only an admin may preview a text"() {
+        when:
+        preview([key: 'SOS', language: 'en', text: 'x'], scene.user('DISPATCHER').token)
+
+        then:
+        def e = thrown(HttpClientResponseException)
+        e.status == HttpStatus.FORBIDDEN
+    }
+
     def "only an admin may read or change the texts"() {
         given:
         String dispatcher = scene.user('DISPATCHER').token

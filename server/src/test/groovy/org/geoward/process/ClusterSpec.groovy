@@ -26,10 +26,11 @@ import spock.lang.Specification
  * Retry-After meanwhile and 202 after, without a restart of the nodes.
  *
  * <p>The database is a private cluster made by a server that is then killed (its PostgreSQL keeps running), so that
- * neither node owns it. Each feature has its own topic, group and subjects.
+ * neither node owns it; broker and database are {@link ClusterBackbone}'s, shared with ClusterOperationsSpec. Each
+ * feature has its own topic, group and subjects.
  */
 class ClusterSpec extends Specification {
-    static final String PASSWORD = "cluster-spec-pw"
+    static final String PASSWORD = ClusterBackbone.ADMIN_PASSWORD
     static final String JWT_SECRET = "cluster-spec-jwt-secret-" + UUID.randomUUID()
     static final int WARDS = 100
     static final int FIXES_PER_SUBJECT = 120
@@ -42,12 +43,10 @@ class ClusterSpec extends Specification {
     static final List<String> JVM = ["-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
 
     @Shared
-    @AutoCleanup
-    KafkaBroker broker = new KafkaBroker()
+    KafkaBroker broker
 
     @Shared
-    @AutoCleanup
-    ServerProcess database = new ServerProcess("geoward-cluster-db")
+    ServerProcess database
 
     @Shared
     @AutoCleanup("shutdownNow")
@@ -70,12 +69,9 @@ class ClusterSpec extends Specification {
     }
 
     def setupSpec() {
-        broker.start()
-        database.start([GEOWARD_ADMIN_PASSWORD: PASSWORD, GEOWARD_JWT_SECRET: JWT_SECRET])
-        database.kill() // its PostgreSQL keeps running: the nodes share it
-        String password = new File(database.pgRoot.toFile(), "password").text.trim()
-        dbEnv = [GEOWARD_DB_URL     : "jdbc:postgresql://127.0.0.1:${database.databasePort()}/geoward".toString(),
-                 GEOWARD_DB_USER    : "postgres", GEOWARD_DB_PASSWORD: password]
+        broker = ClusterBackbone.broker()
+        database = ClusterBackbone.database()
+        dbEnv = ClusterBackbone.databaseEnv()
     }
 
     def cleanup() {

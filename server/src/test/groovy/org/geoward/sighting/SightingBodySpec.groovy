@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets
 
 /**
  * The streaming reader of {@code POST /api/sightings} bodies reads every body as the tree reader before it did
- * (Micronaut's JSON tree, then {@link TreeSightingReader}, the former {@code SightingJson} per item): the same sightings, the same reasons per item, the
+ * (Micronaut's JSON tree, then {@link SightingJson} per item): the same sightings, the same reasons per item, the
  * same refusals of the whole body.
  */
 class SightingBodySpec extends Specification {
@@ -48,7 +48,7 @@ class SightingBodySpec extends Specification {
         List<String> out = []
         items.eachWithIndex { JsonNode item, int i ->
             try {
-                out << TreeSightingReader.read(item).toString()
+                out << SightingJson.read(item).toString()
             } catch (IllegalArgumentException e) {
                 out << "refused: " + e.message
             }
@@ -154,7 +154,7 @@ class SightingBodySpec extends Specification {
     private int treeItems(byte[] body) {
         JsonNode root = mapper.readValue(body, Argument.of(JsonNode))
         int n = 0
-        root.values().each { TreeSightingReader.read(it); n++ }
+        root.values().each { SightingJson.read(it); n++ }
         n
     }
 }

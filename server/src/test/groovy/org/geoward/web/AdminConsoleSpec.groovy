@@ -12,8 +12,8 @@ import java.time.Instant
 
 /**
  * The admin's tools and the family's messages in a real browser against the real server: editing and retiring a
- * fence, registering a device (its token shown once), creating a family account, and the SMS a family member was
- * sent. Data through the real APIs ({@link ApiData}); screenshots to target/screenshots.
+ * fence, registering a device (its token shown once), creating a family account, editing a message template with its
+ * live preview (and the SMS the recording gateway sends afterwards), and the SMS a family member was sent. Data through the real APIs ({@link ApiData}); screenshots to target/screenshots.
  */
 @MicronautTest(transactional = false)
 class AdminConsoleSpec extends BrowserSpec {
@@ -317,5 +317,106 @@ class AdminConsoleSpec extends BrowserSpec {
 
         cleanup:
         shoot('#my-notifications', '17-family-messages-phone-en')
+    }
+
+    /** The texts the recording SMS gateway sent to phone. */
+    List<String> smsTo(String phone) {
+        def c = data.dataSource.connection
+        try {
+            def ps = c.prepareStatement('SELECT text FROM sms_message WHERE phone = ? ORDER BY id')
+            ps.setString(1, phone)
+            def rs = ps.executeQuery()
+            List<String> texts = []
+            while (rs.next()) {
+                texts << rs.getString(1)
+            }
+            texts
+        } finally {
+            c.close()
+        }
+    }
+
+    /** The default template key in language, through the API. */
+    String templateText(String key, String language) {
+        ((data.get('/api/notify/templates') as Map).templates as List<Map>).find { it.key == key && it.language == language && it.fenceId == null }.text
+    }
+
+    def "an admin edits the SOS text with a live preview in zh-CN and English, a misspelt placeholder is shown before saving, and the next SOS SMS reads the saved text"() {
+        given: 'a ward whose guardian has a phone, and the SOS texts as they are'
+        String zhBefore = templateText('SOS', 'zh-CN')
+        String enBefore = templateText('SOS', 'en')
+        String phone = "+86137${(10000000 + new Random().nextInt(89999999))}".toString()
+        String guardian = data.subject('GUARDIAN', unique('冯女士'), [phone: phone])
+        String wardName = unique('冯爷爷')
+        String ward = data.subject('WARD', wardName, [guardians: [guardian]])
+        def (username, password) = account(Role.ADMIN)
+        browser.logIn(username, password)
+        browser.waitForPresent('#map path.district-outline')
+        browser.click('#admin-tab-templates')
+
+        when: 'the default SOS template is opened'
+        browser.click("#template-list li[data-key='SOS'][data-fence-id=''] button.template-edit")
+        browser.waitFor("#template-form[data-key='SOS']")
+
+        then: 'zh-CN first, English second, each with its text and a preview for the sample alert'
+        browser.driver.findElements(By.cssSelector('#template-form fieldset.template-language'))*.getAttribute('data-language') == ['zh-CN', 'en']
+        browser.find('#template-text-zh').getAttribute('value') == zhBefore
+        browser.find('#template-text-en').getAttribute('value') == enBefore
+        browser.find("label[for='template-text-zh']").text == '中文（简体）文本'
+        browser.waitUntil { browser.find('#template-preview-zh').getAttribute('data-state') == 'ok' && browser.find('#template-preview-en').getAttribute('data-state') == 'ok' }
+        browser.find('#template-preview-zh-text').text.contains('王秀英')
+        browser.find('#template-preview-en-text').text.contains('Wang Xiuying')
+        !browser.find('#template-preview-en-text').text.contains('{name}')
+
+        when: 'a misspelt placeholder is typed'
+        type('#template-text-zh', '【测试】{name}在{palce}求助了')
+
+        then: 'the preview says which, under the text, before anything is saved'
+        browser.waitUntil { browser.find('#template-preview-zh').getAttribute('data-state') == 'error' }
+        browser.find('#template-text-zh-error').text.contains('unknown placeholder {palce}')
+        browser.find('#template-text-zh').getAttribute('aria-invalid') == 'true'
+        browser.find('#template-preview-zh-text').text.contains('无法预览')
+        templateText('SOS', 'zh-CN') == zhBefore
+
+        when: 'the text is put right, with {time} inserted by its button'
+        type('#template-text-zh', '【测试】{name}求助了，')
+        browser.click("button.insert-placeholder[data-placeholder='{time}'][data-for='zh']")
+
+        then: 'the preview fills in the sample, and counts the SMS'
+        browser.waitUntil { browser.find('#template-preview-zh').getAttribute('data-state') == 'ok' }
+        browser.find('#template-preview-zh-text').text ==~ /【测试】王秀英求助了，\d\d-\d\d \d\d:\d\d/
+        browser.find('#template-text-zh-error').text == ''
+        browser.find('#template-text-zh').getAttribute('aria-invalid') == null
+        browser.find('#template-preview-zh .preview-count').text.contains('按短信计 1 条')
+
+        when: 'saved, and the page reloaded'
+        shoot('#template-form', '18-admin-template-editing')
+        browser.click('#template-save')
+        browser.waitUntil { browser.find('#template-message').text.contains('已保存') }
+        browser.driver.navigate().refresh()
+        browser.waitForPresent('#map path.district-outline')
+        browser.click('#admin-tab-templates')
+        def item = browser.waitFor("#template-list li[data-key='SOS'][data-fence-id='']")
+
+        then: 'the list shows the new text, changed by this admin; English is untouched'
+        item.findElement(By.cssSelector("p.template-snippet[data-language='zh-CN']")).text == '【测试】{name}求助了，{time}'
+        item.findElement(By.cssSelector('.template-updated')).text.contains(username)
+        templateText('SOS', 'zh-CN') == '【测试】{name}求助了，{time}'
+        templateText('SOS', 'en') == enBefore
+
+        when: 'the ward sends an SOS'
+        data.sightings([ApiData.fix(ward, LON + 0.02, LAT + 0.01, 20, [sos: true])])
+
+        then: 'the SMS the gateway sent to the guardian reads the saved text'
+        browser.waitUntil(20) { !smsTo(phone).isEmpty() }
+        smsTo(phone).size() == 1
+        smsTo(phone)[0] ==~ /【测试】${java.util.regex.Pattern.quote(wardName)}求助了，\d\d-\d\d \d\d:\d\d/
+
+        cleanup:
+        browser.screenshot('19-admin-template-saved')
+        data.http.toBlocking().exchange(io.micronaut.http.HttpRequest.PUT('/api/notify/templates',
+                [templates: [[key: 'SOS', language: 'zh-CN', text: zhBefore]]]).bearerAuth(data.token), Map)
+        def sos = data.alerts(ward).find { it.properties.type == 'SOS' }
+        if (sos) data.post("/api/alerts/${sos.properties.id}/resolve", [outcome: 'FALSE_ALARM'])
     }
 }

@@ -3,13 +3,15 @@ package org.geoward.web
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import org.geoward.security.Role
 import org.openqa.selenium.By
+import org.openqa.selenium.interactions.Actions
 import org.openqa.selenium.support.ui.Select
 
 /**
  * The work orders tab in Chromium against the real server: the list filtered by status and grid with each order's
  * deadline met or late, one order's page with its place on the map and its timeline, and the steps a dispatcher
  * (analyse, order to a unit and an officer, follow up, feedback, evaluate) and the assigned officer (follow up,
- * feedback) take through the real API.
+ * feedback) take through the real API; a new order reported from the console with its place clicked on the map, and
+ * one raised from an alert's panel, linked both ways.
  */
 @MicronautTest(transactional = false)
 class WorkOrderConsoleSpec extends BrowserSpec {
@@ -184,5 +186,171 @@ class WorkOrderConsoleSpec extends BrowserSpec {
 
         cleanup:
         browser.screenshot('workorder-03-officer')
+    }
+
+    void type(String css, String text) {
+        def el = browser.find(css)
+        el.clear()
+        el.sendKeys(text)
+    }
+
+    def "a dispatcher reports a work order placed by a click on the map, is told what the server refuses, and its page opens"() {
+        given:
+        String wardName = unique('孙奶奶')
+        String ward = data.ward(wardName)
+        String description = unique('楼道堆放杂物')
+        def (username, password) = account(Role.DISPATCHER)
+        browser.logIn(username, password)
+        browser.waitForPresent('#map path.district-outline')
+        browser.click('#dispatch-tab-workorders')
+
+        when: 'the report form is opened and sent with no place yet'
+        browser.click('#work-order-new')
+        browser.waitFor('#wo-report')
+        choose('#wo-report-category', 'FACILITY')
+        browser.find('#wo-report-description').sendKeys(description)
+        choose('#wo-report-subject', ward)
+        browser.click('#wo-report-submit')
+
+        then: "the server's answer is shown under the longitude, which is marked invalid and has the focus"
+        browser.waitUntil { browser.find('#wo-report-lon-error').text.contains('lon is required') }
+        browser.find('#wo-report-lon').getAttribute('aria-invalid') == 'true'
+        browser.find('#wo-report-message').text.contains('经度')
+        browser.driver.switchTo().activeElement().getAttribute('id') == 'wo-report-lon'
+
+        when: 'the place is clicked on the map, and a photo that is no web address given'
+        new Actions(browser.driver).moveToElement(browser.find('#map'), 60, -40).click().perform()
+        browser.waitUntil { browser.find('#wo-report-lon').getAttribute('value') != '' }
+        browser.find('#wo-report-photo').sendKeys('ftp://photos.example/1.jpg')
+        browser.click('#wo-report-submit')
+
+        then: "the map marks the place, and the photo's fault is shown under it"
+        browser.waitForPresent('#map path.work-order-new-place')
+        browser.find('#wo-report-picked').text.contains(browser.find('#wo-report-lon').getAttribute('value'))
+        browser.waitUntil { browser.find('#wo-report-photo-error').text.contains('photos[0] must be an http(s) URL') }
+        browser.find('#wo-report-lon-error').text == ''
+
+        when: 'the photo is made a web address'
+        double lon = browser.find('#wo-report-lon').getAttribute('value') as double
+        double lat = browser.find('#wo-report-lat').getAttribute('value') as double
+        type('#wo-report-photo', 'https://photos.example/stairs.jpg')
+        browser.click('#wo-report-submit')
+        browser.waitFor('#work-order-page')
+
+        then: "the new order's page opens, and the server has what the form said, by the dispatcher, at the clicked place"
+        String id = browser.find('#work-order-page').getAttribute('data-work-order-id')
+        Map saved = data.get("/api/work-orders/$id") as Map
+        saved.category == 'FACILITY'
+        saved.description == description
+        saved.photos == ['https://photos.example/stairs.jpg']
+        saved.subjectId == ward
+        saved.source == 'DISPATCHER'
+        saved.reporter == username
+        Math.abs((saved.lon as double) - lon) < 1e-6
+        Math.abs((saved.lat as double) - lat) < 1e-6
+        lon > 106.9 && lon < 107.8 && lat > 29.3 && lat < 30.1   // in Fuling, where the map opens
+        browser.find('#work-order-title').text.contains('公共设施')
+        browser.find('#work-order-page').text.contains(description)
+        browser.driver.findElements(By.cssSelector('#work-order-page .work-order-photos img'))*.getAttribute('src') == ['https://photos.example/stairs.jpg']
+        timeline() == ['OPENED']
+        browser.driver.findElements(By.cssSelector('#map path.work-order-new-place')).isEmpty()
+
+        cleanup:
+        browser.screenshot('workorder-04-reported')
+        if (id) sql("UPDATE alert SET status = 'RESOLVED', resolved_at = now() WHERE id = ?", [id as long])
+    }
+
+    def "a dispatcher raises a work order from an alert's panel; the order names the alert and the alert's timeline opens it"() {
+        given: 'an SOS from a ward'
+        def (lon, lat) = freshPlace()
+        String wardName = unique('钱爷爷')
+        String ward = data.ward(wardName)
+        data.sightings([ApiData.fix(ward, lon, lat, 30, [sos: true])])
+        String alert = data.alertOf(ward, 'SOS')
+        logInAs(Role.DISPATCHER)
+
+        when: 'the alert is opened: the raise form guesses the category from the alert type'
+        browser.click("button.queue-item[data-alert-id='$alert']")
+        browser.waitFor("#alert-detail[data-alert-id='$alert'] #raise-work-order")
+
+        then:
+        new Select(browser.find('#raise-category')).firstSelectedOption.getAttribute('value') == 'SAFETY'
+        browser.find('#raise-work-order legend').text == '转为工单'
+
+        when: 'raised as CARE with a description'
+        choose('#raise-category', 'CARE')
+        browser.find('#raise-description').sendKeys('独居老人，需社区回访')
+        browser.click('#raise-submit')
+
+        then: "the alert's timeline says so, with a link to the order"
+        browser.waitFor("#timeline li[data-action='WORK_ORDER_RAISED'] button.open-work-order")
+        browser.find("#timeline li[data-action='WORK_ORDER_RAISED']").text.contains('转为工单')
+        String id = browser.find("#timeline li[data-action='WORK_ORDER_RAISED'] button.open-work-order").getAttribute('data-work-order-id')
+        Map order = data.get("/api/work-orders/$id") as Map
+        order.sourceAlertId == alert
+        order.source == 'ALERT'
+        order.category == 'CARE'
+        order.description == '独居老人，需社区回访'
+        order.subjectId == ward
+        Math.abs((order.lon as double) - lon) < 1e-6
+
+        when: 'the link is followed'
+        browser.click("#timeline li[data-action='WORK_ORDER_RAISED'] button.open-work-order")
+
+        then: "the work orders tab shows the order's page, from an alert"
+        browser.waitFor("#work-order-page[data-work-order-id='$id']")
+        browser.find('#dispatch-tab-workorders').getAttribute('aria-selected') == 'true'
+        browser.find("dd[data-fact='source']").text == '由警报转来'
+        browser.find("dd[data-fact='description']").text == '独居老人，需社区回访'
+
+        cleanup:
+        browser.screenshot('workorder-05-raised-from-alert')
+        if (id) sql("UPDATE alert SET status = 'RESOLVED', resolved_at = now() WHERE id IN (?, ?)", [id as long, alert as long])
+    }
+
+    def "in English the report form and the raise form speak English, and a refusal is shown as the server says it"() {
+        given:
+        String ward = data.ward(unique('Grandma Li'))
+        def (lon, lat) = freshPlace()
+        data.sightings([ApiData.fix(ward, lon, lat, 30, [sos: true])])
+        String alert = data.alertOf(ward, 'SOS')
+        logInAs(Role.ADMIN)
+        browser.find('#language').findElement(By.cssSelector('option[value=en]')).click()
+        browser.waitUntil { browser.find('#admin-tab-workorders').text == 'Work orders' }
+
+        when:
+        browser.click('#admin-tab-workorders')
+        browser.click('#work-order-new')
+
+        then: 'every control has an English label'
+        browser.find('#wo-report-title').text == 'Report a work order'
+        ['wo-report-category': 'Category', 'wo-report-lon': 'Longitude', 'wo-report-lat': 'Latitude', 'wo-report-description': 'Description',
+         'wo-report-photo': 'Photo URL', 'wo-report-subject': 'Person concerned'].every { id, text ->
+            browser.find("label[for='$id']").text == text
+        }
+        browser.find('#wo-report-subject option[value=""]').text == 'Choose one'
+
+        when: 'sent with a place typed in but no person, by an admin with no subject of their own'
+        type('#wo-report-lon', String.valueOf(lon))
+        type('#wo-report-lat', String.valueOf(lat))
+        browser.click('#wo-report-submit')
+
+        then:
+        browser.waitUntil { browser.find('#wo-report-subject-error').text.contains('subjectId is required') }
+        browser.find('#wo-report-message').text.contains('Person concerned')
+
+        when: 'the alert is opened in the alerts tab'
+        browser.click('#wo-report-cancel')
+        browser.click('#admin-tab-alerts')
+        browser.click("button.queue-item[data-alert-id='$alert']")
+
+        then:
+        browser.waitFor('#raise-work-order legend').text == 'Raise a work order'
+        browser.find("label[for='raise-category']").text == 'Category'
+        browser.find('#raise-submit').text == 'Raise the work order'
+
+        cleanup:
+        browser.screenshot('workorder-06-english')
+        sql("UPDATE alert SET status = 'RESOLVED', resolved_at = now() WHERE id = ?", [alert as long])
     }
 }

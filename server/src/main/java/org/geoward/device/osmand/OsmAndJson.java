@@ -1,14 +1,16 @@
 package org.geoward.device.osmand;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.geoward.device.Coordinates;
 import org.geoward.device.DecodeException;
-import org.geoward.device.JsonTree;
+import org.geoward.device.DeviceJson;
 import org.geoward.device.ReportFields;
 import org.geoward.sighting.Sighting;
 
@@ -24,36 +26,45 @@ final class OsmAndJson {
     private OsmAndJson() {}
 
     static List<Sighting> decode(String body, Clock clock) throws DecodeException {
-        if (!(JsonTree.parse(body, PROTOCOL) instanceof Map<?, ?> root)) {
+        JsonNode root = DeviceJson.parse(body, PROTOCOL);
+        if (!root.isObject()) {
             throw new DecodeException(PROTOCOL + " body must be an object with 'location' and 'device_id'");
         }
-        Object location = root.get("location");
+        JsonNode location = DeviceJson.member(root, "location");
         if (location == null) {
             throw new DecodeException(PROTOCOL + " body has no 'location' object");
         }
-        List<Object> locations = location instanceof List<?> list ? new ArrayList<>(list) : List.of(location);
+        List<JsonNode> locations = new ArrayList<>();
+        if (location.isArray()) {
+            location.forEach(locations::add);
+        } else {
+            locations.add(location);
+        }
         List<Sighting> positions = new ArrayList<>();
-        for (Object each : locations) {
-            if (!(each instanceof Map<?, ?> map)) {
+        for (JsonNode each : locations) {
+            if (!each.isObject()) {
                 throw new DecodeException(
-                        PROTOCOL + " body has no 'location' object (got " + JsonTree.text(each) + ")");
+                        PROTOCOL + " body has no 'location' object (got " + DeviceJson.text(each) + ")");
             }
-            positions.add(decodeLocation(map, deviceId(root, map), clock));
+            positions.add(decodeLocation(each, deviceId(root, each), clock));
         }
         return positions;
     }
 
-    private static String deviceId(Map<?, ?> root, Map<?, ?> location) throws DecodeException {
-        Object id = root.get("device_id") != null ? root.get("device_id") : location.get("device_id");
-        if (id == null || JsonTree.text(id).isBlank()) {
+    private static String deviceId(JsonNode root, JsonNode location) throws DecodeException {
+        JsonNode id = DeviceJson.member(root, "device_id") != null
+                ? DeviceJson.member(root, "device_id")
+                : DeviceJson.member(location, "device_id");
+        if (id == null || DeviceJson.text(id).isBlank()) {
             throw new DecodeException(PROTOCOL + " body has no device id: expected 'device_id' beside 'location'");
         }
-        return JsonTree.text(id).trim();
+        return DeviceJson.text(id).trim();
     }
 
-    private static Sighting decodeLocation(Map<?, ?> location, String id, Clock clock) throws DecodeException {
+    private static Sighting decodeLocation(JsonNode location, String id, Clock clock) throws DecodeException {
         String where = PROTOCOL + " report from device '" + id + "'";
-        if (!(location.get("coords") instanceof Map<?, ?> coords)) {
+        JsonNode coords = DeviceJson.member(location, "coords");
+        if (coords == null || !coords.isObject()) {
             throw new DecodeException(where + " has no 'location.coords' object");
         }
         Double lat = ReportFields.number(coords.get("latitude"), "coords.latitude", where);
@@ -64,12 +75,12 @@ final class OsmAndJson {
         Coordinates.check(lat, lon, where);
         Map<String, String> extras = extras(location);
         Instant time;
-        Object timestamp = location.get("timestamp");
+        JsonNode timestamp = DeviceJson.member(location, "timestamp");
         if (timestamp == null) {
             time = clock.instant();
             extras.put("time", "received");
         } else {
-            time = ReportFields.parseTime(JsonTree.text(timestamp), "location.timestamp", where);
+            time = ReportFields.parseTime(DeviceJson.text(timestamp), "location.timestamp", where);
         }
         Double mps = ReportFields.nonNegative(ReportFields.number(coords.get("speed"), "coords.speed", where));
         return Sighting.builder()
@@ -81,42 +92,46 @@ final class OsmAndJson {
                 .speed(mps == null ? null : mps * OsmAndDecoder.KMH_PER_MPS)
                 .heading(ReportFields.nonNegative(ReportFields.number(coords.get("heading"), "coords.heading", where)))
                 .altitude(ReportFields.finite(ReportFields.number(coords.get("altitude"), "coords.altitude", where)))
-                .battery(batteryPercent(location.get("battery"), where))
+                .battery(batteryPercent(DeviceJson.member(location, "battery"), where))
                 .extras(extras)
                 .build();
     }
 
     /** The plugin reports battery level as a fraction 0-1, and -1 when unknown. */
-    private static Double batteryPercent(Object battery, String where) throws DecodeException {
-        if (!(battery instanceof Map<?, ?> map)) {
+    private static Double batteryPercent(JsonNode battery, String where) throws DecodeException {
+        if (battery == null || !battery.isObject()) {
             return null;
         }
-        Double level = ReportFields.nonNegative(ReportFields.number(map.get("level"), "battery.level", where));
+        Double level = ReportFields.nonNegative(ReportFields.number(battery.get("level"), "battery.level", where));
         if (level == null) {
             return null;
         }
         return level <= 1 ? level * 100 : Math.min(level, 100);
     }
 
-    private static Map<String, String> extras(Map<?, ?> location) {
+    private static Map<String, String> extras(JsonNode location) {
         Map<String, String> extras = new HashMap<>();
         for (String name : List.of("event", "is_moving", "odometer", "mock", "uuid")) {
-            if (location.get(name) != null) {
-                extras.put(name, JsonTree.text(location.get(name)));
+            if (DeviceJson.member(location, name) != null) {
+                extras.put(name, DeviceJson.text(location.get(name)));
             }
         }
-        if (location.get("battery") instanceof Map<?, ?> battery && battery.get("is_charging") != null) {
-            extras.put("charging", JsonTree.text(battery.get("is_charging")));
+        JsonNode battery = DeviceJson.member(location, "battery");
+        if (battery != null && battery.isObject() && DeviceJson.member(battery, "is_charging") != null) {
+            extras.put("charging", DeviceJson.text(battery.get("is_charging")));
         }
-        if (location.get("activity") instanceof Map<?, ?> activity && activity.get("type") != null) {
-            extras.put("activity", JsonTree.text(activity.get("type")));
+        JsonNode activity = DeviceJson.member(location, "activity");
+        if (activity != null && activity.isObject() && DeviceJson.member(activity, "type") != null) {
+            extras.put("activity", DeviceJson.text(activity.get("type")));
         }
-        if (location.get("extras") instanceof Map<?, ?> custom) {
-            custom.forEach((name, value) -> {
-                if (value != null) {
-                    extras.put(String.valueOf(name), JsonTree.text(value));
+        JsonNode custom = DeviceJson.member(location, "extras");
+        if (custom != null && custom.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = custom.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isNull()) {
+                    extras.put(e.getKey(), DeviceJson.text(e.getValue()));
                 }
-            });
+            }
         }
         return extras;
     }

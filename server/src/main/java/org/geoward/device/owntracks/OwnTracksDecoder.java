@@ -1,15 +1,18 @@
 package org.geoward.device.owntracks;
 
-import java.math.BigDecimal;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.geoward.device.Coordinates;
 import org.geoward.device.DecodeException;
+import org.geoward.device.DeviceJson;
 import org.geoward.device.HttpReply;
-import org.geoward.device.JsonTree;
 import org.geoward.device.ReportFields;
 import org.geoward.sighting.Sighting;
 
@@ -50,17 +53,24 @@ public final class OwnTracksDecoder {
      * {@code tid} are optional then, and {@code knownId} is the id when the message has neither.
      */
     public Optional<Sighting> decode(String body, String knownId) throws DecodeException {
-        if (!(JsonTree.parse(body, PROTOCOL) instanceof Map<?, ?> root)) {
+        JsonNode root = DeviceJson.parse(body, PROTOCOL);
+        if (!root.isObject()) {
             throw new DecodeException(PROTOCOL + " body must be a JSON object with '_type'");
         }
-        Object type = root.get("_type");
-        if (type == null) {
-            throw new DecodeException(PROTOCOL + " message has no '_type' (fields " + root.keySet() + ")");
+        JsonNode typeNode = DeviceJson.member(root, "_type");
+        if (typeNode == null) {
+            List<String> fields = new ArrayList<>();
+            root.fieldNames().forEachRemaining(fields::add);
+            throw new DecodeException(PROTOCOL + " message has no '_type' (fields " + fields + ")");
         }
+        String type = typeNode.isTextual() ? typeNode.textValue() : null;
         if (!"location".equals(type) && !"transition".equals(type)) {
             return Optional.empty();
         }
-        String id = root.get("topic") == null && root.get("tid") == null && knownId != null ? knownId : uniqueId(root);
+        String id =
+                DeviceJson.member(root, "topic") == null && DeviceJson.member(root, "tid") == null && knownId != null
+                        ? knownId
+                        : uniqueId(root);
         String where = PROTOCOL + " " + type + " from '" + id + "'";
         Double lat = ReportFields.number(root.get("lat"), "lat", where);
         Double lon = ReportFields.number(root.get("lon"), "lon", where);
@@ -70,7 +80,7 @@ public final class OwnTracksDecoder {
         Coordinates.check(lat, lon, where);
         return Optional.of(Sighting.builder()
                 .device(id)
-                .time(time(root.get("tst"), where))
+                .time(time(DeviceJson.member(root, "tst"), where))
                 .at(lon, lat)
                 .accuracy(ReportFields.nonNegative(ReportFields.number(root.get("acc"), "acc", where)))
                 .speed(ReportFields.nonNegative(ReportFields.number(root.get("vel"), "vel", where)))
@@ -81,35 +91,39 @@ public final class OwnTracksDecoder {
                 .build());
     }
 
-    private static String uniqueId(Map<?, ?> root) throws DecodeException {
-        Object topic = root.get("topic");
-        Object tid = root.get("tid");
-        String id = topic != null ? JsonTree.text(topic).replace('/', '-') : tid != null ? JsonTree.text(tid) : null;
+    private static String uniqueId(JsonNode root) throws DecodeException {
+        JsonNode topic = DeviceJson.member(root, "topic");
+        JsonNode tid = DeviceJson.member(root, "tid");
+        String id =
+                topic != null ? DeviceJson.text(topic).replace('/', '-') : tid != null ? DeviceJson.text(tid) : null;
         if (id == null || id.isBlank()) {
             throw new DecodeException(PROTOCOL + " message has no device id: expected 'topic' or 'tid'");
         }
         return id;
     }
 
-    private static Instant time(Object tst, String where) throws DecodeException {
-        if (!(tst instanceof BigDecimal seconds)) {
+    private static Instant time(JsonNode tst, String where) throws DecodeException {
+        if (tst == null || !tst.isNumber()) {
             throw new DecodeException(where + " needs 'tst' as integer epoch seconds but has "
-                    + (tst == null ? "none" : "'" + JsonTree.text(tst) + "'"));
+                    + (tst == null ? "none" : "'" + DeviceJson.text(tst) + "'"));
         }
         try {
-            return Instant.ofEpochSecond(seconds.longValueExact());
+            return Instant.ofEpochSecond(tst.decimalValue().longValueExact());
         } catch (ArithmeticException e) {
-            throw new DecodeException(where + " has 'tst' " + seconds + ", not integer epoch seconds");
+            throw new DecodeException(where + " has 'tst' " + tst.decimalValue() + ", not integer epoch seconds");
         }
     }
 
-    private static Map<String, String> extras(Map<?, ?> root) {
+    private static Map<String, String> extras(JsonNode root) {
         Map<String, String> extras = new HashMap<>();
-        root.forEach((name, value) -> {
-            if (!KNOWN.contains(String.valueOf(name)) && value != null && !(value instanceof Map<?, ?>)) {
-                extras.put(name.equals("t") ? "trigger" : String.valueOf(name), JsonTree.text(value));
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = e.getKey();
+            JsonNode value = e.getValue();
+            if (!KNOWN.contains(name) && !value.isNull() && !value.isObject()) {
+                extras.put(name.equals("t") ? "trigger" : name, DeviceJson.text(value));
             }
-        });
+        }
         return extras;
     }
 }

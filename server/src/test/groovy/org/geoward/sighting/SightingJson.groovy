@@ -7,17 +7,17 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.geoward.subject.JsonValues;
 
 /**
- * The reader of {@code POST /api/sightings} items before {@link SightingBody} (main until 2026-12-06, then {@code
- * sighting/SightingJson}), kept unchanged as the reference that SightingBodySpec compares the streaming reader with.
- * Reads one item (a node of Micronaut's JSON tree) into a {@link Sighting}, leniently: ids and numbers may be JSON
- * numbers or strings ({@code "29.7"}, {@code "NaN"}), so that {@link SightingRules} can say what is wrong with the
- * value rather than the parser refusing the whole batch. A value of the wrong shape ({@code "lat": "abc"}) throws
+ * The tree reader of {@code POST /api/sightings} items that {@link SightingBody} (Jackson's streaming parser straight
+ * into {@link Sighting}s) replaced: kept here, out of the server, as {@link SightingBodySpec}'s oracle. Reads one item
+ * leniently: ids and numbers may be JSON numbers or strings ({@code "29.7"}, {@code "NaN"}), so that
+ * {@link SightingRules} can say what is wrong with the value; a value of the wrong shape ({@code "lat": "abc"}) throws
  * {@link IllegalArgumentException} with the reason.
  */
-final class TreeSightingReader {
-    private TreeSightingReader() {}
+final class SightingJson {
+    private SightingJson() {}
 
     static Sighting read(JsonNode item) {
         if (item == null || !item.isObject()) {
@@ -56,7 +56,7 @@ final class TreeSightingReader {
         if (raw != null && raw.trim().matches("\\d{1,18}")) {
             return Long.parseLong(raw.trim());
         }
-        throw new IllegalArgumentException(where + " must be an id such as \"42\", not " + show(v));
+        throw new IllegalArgumentException(where + " must be an id such as \"42\", not " + JsonValues.show(v));
     }
 
     private static String text(JsonNode item, String name) {
@@ -66,7 +66,7 @@ final class TreeSightingReader {
         }
         if (v.isString()) {
             String s = v.getStringValue();
-            if (s.indexOf('\u0000') >= 0) {
+            if (s.indexOf('\0') >= 0) {
                 throw new IllegalArgumentException(name + " contains a NUL character (U+0000); remove it");
             }
             return s;
@@ -74,7 +74,7 @@ final class TreeSightingReader {
         if (v.isNumber()) {
             return v.getNumberValue().toString();
         }
-        throw new IllegalArgumentException(name + " must be a string, not " + show(v));
+        throw new IllegalArgumentException(name + " must be a string, not " + JsonValues.show(v));
     }
 
     private static Double number(JsonNode item, String name) {
@@ -93,7 +93,7 @@ final class TreeSightingReader {
                 throw new IllegalArgumentException(name + " '" + s + "' is not a number");
             }
         }
-        throw new IllegalArgumentException(name + " must be a number, not " + show(v));
+        throw new IllegalArgumentException(name + " must be a number, not " + JsonValues.show(v));
     }
 
     private static Instant time(JsonNode item) {
@@ -103,7 +103,7 @@ final class TreeSightingReader {
         }
         if (!v.isString()) {
             throw new IllegalArgumentException(
-                    "time must be an ISO-8601 string such as 2026-11-22T08:00:00Z, not " + show(v));
+                    "time must be an ISO-8601 string such as 2026-11-22T08:00:00Z, not " + JsonValues.show(v));
         }
         String s = v.getStringValue().trim();
         try {
@@ -132,7 +132,7 @@ final class TreeSightingReader {
             return List.of();
         }
         if (!v.isArray()) {
-            throw new IllegalArgumentException("companions must be an array of subject ids, not " + show(v));
+            throw new IllegalArgumentException("companions must be an array of subject ids, not " + JsonValues.show(v));
         }
         List<Long> ids = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
@@ -149,24 +149,6 @@ final class TreeSightingReader {
         if (v.isBoolean()) {
             return v.getBooleanValue();
         }
-        throw new IllegalArgumentException(name + " must be true or false, not " + show(v));
-    }
-
-    /** As {@code subject/JsonValues.show} wrote a value then. */
-    private static String show(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return "null";
-        }
-        if (value.isString()) {
-            String s = value.getStringValue();
-            return '"' + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + '"';
-        }
-        if (value.isNumber()) {
-            return value.getNumberValue().toString();
-        }
-        if (value.isBoolean()) {
-            return Boolean.toString(value.getBooleanValue());
-        }
-        return value.isArray() ? "an array" : "an object";
+        throw new IllegalArgumentException(name + " must be true or false, not " + JsonValues.show(v));
     }
 }

@@ -1,0 +1,73 @@
+package org.geoward.notify;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.format.MapFormat;
+import jakarta.inject.Singleton;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.geoward.evaluate.SubjectCategory;
+
+/**
+ * Who is told about a ward's alert besides its guardians and the dispatchers, per category: the units whose on-duty
+ * officers get it (IN_APP to their accounts, SMS to their phones). The one place it is configured, {@code
+ * geoward.notify.recipients.<CATEGORY>}: a comma-separated list of unit names, empty for none. Unless configured, a
+ * {@link SubjectCategory#MINOR}'s alerts go to SCHOOL and COMMUNITY, a {@link
+ * SubjectCategory#SEVERE_MENTAL_DISORDER}'s to POLICE, and the other categories' to no unit. Which alert types a
+ * category takes at all is {@link SubjectCategory#applies}. Immutable and thread-safe.
+ */
+@Singleton
+public final class CategoryRecipients {
+    private final Map<SubjectCategory, List<String>> units = new EnumMap<>(SubjectCategory.class);
+
+    CategoryRecipients(
+            @Nullable
+                    @Property(name = "geoward.notify.recipients")
+                    @MapFormat(transformation = MapFormat.MapTransformation.FLAT)
+                    Map<String, String> configured) {
+        for (SubjectCategory category : SubjectCategory.values()) {
+            units.put(
+                    category,
+                    switch (category) {
+                        case MINOR -> List.of("SCHOOL", "COMMUNITY");
+                        case SEVERE_MENTAL_DISORDER -> List.of("POLICE");
+                        default -> List.of();
+                    });
+        }
+        if (configured != null) {
+            configured.forEach((name, list) -> units.put(category(name), parse(list)));
+        }
+    }
+
+    /** The units whose on-duty officers are told about the alerts of a ward of {@code category} (null: DEMENTIA). */
+    public List<String> unitsFor(SubjectCategory category) {
+        return units.get(SubjectCategory.orDefault(category));
+    }
+
+    /** Every category with its units. */
+    public Map<SubjectCategory, List<String>> byCategory() {
+        return Collections.unmodifiableMap(units);
+    }
+
+    private static SubjectCategory category(String name) {
+        try {
+            return SubjectCategory.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("geoward.notify.recipients: unknown category " + name + ", expected one of "
+                    + Arrays.toString(SubjectCategory.values()));
+        }
+    }
+
+    private static List<String> parse(String list) {
+        return list == null
+                ? List.of()
+                : Arrays.stream(list.split(","))
+                        .map(String::trim)
+                        .filter(u -> !u.isEmpty())
+                        .toList();
+    }
+}

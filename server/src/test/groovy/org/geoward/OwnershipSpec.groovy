@@ -1,0 +1,127 @@
+package org.geoward
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.Paths
+import java.util.regex.Matcher
+import java.util.regex.Pattern
+import spock.lang.Shared
+import spock.lang.Specification
+
+/**
+ * The data-access rules of CONTRIBUTING.md, read off the source: a table is written only by the package that owns
+ * it, and controllers hold no SQL. Plain Spock on the files of {@code src/main/java} (migrations are not scanned);
+ * a breach is named by file and line.
+ */
+class OwnershipSpec extends Specification {
+    static final Path MAIN = Paths.get('src/main/java/org/geoward')
+
+    /** Each owned table and the package (under org.geoward) that alone may write it. */
+    static final Map<String, String> OWNERS = [alert: 'alert', alert_event: 'alert', subject: 'subject']
+
+    static final Pattern WRITE = Pattern.compile(
+            '(?i)\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(' + OWNERS.keySet().join('|') + ')\\b')
+
+    static final Pattern SQL_IN_CONTROLLER = Pattern.compile(
+            '\\b(prepareStatement|createQuery|createNativeQuery|JdbcOperations|DataSource)\\b'
+                    + '|"(SELECT|INSERT|UPDATE|DELETE|WITH)\\s'
+                    + '|"""\\s*\\n\\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\\b')
+
+    @Shared
+    Map<Path, String> sources
+
+    def setupSpec() {
+        sources = Files.walk(MAIN).withCloseable { files ->
+            files.filter { it.toString().endsWith('.java') }
+                    .sorted()
+                    .toList()
+                    .collectEntries { [(it): withoutComments(Files.readString(it))] }
+        }
+    }
+
+    def "the sources are found"() {
+        expect: 'the scan reads the real tree, not an empty one'
+        sources.size() > 100
+        sources.keySet().any { it.endsWith('alert/AlertWriter.java') }
+    }
+
+    def "alert, alert_event and subject are written only by their owning package"() {
+        when:
+        List<String> breaches = []
+        sources.each { file, text ->
+            String pkg = MAIN.relativize(file).getName(0).toString()
+            Matcher m = WRITE.matcher(text)
+            while (m.find()) {
+                String table = m.group(2).toLowerCase()
+                if (OWNERS[table] != pkg) {
+                    breaches << "${where(file, text, m.start())}: ${m.group(1).toUpperCase()} ${table}" +
+                            " (owned by org.geoward.${OWNERS[table]}; call its API)"
+                }
+            }
+        }
+
+        then:
+        assert breaches.isEmpty(), "${breaches.size()} write(s) outside the owning package:\n" + breaches.join('\n')
+    }
+
+    def "no controller holds SQL"() {
+        when:
+        List<String> breaches = []
+        sources.findAll { file, text -> file.fileName.toString().endsWith('Controller.java') }.each { file, text ->
+            Matcher m = SQL_IN_CONTROLLER.matcher(text)
+            while (m.find()) {
+                breaches << "${where(file, text, m.start())}: ${m.group().trim()}" +
+                        ' (SQL belongs in the owning repository or service)'
+            }
+        }
+
+        then:
+        assert breaches.isEmpty(), "${breaches.size()} SQL use(s) in controllers:\n" + breaches.join('\n')
+    }
+
+    def "the scanner catches a write from another package, across lines, and ignores comments"() {
+        given:
+        String text = withoutComments(source)
+
+        expect:
+        WRITE.matcher(text).find() == caught
+
+        where:
+        source                                                           || caught
+        'jdbc.prepareStatement("UPDATE alert SET x = 1", ps -> 1);'      || true
+        '"""\n        update subject s SET phone = NULL"""'              || true
+        '"WITH c AS (SELECT 1) DELETE FROM\n alert_event WHERE"'         || true
+        '"INSERT INTO alert (type) VALUES (?)"'                          || true
+        '"UPDATE alert_assignment SET x = 1"'                            || false
+        '"ON CONFLICT (subject_id) DO UPDATE SET subject = 1"'           || false
+        '"SELECT 1 FROM alert FOR UPDATE OF a"'                          || false
+        '    /**\n     * {@code UPDATE alert SET status}\n     */\nint x;' || false
+        '    // UPDATE subject SET status = ?'                           || false
+    }
+
+    /** {@code file:line} of offset {@code at} in {@code text}. */
+    private static String where(Path file, String text, int at) {
+        int line = 1 + text.substring(0, at).count('\n')
+        return "server/${MAIN}/${MAIN.relativize(file)}:${line}"
+    }
+
+    /** The text with comment lines (javadoc, block comments, {@code //} lines) blanked; line numbers are kept. */
+    static String withoutComments(String text) {
+        StringBuilder out = new StringBuilder()
+        boolean inBlock = false
+        text.split('\n', -1).eachWithIndex { String line, int i ->
+            if (i > 0) {
+                out.append('\n')
+            }
+            String t = line.trim()
+            if (inBlock) {
+                inBlock = !t.contains('*/')
+            } else if (t.startsWith('/*')) {
+                inBlock = !t.contains('*/')
+            } else if (!t.startsWith('//')) {
+                out.append(line)
+            }
+        }
+        return out.toString()
+    }
+}
