@@ -28,6 +28,28 @@ class DispatchData {
         return [lon + dLon, lat + dLat]
     }
 
+    /**
+     * Tells whether no GRID fence and no work order lies within {@code metres} of lon, lat: a place where a spec's
+     * own grid and work orders meet none of an earlier feature's or run's (the test database may be kept).
+     */
+    boolean unclaimed(double lon, double lat, double metres) {
+        row("""SELECT NOT EXISTS (SELECT 1 FROM fence WHERE kind = 'GRID' AND ST_DWithin(area::geography, p, ?))
+                      AND NOT EXISTS (SELECT 1 FROM alert WHERE type = 'WORK_ORDER' AND ST_DWithin(pos::geography, p, ?))
+                      AS free
+               FROM (SELECT ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography AS p) AS here""", [metres, metres, lon, lat]).free
+    }
+
+    /** The first of up to 50 places from {@code candidate} that is {@link #unclaimed} within {@code metres}. */
+    List<Double> unclaimedPlace(double metres, Closure<List<Double>> candidate) {
+        for (int i = 0; i < 50; i++) {
+            def (double lon, double lat) = candidate()
+            if (unclaimed(lon, lat, metres)) {
+                return [lon, lat]
+            }
+        }
+        throw new IllegalStateException("no place without a grid or work order within $metres m found")
+    }
+
     /** A new officer with a fix at lon, lat {@code fixAgeSeconds} ago; returns its id. */
     long officer(Map opts = [:], String unit, double lon, double lat) {
         long id = insert("INSERT INTO subject (kind, name, unit, status, travel_mode) VALUES ('OFFICER', ?, ?, ?, ?) RETURNING id",

@@ -1,6 +1,7 @@
 package org.geoward.web
 
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import org.geoward.dispatch.DispatchData
 import org.geoward.security.Role
 import org.openqa.selenium.By
 import org.openqa.selenium.interactions.Actions
@@ -16,10 +17,15 @@ import org.openqa.selenium.support.ui.Select
 @MicronautTest(transactional = false)
 class WorkOrderConsoleSpec extends BrowserSpec {
 
-    /** Somewhere in Fuling no other run has used. */
-    static List<Double> freshPlace() {
+    /**
+     * Somewhere east of the centre with no grid or work order within 600 m (a grid here is ±330 m): an earlier
+     * feature's or run's resolved order inside this feature's grid would show under its filters.
+     */
+    List<Double> freshPlace() {
         def random = new Random()
-        [LON + 0.02 + random.nextDouble() * 0.03, LAT + 0.01 + random.nextDouble() * 0.01]
+        new DispatchData(data.dataSource).unclaimedPlace(600) {
+            [LON + 0.02 + random.nextDouble() * 0.06, LAT + 0.01 + random.nextDouble() * 0.02]
+        }
     }
 
     /** A work order reported by the admin about a new ward at lon, lat; returns its id. */

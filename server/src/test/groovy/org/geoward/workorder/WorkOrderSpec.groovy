@@ -222,15 +222,11 @@ class WorkOrderSpec extends Specification {
         listed.find { it.id == ids[2] }.gridName == name
     }
 
-    /** A place 12-40 km out with no grid of an earlier feature or run within 1 km (the test database may be kept). */
+    /** A place 12-40 km out with no grid or work order of an earlier feature or run within 1 km. */
     private List<Double> freeSpot() {
         def random = new Random()
-        for (int i = 0; i < 50; i++) {
-            def (lon, lat) = DispatchData.offset(DispatchData.LON, DispatchData.LAT, 12_000 + random.nextInt(28_000), random.nextInt(360))
-            if (data.row("SELECT count(*) AS n FROM fence WHERE kind = 'GRID' AND ST_DWithin(area::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 1000)", [lon, lat]).n == 0) {
-                return [lon, lat]
-            }
+        data.unclaimedPlace(1000) {
+            DispatchData.offset(DispatchData.LON, DispatchData.LAT, 12_000 + random.nextInt(28_000), random.nextInt(360))
         }
-        throw new IllegalStateException("no place without a grid found")
     }
 }
