@@ -187,11 +187,11 @@ class IngestBenchmarkSpec extends Specification {
             def httpRows = batches(base, 20_000 + 200 * r + 100, ROUND_BATCHES)
             Map copy, posted
             if (r % 2 == 0) {
-                copy = copyAll('sighting', copyRows)
-                posted = postAll(httpRows)
+                copy = cpuOf(copyRows) { copyAll('sighting', copyRows) }
+                posted = cpuOf(httpRows) { postAll(httpRows) }
             } else {
-                posted = postAll(httpRows)
-                copy = copyAll('sighting', copyRows)
+                posted = cpuOf(httpRows) { postAll(httpRows) }
+                copy = cpuOf(copyRows) { copyAll('sighting', copyRows) }
             }
             // the log's group append alone, binary COPY against the deduplicating insert, alternating which goes first
             def byCopy = appendBatches(batches(base, 20_000 + 200 * r + 40, ROUND_BATCHES))
@@ -246,6 +246,12 @@ class IngestBenchmarkSpec extends Specification {
                 List<Double> ratios = rounds.collect { it.ratio as double }.sort()
                 line(String.format(Locale.ROOT, '  HTTP / COPY into sighting: median %.1f%%, range %.1f-%.1f%%',
                         100 * ratios[ratios.size().intdiv(2)], 100 * ratios[0], 100 * ratios[-1]))
+                line('CPU per row (µs; JVM = server and client threads, PostgreSQL = postmaster and backends, from /proc;'
+                        + ' the JVM threads by name; evaluation finished before the count):')
+                rounds.eachWithIndex { Map r, int i ->
+                    line(String.format(Locale.ROOT, '  round %d: COPY JVM %5.1f PG %5.1f | HTTP JVM %5.1f PG %5.1f | HTTP threads: %s',
+                            i + 1, r.copy.jvmUs, r.copy.pgUs, r.http.jvmUs, r.http.pgUs, r.http.threads))
+                }
                 line("the log's group append alone ($ROUND_BATCHES batches of $BATCH, one transaction each, one thread):")
                 rounds.eachWithIndex { Map r, int i ->
                     line(String.format(Locale.ROOT, '  round %d: binary COPY %8.0f rows/s, insert %8.0f rows/s, COPY x%.2f',
@@ -419,6 +425,64 @@ class IngestBenchmarkSpec extends Specification {
             } finally {
                 c.close()
             }
+        }
+    }
+
+    /**
+     * Runs a phase and adds its CPU per row: the whole JVM's (server and client threads) and PostgreSQL's (postmaster
+     * and backends, from /proc), after the evaluation of what it stored has finished, and the JVM's by thread name.
+     */
+    private Map cpuOf(List<BenchBatch> batches, Closure<Map> phase) {
+        long jvm0 = jvmCpuNanos(), pg0 = pgCpuTicks()
+        Map<String, Long> threads0 = threadCpu()
+        Map result = phase()
+        assert evaluation.awaitEvaluated(sightingLog.position(), java.time.Duration.ofSeconds(120))
+        long rows = result.rows as long
+        double jvmUs = (jvmCpuNanos() - jvm0) / 1e3 / rows
+        double pgUs = (pgCpuTicks() - pg0) * 1e4 / rows
+        Map<String, Long> threads1 = threadCpu()
+        String byThread = threads1.collect { k, v -> [k, (v - (threads0[k] ?: 0L)) / 1e3 / rows] }
+                .findAll { it[1] >= 0.5 }.sort { -it[1] }
+                .collect { String.format(Locale.ROOT, '%s %.1f', it[0], it[1]) }.join(', ')
+        result + [jvmUs: jvmUs, pgUs: pgUs, threads: byThread]
+    }
+
+    private static long jvmCpuNanos() {
+        ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos()
+    }
+
+    /** CPU nanos by thread name with its digits taken out, live threads only. */
+    private static Map<String, Long> threadCpu() {
+        def mx = java.lang.management.ManagementFactory.threadMXBean
+        Map<String, Long> out = [:]
+        mx.dumpAllThreads(false, false).each { info ->
+            long t = mx.getThreadCpuTime(info.threadId)
+            if (t > 0) {
+                String name = info.threadName.replaceAll(/\d+/, '#')
+                out[name] = (out[name] ?: 0L) + t
+            }
+        }
+        out
+    }
+
+    /** CPU ticks (1/100 s) of PostgreSQL: the postmaster, its reaped children and its live backends. */
+    private long pgCpuTicks() {
+        long backend = one('SELECT pg_backend_pid()') as long
+        long postmaster = ProcessHandle.of(backend).flatMap { it.parent() }.orElseThrow().pid()
+        long total = ticks(postmaster, true)
+        ProcessHandle.of(postmaster).ifPresent { h -> h.children().each { total += ticks(it.pid(), false) } }
+        total
+    }
+
+    /** utime + stime (+ cutime + cstime) of a process from /proc, in clock ticks; 0 when it is gone. */
+    private static long ticks(long pid, boolean withReaped) {
+        try {
+            String stat = new File("/proc/$pid/stat").text
+            List<String> f = stat.substring(stat.lastIndexOf(')') + 2).split(' ').toList()
+            long t = (f[11] as long) + (f[12] as long)
+            withReaped ? t + (f[13] as long) + (f[14] as long) : t
+        } catch (IOException ignored) {
+            0
         }
     }
 
