@@ -43,8 +43,8 @@ final class StartupCheck {
             new Setting(
                     "GEOWARD_PORT",
                     "micronaut.server.port",
-                    v -> port(v, false),
-                    "a TCP port 0-65535 (0 = any free port)"),
+                    v -> port(v, true),
+                    "a TCP port 0-65535 (0 or -1 = any free port)"),
             new Setting("GEOWARD_HOST", "micronaut.server.host", StartupCheck::isHost, HOST_EXPECTED),
             new Setting(
                     "GEOWARD_OSMAND_PORT",
