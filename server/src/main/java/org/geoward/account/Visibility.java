@@ -6,7 +6,9 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -63,16 +65,8 @@ public class Visibility {
         if (officerId == null) {
             return Optional.of(Set.of());
         }
-        StringBuilder unitOfType = new StringBuilder("CASE a.type");
-        List<Object> params = new ArrayList<>();
-        for (AlertType type : AlertType.values()) {
-            unitOfType.append(" WHEN ? THEN ?");
-            params.add(type.name());
-            params.add(unitsByType.get(type));
-        }
-        unitOfType.append(" END");
-        String sql = "WITH tasks AS (SELECT a.subject_id FROM alert a WHERE a.status <> 'RESOLVED' AND ("
-                + "a.assigned_officer_id = ? OR " + unitOfType + " = (SELECT s.unit FROM subject s WHERE s.id = ?)"
+        Condition theirs = officerAlerts(officerId);
+        String sql = "WITH tasks AS (SELECT a.subject_id FROM alert a WHERE a.status <> 'RESOLVED' AND (" + theirs.sql()
                 + " OR EXISTS (SELECT 1 FROM grid_officer g JOIN fence f ON f.id = g.fence_id"
                 + " WHERE g.officer_id = ? AND f.kind = 'GRID' AND f.retired_at IS NULL AND a.pos IS NOT NULL"
                 + " AND ST_Intersects(f.area, a.pos::geometry))))"
@@ -81,12 +75,7 @@ public class Visibility {
         Set<Long> visible = new HashSet<>();
         visible.add(officerId);
         jdbc.prepareStatement(sql, ps -> {
-            int i = 1;
-            ps.setLong(i++, officerId);
-            for (Object p : params) {
-                ps.setObject(i++, p);
-            }
-            ps.setLong(i++, officerId);
+            int i = theirs.bind(ps, 1);
             ps.setLong(i, officerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -96,6 +85,76 @@ public class Visibility {
             return null;
         });
         return Optional.of(Set.copyOf(visible));
+    }
+
+    /**
+     * For an OFFICER, the condition on an alert aliased {@code a} that holds for the alerts of their task, as
+     * {@code GET /api/alerts} shows them: assigned to them, or of a type their unit answers
+     * ({@code geoward.dispatch.units}); {@code FALSE} for an officer account without an officer subject. Empty for every
+     * other role: ADMIN and DISPATCHER see every alert, FAMILY and the rest are limited by {@link #visibleWards}. For
+     * what concerns alerts and is not an alert's own route: the CAP feed, the notifications list.
+     */
+    public Optional<Condition> officerAlerts(Authentication authentication) {
+        var roles = authentication.getRoles();
+        if (roles.contains("ADMIN") || roles.contains("DISPATCHER") || !roles.contains("OFFICER")) {
+            return Optional.empty();
+        }
+        Long officerId = claim(authentication, "subjectId");
+        return Optional.of(officerId == null ? new Condition("FALSE", List.of()) : officerAlerts(officerId));
+    }
+
+    /**
+     * Whether {@code authentication} is an OFFICER and alert {@code alertId} is not of their task
+     * ({@link #officerAlerts}): such a caller gets 404 for it, as if it did not exist. False for every other role and
+     * for an alert that does not exist.
+     */
+    @Transactional
+    public boolean isOutsideOfficersTask(Authentication authentication, long alertId) {
+        return officerAlerts(authentication)
+                .map(theirs -> jdbc.prepareStatement(
+                        "SELECT NOT coalesce(" + theirs.sql() + ", false) FROM alert a WHERE a.id = ?", ps -> {
+                            int i = theirs.bind(ps, 1);
+                            ps.setLong(i, alertId);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                return rs.next() && rs.getBoolean(1);
+                            }
+                        }))
+                .orElse(false);
+    }
+
+    private Condition officerAlerts(long officerId) {
+        return officerAlerts(officerId, unitsByType);
+    }
+
+    /**
+     * The condition on an alert aliased {@code a} that holds for the alerts of officer {@code officerId}'s task:
+     * assigned to them, or of a type whose unit in {@code unitsByType} is theirs. The one statement of the rule, for
+     * this class and for {@code GET /api/alerts}.
+     */
+    public static Condition officerAlerts(long officerId, Map<AlertType, String> unitsByType) {
+        StringBuilder sql = new StringBuilder("(a.assigned_officer_id = ? OR CASE a.type");
+        List<Object> params = new ArrayList<>();
+        params.add(officerId);
+        for (AlertType type : AlertType.values()) {
+            sql.append(" WHEN ? THEN ?");
+            params.add(type.name());
+            params.add(unitsByType.get(type));
+        }
+        sql.append(" END = (SELECT s.unit FROM subject s WHERE s.id = ?))");
+        params.add(officerId);
+        return new Condition(sql.toString(), List.copyOf(params));
+    }
+
+    /** An SQL condition and its parameters, in order. */
+    public record Condition(String sql, List<Object> params) {
+        /** Binds the parameters from index {@code from} on; returns the next free index. */
+        public int bind(PreparedStatement ps, int from) throws SQLException {
+            int i = from;
+            for (Object p : params) {
+                ps.setObject(i++, p);
+            }
+            return i;
+        }
     }
 
     /** Whether {@code authentication} may read subject {@code subjectId}'s record and last position. */

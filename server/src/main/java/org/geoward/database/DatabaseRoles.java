@@ -8,7 +8,9 @@ import java.util.Properties;
 
 /**
  * Makes the private cluster's roles, as its superuser, every time it starts: {@value PrivateCluster#APP_USER} (the
- * server's login: owns database {@code geoward} and its schema, may create databases, is no superuser) and
+ * server's login: may connect to database {@code geoward} and create in it and in its schema {@code public}, owns the
+ * tables it makes there, may create databases, is no superuser; the database and the schema stay the superuser's, since
+ * their owner could drop the audit trail's tables or the whole database) and
  * {@value PrivateCluster#AUDIT_OWNER} (no login: will own the audit trail). Objects an earlier version made as the
  * superuser are handed to the server's role, and {@code geoward_setup.seal_audit()} is (re)made: a function of the
  * superuser's that V45 calls to give the audit trail to {@value PrivateCluster#AUDIT_OWNER} and leave the server only
@@ -93,7 +95,11 @@ final class DatabaseRoles {
                 Statement st = c.createStatement()) {
             st.execute(ROLES);
             st.execute("ALTER ROLE geoward PASSWORD '" + password + "'");
-            st.execute("ALTER DATABASE " + PrivateCluster.DATABASE + " OWNER TO geoward");
+            // The database (and so schema public, owned by pg_database_owner) stays the superuser's: the owner of a
+            // schema may drop any table in it, the audit trail's included, and the owner of a database may drop it.
+            // The server's role gets what it needs by grant instead (it owns every table but the audit trail's).
+            st.execute("ALTER DATABASE " + PrivateCluster.DATABASE + " OWNER TO postgres");
+            st.execute("GRANT CONNECT, CREATE, TEMPORARY ON DATABASE " + PrivateCluster.DATABASE + " TO geoward");
             st.execute("GRANT ALL ON SCHEMA public TO geoward");
             // superuser-only settings the server's role may still change for its own session (IngestConflictSpec)
             st.execute("GRANT SET ON PARAMETER deadlock_timeout TO geoward");

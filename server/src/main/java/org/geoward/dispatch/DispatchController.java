@@ -11,6 +11,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
+import org.geoward.account.Visibility;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -22,20 +23,29 @@ import org.geoward.problem.ProblemException;
 @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
 final class DispatchController {
     private final AssignmentService assignments;
+    private final Visibility visibility;
 
-    DispatchController(AssignmentService assignments) {
+    DispatchController(AssignmentService assignments, Visibility visibility) {
         this.assignments = assignments;
+        this.visibility = visibility;
     }
 
     /** The body of {@code POST /assign}: the officer to send; absent or null for the nearest available. */
     @Serdeable
     record AssignRequest(@Nullable String officerId) {}
 
-    /** The {@code limit} (1 to 100, default 5) available officers of the alert's unit, nearest first. */
+    /**
+     * The {@code limit} (1 to 100, default 5) available officers of the alert's unit, nearest first. 404 for an
+     * officer when the alert is not of their task, as {@code GET /api/alerts/{id}}.
+     */
     @Get("/nearest-officers")
-    List<Candidate> nearestOfficers(@PathVariable long id, @QueryValue(defaultValue = "5") int limit) {
+    List<Candidate> nearestOfficers(
+            @PathVariable long id, @QueryValue(defaultValue = "5") int limit, Authentication authentication) {
         if (limit < 1 || limit > 100) {
             throw ProblemException.badRequest("limit", "limit must be between 1 and 100, not " + limit);
+        }
+        if (visibility.isOutsideOfficersTask(authentication, id)) {
+            throw ProblemException.notFound("alert", id);
         }
         return assignments.nearestOfficers(id, limit);
     }

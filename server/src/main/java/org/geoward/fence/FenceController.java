@@ -101,9 +101,17 @@ final class FenceController {
 
     @Get("/{id}/occupants")
     @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
-    @Operation(summary = "Who is inside the fence now, by each subject's latest position")
-    List<Occupant> occupants(@PathVariable String id) {
-        return fences.occupants(parseId(id));
+    @Operation(
+            summary = "Who is inside the fence now, by each subject's latest position (an officer: only the subjects"
+                    + " of their task)")
+    List<Occupant> occupants(@PathVariable String id, Authentication authentication) {
+        List<Occupant> inside = fences.occupants(parseId(id));
+        return visibility
+                .visibleSubjects(authentication)
+                .map(visible -> inside.stream()
+                        .filter(o -> visible.contains(Long.valueOf(o.subjectId())))
+                        .toList())
+                .orElse(inside);
     }
 
     private static long parseId(String id) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.account.Visibility;
 
 /**
  * Reads alerts for CAP. The area is the fence for DANGER and LOITER (a circle fence as a CAP circle, any other
@@ -53,11 +54,14 @@ class CapAlerts {
                 .filter(a -> visible.isEmpty() || visible.get().contains(subjectOf(id)));
     }
 
-    /** The unresolved alerts whose subjects are among {@code visible} (empty: all), newest first, at most 500. */
+    /**
+     * The unresolved alerts whose subjects are among {@code visible} (empty: all) and that meet {@code officers}
+     * (empty: no such limit), newest first, at most 500.
+     */
     @Transactional
-    List<CapAlert> open(Optional<Set<Long>> visible) {
+    List<CapAlert> open(Optional<Set<Long>> visible, Optional<Visibility.Condition> officers) {
         List<CapAlert> found = new ArrayList<>();
-        for (Long[] row : openIds()) {
+        for (Long[] row : openIds(officers)) {
             if (visible.isEmpty() || visible.get().contains(row[1])) {
                 found.addAll(query(SELECT + " WHERE a.id = ?", row[0]));
             }
@@ -65,9 +69,15 @@ class CapAlerts {
         return found;
     }
 
-    private List<Long[]> openIds() {
+    private List<Long[]> openIds(Optional<Visibility.Condition> officers) {
+        String limit = officers.map(c -> " AND " + c.sql()).orElse("");
         return jdbc.prepareStatement(
-                "SELECT id, subject_id FROM alert WHERE status <> 'RESOLVED' ORDER BY id DESC LIMIT 500", ps -> {
+                "SELECT a.id, a.subject_id FROM alert a WHERE a.status <> 'RESOLVED'" + limit
+                        + " ORDER BY a.id DESC LIMIT 500",
+                ps -> {
+                    if (officers.isPresent()) {
+                        officers.get().bind(ps, 1);
+                    }
                     List<Long[]> ids = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

@@ -15,7 +15,8 @@ import org.geoward.problem.ProblemException;
 /**
  * Alerts as OASIS CAP 1.2, for public-warning systems: {@code GET /api/alerts/{id}.cap} (the id is digits only, so
  * this route never competes with {@code /api/alerts/{id}}) and {@code GET /api/alerts.cap}, an Atom feed of the
- * unresolved alerts. Callers see only the alerts {@link Visibility} lets them see; others are 404.
+ * unresolved alerts. Callers see only the alerts {@link Visibility} lets them see (an officer: those of their task, as
+ * {@code GET /api/alerts}); others are 404.
  */
 @Controller("/api")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -36,6 +37,9 @@ final class CapController {
 
     @Get(value = "/alerts/{id:[0-9]+}.cap", produces = CAP_XML)
     HttpResponse<String> alert(Authentication caller, long id) {
+        if (visibility.isOutsideOfficersTask(caller, id)) {
+            throw ProblemException.notFound("alert", id);
+        }
         CapAlert alert = alerts.find(id, visibility.visibleWards(caller))
                 .orElseThrow(() -> ProblemException.notFound("alert", id));
         return HttpResponse.ok(writer.document(alert)).contentType(CAP_XML);
@@ -43,7 +47,10 @@ final class CapController {
 
     @Get(value = "/alerts.cap", produces = ATOM_XML)
     HttpResponse<String> feed(Authentication caller) {
-        String xml = writer.feed(alerts.open(visibility.visibleWards(caller)), "/api/alerts.cap", Instant.now());
+        String xml = writer.feed(
+                alerts.open(visibility.visibleWards(caller), visibility.officerAlerts(caller)),
+                "/api/alerts.cap",
+                Instant.now());
         return HttpResponse.ok(xml).contentType(ATOM_XML);
     }
 }

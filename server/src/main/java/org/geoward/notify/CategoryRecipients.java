@@ -11,14 +11,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.geoward.evaluate.SubjectCategory;
+import org.geoward.subject.Unit;
 
 /**
  * Who is told about a ward's alert besides its guardians and the dispatchers, per category: the units whose on-duty
  * officers get it (IN_APP to their accounts, SMS to their phones). The one place it is configured, {@code
  * geoward.notify.recipients.<CATEGORY>}: a comma-separated list of unit names, empty for none. Unless configured, a
  * {@link SubjectCategory#MINOR}'s alerts go to SCHOOL and COMMUNITY, a {@link
- * SubjectCategory#SEVERE_MENTAL_DISORDER}'s to POLICE, and the other categories' to no unit. Which alert types a
- * category takes at all is {@link SubjectCategory#applies}. Immutable and thread-safe.
+ * SubjectCategory#SEVERE_MENTAL_DISORDER}'s to POLICE, and the other categories' to no unit. A configured name
+ * that is not a unit name (e.g. {@code school}) stops the start with the setting named; a well-formed unit with no
+ * officer on duty tells no one, and {@link NotificationRouter} logs a warning naming the alert and the unit. Which
+ * alert types a category takes at all is {@link SubjectCategory#applies}. Immutable and thread-safe.
  */
 @Singleton
 public final class CategoryRecipients {
@@ -33,13 +36,13 @@ public final class CategoryRecipients {
             units.put(
                     category,
                     switch (category) {
-                        case MINOR -> List.of("SCHOOL", "COMMUNITY");
-                        case SEVERE_MENTAL_DISORDER -> List.of("POLICE");
+                        case MINOR -> List.of(Unit.SCHOOL, Unit.COMMUNITY);
+                        case SEVERE_MENTAL_DISORDER -> List.of(Unit.POLICE);
                         default -> List.of();
                     });
         }
         if (configured != null) {
-            configured.forEach((name, list) -> units.put(category(name), parse(list)));
+            configured.forEach((name, list) -> units.put(category(name), parse(name, list)));
         }
     }
 
@@ -62,12 +65,20 @@ public final class CategoryRecipients {
         }
     }
 
-    private static List<String> parse(String list) {
-        return list == null
+    private static List<String> parse(String category, String list) {
+        List<String> names = list == null
                 ? List.of()
                 : Arrays.stream(list.split(","))
                         .map(String::trim)
                         .filter(u -> !u.isEmpty())
                         .toList();
+        for (String name : names) {
+            if (!Unit.isName(name)) {
+                throw new IllegalStateException("geoward.notify.recipients." + category + ": '" + name
+                        + "' is not a unit name: use upper-case letters, digits, '_' or '-' (e.g. " + Unit.SCHOOL
+                        + "," + Unit.COMMUNITY + ")");
+            }
+        }
+        return names;
     }
 }

@@ -16,8 +16,9 @@ import org.geoward.account.Visibility;
 import org.geoward.subject.PhoneNumbers;
 
 /**
- * Reads the outbox for people. ADMIN and DISPATCHER see every delivery with phone numbers; OFFICER sees every delivery
- * with phones masked; FAMILY sees only the SMS and their own in-app messages of their wards' alerts, phones masked
+ * Reads the outbox for people. ADMIN and DISPATCHER see every delivery with phone numbers; OFFICER sees the deliveries
+ * of the alerts of their task ({@link Visibility#officerAlerts}: assigned to them or of their unit's types) with phones
+ * masked; FAMILY sees only the SMS and their own in-app messages of their wards' alerts, phones masked
  * except their own.
  */
 @Singleton
@@ -44,6 +45,7 @@ class Deliveries {
     @Transactional
     List<Delivery> visibleTo(Authentication caller, Long alertId, ChannelKind channel) {
         Optional<Set<Long>> subjects = visibility.visibleWards(caller);
+        Optional<Visibility.Condition> officers = visibility.officerAlerts(caller);
         boolean showsPhones =
                 caller.getRoles().contains("ADMIN") || caller.getRoles().contains("DISPATCHER");
         Long userId = Visibility.userId(caller);
@@ -55,6 +57,7 @@ class Deliveries {
             sql.append(
                     " AND a.subject_id = ANY(?) AND (n.channel = 'SMS' OR (n.channel = 'IN_APP' AND n.recipient = ?))");
         }
+        officers.ifPresent(c -> sql.append(" AND ").append(c.sql()));
         sql.append(" ORDER BY n.id DESC LIMIT 500");
         return jdbc.prepareStatement(sql.toString(), ps -> {
             ps.setObject(1, alertId, java.sql.Types.BIGINT);
@@ -67,6 +70,9 @@ class Deliveries {
                         ps.getConnection()
                                 .createArrayOf("bigint", subjects.get().toArray()));
                 ps.setString(6, String.valueOf(userId));
+            }
+            if (officers.isPresent()) {
+                officers.get().bind(ps, subjects.isPresent() ? 7 : 5);
             }
             List<Delivery> found = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -14,6 +14,8 @@ import org.geoward.evaluate.AlertType;
 import org.geoward.evaluate.SubjectCategory;
 import org.geoward.notify.Outbox.Message;
 import org.geoward.subject.AlertUnits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who is told about an alert step, with which text, on which channel: the one place that decides it. Called by
@@ -36,6 +38,8 @@ import org.geoward.subject.AlertUnits;
  */
 @Singleton
 public final class NotificationRouter implements AlertOutbox {
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationRouter.class);
+
     private static final Set<String> GUARDIAN_TYPES =
             Set.of("WANDER", "DANGER", "SOS", "OFFLINE", "GAS", "SMOKE", "WATER_LEAK", "FALL", "DOOR_OPEN");
 
@@ -45,6 +49,7 @@ public final class NotificationRouter implements AlertOutbox {
     private final AlertUnits units;
     private final NotifySettings settings;
     private final CategoryRecipients recipients;
+    private final QuietPeriods quiet;
 
     NotificationRouter(
             JdbcOperations jdbc,
@@ -52,8 +57,10 @@ public final class NotificationRouter implements AlertOutbox {
             MessageTexts texts,
             AlertUnits units,
             NotifySettings settings,
-            CategoryRecipients recipients) {
+            CategoryRecipients recipients,
+            QuietPeriods quiet) {
         this.recipients = recipients;
+        this.quiet = quiet;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.texts = texts;
@@ -79,7 +86,15 @@ public final class NotificationRouter implements AlertOutbox {
             }
             if (occasion.subjectId() != null) {
                 for (String unit : recipients.unitsFor(occasion.category())) {
-                    unitOnDuty(unit, text, messages);
+                    if (!unitOnDuty(unit, text, messages)) {
+                        LOG.warn(
+                                "{} alert #{} of a {} ward: unit {} (geoward.notify.recipients) has no officer on duty,"
+                                        + " so none of it is told",
+                                occasion.type(),
+                                occasion.alertId(),
+                                SubjectCategory.orDefault(occasion.category()),
+                                unit);
+                    }
                 }
             }
         } else if (occasion.isResolved() && "RETURNED".equals(occasion.outcome())) {
@@ -120,8 +135,12 @@ public final class NotificationRouter implements AlertOutbox {
         }
     }
 
-    /** IN_APP to the accounts and SMS to the phones of the unit's officers on duty (AVAILABLE or BUSY). */
-    private void unitOnDuty(String unit, String text, List<Message> messages) {
+    /**
+     * IN_APP to the accounts and SMS to the phones of the unit's officers on duty (AVAILABLE or BUSY); tells whether
+     * it found any.
+     */
+    private boolean unitOnDuty(String unit, String text, List<Message> messages) {
+        int before = messages.size();
         for (String user : ids(
                 """
                 SELECT u.id::text FROM app_user u JOIN subject o ON o.id = u.subject_id
@@ -136,6 +155,7 @@ public final class NotificationRouter implements AlertOutbox {
                 unit)) {
             messages.add(Message.pending(ChannelKind.SMS, phone, text));
         }
+        return messages.size() > before;
     }
 
     /**
@@ -156,20 +176,7 @@ public final class NotificationRouter implements AlertOutbox {
             return;
         }
         String text = texts.render(TemplateKey.LOITER, occasion);
-        String claimed = phone;
-        boolean fresh = jdbc.prepareStatement(
-                """
-                INSERT INTO sms_quiet AS q (phone, warned_at) VALUES (?, now())
-                ON CONFLICT (phone) DO UPDATE SET warned_at = EXCLUDED.warned_at
-                    WHERE q.warned_at <= now() - make_interval(hours => ?)
-                RETURNING true""",
-                ps -> {
-                    ps.setString(1, claimed);
-                    ps.setInt(2, settings.smsQuietHours());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next();
-                    }
-                });
+        boolean fresh = quiet.claim(phone, settings.smsQuietHours());
         messages.add(
                 fresh
                         ? Message.pending(ChannelKind.SMS, phone, text)

@@ -13,9 +13,19 @@ public final class Unit {
 
     public static final String FISHERIES = "FISHERIES";
 
+    /** The units a minor's alerts go to unless configured ({@code geoward.notify.recipients.MINOR}). */
+    public static final String SCHOOL = "SCHOOL";
+
+    public static final String COMMUNITY = "COMMUNITY";
+
     private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_-]{0,31}");
 
     private Unit() {}
+
+    /** Tells whether {@code unit} has a unit name's form (see {@link #checked(String)}). */
+    public static boolean isName(String unit) {
+        return unit != null && NAME.matcher(unit).matches();
+    }
 
     /** Checks a unit name from a request against the configured units ({@code geoward.units}). */
     static String checked(String unit, java.util.Set<String> allowed) {

@@ -71,6 +71,19 @@ class AuditSpec extends Specification {
         }
     }
 
+    /** Runs {@code sql} as the server's own database user in a transaction that is always rolled back. */
+    void executeRolledBack(String sql) {
+        def connection = DelegatingDataSource.unwrapDataSource(dataSource).connection
+        try {
+            connection.autoCommit = false
+            connection.createStatement().execute(sql)
+        } finally {
+            connection.rollback()
+            connection.autoCommit = true
+            connection.close()
+        }
+    }
+
     /** A connection as the private cluster's superuser: the one who can still tamper (behind the triggers' back). */
     static Connection superuser() {
         def endpoint = PrivateDatabase.superuser()
@@ -223,6 +236,33 @@ class AuditSpec extends Specification {
                 "ALTER TABLE audit_entry DISABLE TRIGGER USER",
                 "DROP TRIGGER audit_entry_no_change ON audit_entry",
                 "CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RETURN OLD; END \$\$"]
+    }
+
+    def "the application's database user cannot drop the audit trail: #sql"() {
+        when: "run in a transaction rolled back whatever happens, so a hole fails this case and not the suite"
+        executeRolledBack(sql)
+
+        then:
+        def e = thrown(SQLException)
+        e.SQLState == '42501'
+        e.message.contains("must be owner")
+
+        where:
+        sql << ["DROP TABLE audit_entry",
+                "DROP TABLE audit_head",
+                "DROP FUNCTION audit_chain() CASCADE",
+                "DROP FUNCTION audit_refuse() CASCADE",
+                "DROP SCHEMA public CASCADE"]
+    }
+
+    def "the server's user owns neither the database nor its schema, whose owners could drop the audit trail"() {
+        expect:
+        rows("""SELECT pg_has_role(current_user, d.datdba, 'USAGE') AS owns_database,
+                       pg_has_role(current_user, n.nspowner, 'USAGE') AS owns_schema,
+                       has_database_privilege(current_database(), 'CREATE') AS creates
+                FROM pg_database d, pg_namespace n
+                WHERE d.datname = current_database() AND n.nspname = 'public'""")[0] ==
+                [owns_database: false, owns_schema: false, creates: true]
     }
 
     def "the server's user may insert and read audit rows and nothing more, and is no superuser"() {

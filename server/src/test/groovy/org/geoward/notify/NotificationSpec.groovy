@@ -75,17 +75,20 @@ class NotificationSpec extends Specification {
         probing.isEmpty()
     }
 
-    def "phones are masked for families (except their own) and officers, shown to dispatchers"() {
-        given:
+    def "phones are masked for families (except their own) and officers, shown to dispatchers; an officer sees only the alerts of their task"() {
+        given: "a WANDER alert, which POLICE answers"
         def a = family('丙')
         def dispatcher = scene.user('DISPATCHER').token
-        def officer = scene.user('OFFICER').token
+        def officer = scene.user('OFFICER', scene.subject('OFFICER', '民警', null, 'POLICE')).token
+        def otherUnit = scene.user('OFFICER', scene.subject('OFFICER', '渔政员', null, 'FISHERIES')).token
         def masked = { String p -> p.substring(0, 3) + '****' + p.substring(7) }
 
         expect:
         get("/api/notifications?alertId=${a.alert}&channel=SMS", a.user.token)*.to.toSet() == [a.phone, masked(a.otherPhone)].toSet()
         get("/api/notifications?alertId=${a.alert}&channel=SMS", officer)*.to.toSet() == [masked(a.phone), masked(a.otherPhone)].toSet()
         get("/api/notifications?alertId=${a.alert}&channel=SMS", dispatcher)*.to.toSet() == [a.phone, a.otherPhone].toSet()
+        get("/api/notifications?alertId=${a.alert}", otherUnit).isEmpty()
+        !get("/api/notifications", otherUnit).any { it.alertId == a.alert }
     }
 
     def "a family member's in-app message is unread until they mark it read, and nobody else can"() {

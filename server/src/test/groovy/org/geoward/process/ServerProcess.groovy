@@ -24,11 +24,14 @@ class ServerProcess implements Closeable {
     final Path dataDir
     final int port
     final List<String> jvmOptions
-    final HttpClient http = HttpClient.newBuilder()
+    /** The client {@link #send} uses; a spec of Geoward's own TLS replaces it with one that trusts its certificate. */
+    HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build()
     Process process
+    /** {@code http}, or {@code https} for a server started with Micronaut's own TLS on {@link #port}. */
+    String scheme = "http"
 
     /**
      * The server JVM's options unless a spec gives its own: C1 only and the serial collector, which start the server
@@ -133,7 +136,7 @@ class ServerProcess implements Closeable {
 
     /** One request; throws {@link IOException} (or its subclass HttpTimeoutException) when no answer comes. */
     HttpResponse<String> send(String method, String path, String json, String token, Duration timeout) {
-        def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:$port$path")).timeout(timeout)
+        def request = HttpRequest.newBuilder(URI.create("$scheme://127.0.0.1:$port$path")).timeout(timeout)
         if (json != null) {
             request.header("Content-Type", "application/json")
         }

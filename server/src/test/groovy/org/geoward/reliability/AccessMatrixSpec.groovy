@@ -26,9 +26,11 @@ import javax.sql.DataSource
  * <li>nobody: 401 on every {@code /api/**} operation;</li>
  * <li>ADMIN-only operations (devices, users, webhooks, retention, message templates): 403 for every other role;</li>
  * <li>FAMILY with another family's ids: never a 2xx;</li>
- * <li>an officer with a subject outside their task (POLICE: a ward with no alert; FISHERIES: a ward whose open
+ * <li>an officer with a subject outside their task (POLICE: a ward whose only alert is a LOITER; FISHERIES: a ward whose open
  * alert is a WANDER, which POLICE answers): never a 2xx under {@code /api/subjects/{id}}, and 404 (not 403, which
  * would say it exists) for the reads a role of theirs may make;</li>
+ * <li>an officer with an alert outside their task (POLICE: a LOITER, which FISHERIES answers; FISHERIES: a WANDER),
+ * neither assigned to them: never a 2xx under {@code /api/alerts/{id}}, and 404 for the reads;</li>
  * <li>FAMILY with their own ward's and alert's ids ({@code FAMILY (own)}): their ward and alert read with 200
  * ({@link #OWN_READS}), no other read under their ids a 404 (that would hide their own data);</li>
  * <li>any role: never a 500, and a token that was accepted (no 401).</li>
@@ -36,7 +38,7 @@ import javax.sql.DataSource
  * device and sensor doors): never a 500 for any role; the device doors ({@code /ingest/**}) are 401 for every role,
  * since a user's token is no device's credentials; the probes and the console's config answer everybody.</li>
  * </ul>
- * Path ids are unknown (999999999) except a FAMILY's and an officer's subject ids and a FAMILY's alert ids, so staff
+ * Path ids are unknown (999999999) except a FAMILY's and an officer's subject and alert ids, so staff
  * writes touch nothing. {@link #everyOperationHasItsCells} checks that no operation of the document is left out.
  */
 @MicronautTest(transactional = false)
@@ -65,6 +67,7 @@ class AccessMatrixSpec extends Specification {
     @Shared String otherWard
     @Shared String otherAlert
     @Shared String quietWard
+    @Shared String fisheriesAlert
     @Shared String ownWard
     @Shared String ownAlert
 
@@ -101,6 +104,7 @@ class AccessMatrixSpec extends Specification {
         ownWard = mine.toString()
         ownAlert = insert("INSERT INTO alert (type, status, subject_id, opened_at) VALUES ('WANDER', 'OPEN', ?, now()) RETURNING id", [mine]).toString()
         otherAlert = insert("INSERT INTO alert (type, status, subject_id, opened_at) VALUES ('WANDER', 'OPEN', ?, now()) RETURNING id", [theirs]).toString()
+        fisheriesAlert = insert("INSERT INTO alert (type, status, subject_id, opened_at, pos) VALUES ('LOITER', 'OPEN', ?, now(), 'SRID=4326;POINT(95.1 30.1)') RETURNING id", [quietWard as long]).toString()
         sql.close()
         String admin = Accounts.token(http, users, hasher, Role.ADMIN)
         String username = "matrix-family-${UUID.randomUUID()}".toString()
@@ -125,6 +129,9 @@ class AccessMatrixSpec extends Specification {
         }
         if (role in OFFICERS && path.startsWith('/api/subjects/')) {
             path = path.replace('{id}', role == 'POLICE' ? quietWard : otherWard)
+        }
+        if (role in OFFICERS && path.startsWith('/api/alerts/')) {
+            path = path.replace('{id}', role == 'POLICE' ? fisheriesAlert : otherAlert)
         }
         path.replaceAll(/\{[^}]+}/, UNKNOWN)
     }
@@ -216,11 +223,17 @@ class AccessMatrixSpec extends Specification {
                 assert answer.status == 404: "an officer's read of a subject outside their task must be 404: $answer"
             }
         }
+        if (role in OFFICERS && (op.path as String).startsWith('/api/alerts/{id}')) {
+            assert !(answer.status in 200..299): "an officer reached an alert outside their task: $answer"
+            if (op.method == 'GET' && answer.status != 403) {
+                assert answer.status == 404: "an officer's read of an alert outside their task must be 404: $answer"
+            }
+        }
 
         where:
         [op, role] << apiCells()
         rule = role == 'none' ? '401' : role == 'FAMILY' ? "not another family's data, no 500"
                 : role == 'FAMILY (own)' ? 'their own ward and alert, no 500'
-                : role in OFFICERS ? 'no subject outside their task, no 500' : 'no 500, token accepted'
+                : role in OFFICERS ? 'no subject or alert outside their task, no 500' : 'no 500, token accepted'
     }
 }

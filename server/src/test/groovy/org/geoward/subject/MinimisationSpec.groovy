@@ -136,4 +136,60 @@ class MinimisationSpec extends Specification {
         !(ward.id in officer.get("/api/subjects").json*.id)
         admin.get("/api/subjects/$ward.id").status == 200
     }
+
+    def "an officer sees in a fence's occupants, the CAP feed and the notifications only the subjects and alerts of their task"() {
+        given: "a POLICE officer; inside one grid (no officer of it) a ward whose WANDER alert is theirs and one with no alert"
+        def db = new PrivacyData(dataSource)
+        def admin = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.ADMIN))
+        String tag = UUID.randomUUID().toString()
+        long mine = db.first("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["吴奶奶 $tag"]) as long
+        long bystander = db.first("INSERT INTO subject (kind, name) VALUES ('WARD', ?) RETURNING id", ["郑爷爷 $tag"]) as long
+        double lon = 101.0 + Math.random() * 0.5, lat = 21.0 + Math.random() * 0.5
+        [mine, bystander].each {
+            db.rows("INSERT INTO subject_position (subject_id, time, pos) VALUES (?, now(), ST_MakePoint(?, ?)::geography)",
+                    [it, lon, lat])
+        }
+        long fenceId = db.first("""INSERT INTO fence (name, kind, geom, area)
+                VALUES (?, 'GRID', ST_Expand(ST_SetSRID(ST_MakePoint(?, ?), 4326), 0.001),
+                        ST_Expand(ST_SetSRID(ST_MakePoint(?, ?), 4326), 0.001)) RETURNING id""",
+                ["occupants $tag", lon, lat, lon, lat]) as long
+        long officerId = db.first("INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', 'officer', 'POLICE', 'OFF_DUTY') RETURNING id") as long
+        def officer = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.OFFICER, officerId))
+
+        and: "the ward's WANDER (POLICE's type) and the bystander's LOITER (FISHERIES'), each with a message"
+        long theirs = alertWithMessage(db, 'WANDER', mine, "theirs $tag")
+        long other = alertWithMessage(db, 'LOITER', bystander, "other $tag")
+
+        when:
+        def occupants = officer.get("/api/fences/$fenceId/occupants").json*.subjectId
+        def feed = new String(officer.get("/api/alerts.cap").bytes, 'UTF-8')
+        def messages = officer.get("/api/notifications").json*.text
+
+        then: "the officer sees their ward, not the bystander"
+        occupants.contains(mine.toString()) && !occupants.contains(bystander.toString())
+        feed.contains("/api/alerts/${theirs}.cap") && !feed.contains("/api/alerts/${other}.cap")
+        officer.get("/api/alerts/${theirs}.cap").status == 200
+        officer.get("/api/alerts/${other}.cap").status == 404
+        messages.contains("theirs $tag".toString()) && !messages.contains("other $tag".toString())
+
+        and: "an admin sees both"
+        admin.get("/api/fences/$fenceId/occupants").json*.subjectId.containsAll([mine.toString(), bystander.toString()])
+        admin.get("/api/alerts/${other}.cap").status == 200
+        admin.get("/api/notifications?alertId=$other").json*.text == ["other $tag".toString()]
+
+        cleanup:
+        db?.rows("UPDATE fence SET retired_at = now() WHERE id = ?", [fenceId])
+        db?.rows("UPDATE alert SET status = 'RESOLVED', resolved_at = now() WHERE id IN (?, ?)", [theirs, other])
+    }
+
+    /** An open alert of {@code type} for {@code subjectId} with its OPENED step and one suppressed SMS of {@code text}. */
+    static long alertWithMessage(PrivacyData db, String type, long subjectId, String text) {
+        long alertId = db.first("INSERT INTO alert (type, subject_id, opened_at, status) VALUES (?, ?, now(), 'OPEN') RETURNING id",
+                [type, subjectId]) as long
+        long eventId = db.first("INSERT INTO alert_event (alert_id, actor, action, status) VALUES (?, 'system', 'OPENED', 'OPEN') RETURNING id",
+                [alertId]) as long
+        db.rows("""INSERT INTO notification (alert_id, alert_event_id, channel, recipient, text, status, dedupe_key)
+                VALUES (?, ?, 'SMS', '13800000000', ?, 'SUPPRESSED', ?)""", [alertId, eventId, text, "minimisation $text"])
+        alertId
+    }
 }

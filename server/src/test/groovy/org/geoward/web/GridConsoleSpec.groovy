@@ -1,6 +1,7 @@
 package org.geoward.web
 
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
+import org.geoward.dispatch.DispatchData
 import org.geoward.security.Role
 import org.openqa.selenium.By
 
@@ -12,10 +13,16 @@ import org.openqa.selenium.By
 @MicronautTest(transactional = false)
 class GridConsoleSpec extends BrowserSpec {
 
-    /** Somewhere in Fuling no other run has used: grids and alerts of earlier runs stay elsewhere. */
-    static List<Double> freshPlace() {
+    /**
+     * Somewhere west of the centre, in an area of about 6 × 3 km, with no grid or work order within 800 m (this
+     * spec's officers stand up to 450 m from the alert): an earlier feature's or run's grid there would answer for
+     * the alert's place instead of this feature's.
+     */
+    List<Double> freshPlace() {
         def random = new Random()
-        [LON - 0.06 + random.nextDouble() * 0.03, LAT - 0.03 + random.nextDouble() * 0.01]
+        new DispatchData(data.dataSource).unclaimedPlace(800) {
+            [LON - 0.10 + random.nextDouble() * 0.06, LAT - 0.04 + random.nextDouble() * 0.03]
+        }
     }
 
     /** A square GRID cell of about 1.1 km around lon, lat with the officer in role; returns the grid's id. */

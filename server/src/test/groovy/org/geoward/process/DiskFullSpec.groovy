@@ -1,0 +1,265 @@
+package org.geoward.process
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.time.Duration
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import java.util.concurrent.Callable
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+import java.util.concurrent.Future
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
+import org.geoward.process.IngestLedger.Answer
+import org.geoward.process.IngestLedger.Batch
+import spock.lang.Requires
+import spock.lang.Shared
+import spock.lang.Specification
+
+/**
+ * The database's disk fills up under a running server while three senders post, and is freed again. Every table and
+ * index of database {@code geoward} is moved into a tablespace on a small tmpfs of its own ({@link #DISK_MB} MB), so
+ * that a filler file on that tmpfs leaves PostgreSQL no room to grow them: a statement that must extend a file fails
+ * with SQLSTATE 53100 ("could not extend file ...: No space left on device"), as on a full data directory. The WAL
+ * stays on the big disk: a full {@code pg_wal} is a PANIC, the database away, which {@link DatabaseRestartSpec} tries.
+ *
+ * <p>While the disk is full every sender must hear 503 with Retry-After (or, from the last free bytes of a page, a
+ * 202), quickly, and with no internals in the body; once the filler is removed the same server process must accept
+ * fixes again by itself, and no acknowledged fix may be lost. Needs root and {@code mount -t tmpfs}; where mounting is
+ * refused the spec is skipped, with the probe's answer as the reason printed.
+ */
+@Requires(value = { DiskFullSpec.MOUNT_REFUSED == null },
+        reason = "a small tmpfs cannot be mounted here (needs root and mount -t tmpfs): see the probe's answer printed above")
+class DiskFullSpec extends Specification {
+    static final String PASSWORD = "disk-full-pw"
+    static final int SENDERS = 3
+    static final int BATCH = 50
+    static final int DISK_MB = 48
+    /** The longest a sender may wait for an answer while the disk is full: "a few seconds". */
+    static final Duration ANSWER_LIMIT = Duration.ofSeconds(5)
+    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10)
+    /** How long the disk stays full once the first 503 came. */
+    static final long FULL_MILLIS = 3_000
+    /** What a 503 must not show a client: PostgreSQL's message, paths, Java names. */
+    static final List<String> INTERNALS = ["No space", "could not extend", "pg_tblspc", "base/", "tmpfs", "PSQL",
+                                           "SQL ", "Exception", "org.", "java.", "Hikari", "postgres"]
+
+    /** Null when a tmpfs can be mounted here, else why not. */
+    static final String MOUNT_REFUSED = mountRefusal()
+
+    @Shared
+    ServerProcess server = new ServerProcess("geoward-disk-full")
+
+    @Shared
+    Path disk
+
+    @Shared
+    ExecutorService threads = Executors.newFixedThreadPool(SENDERS)
+
+    def cleanupSpec() {
+        threads.shutdownNow()
+        server.close()
+        if (disk != null) {
+            // the cluster is stopped, nothing holds the mount
+            run("umount", disk.toString())
+            Files.deleteIfExists(disk)
+        }
+    }
+
+    def "with the database's disk full senders hear 503 and Retry-After without internals, and ingest recovers by itself once space returns"() {
+        given: 'a server with three wards, each with a first batch stored'
+        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
+        String token = server.token("admin", PASSWORD)
+        List<Long> wards = (1..SENDERS).collect {
+            server.create("/api/subjects", [kind: "WARD", name: "disk ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
+        }
+        Map<Long, AtomicInteger> counters = wards.collectEntries { [it, new AtomicInteger()] }
+        Instant base = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+        def ledger = new IngestLedger()
+        wards.each { ledger.postUntilAcked(server, token, batch(it, counters[it], base), CLIENT_TIMEOUT, Duration.ofSeconds(30)) }
+        long serverPid = server.process.pid()
+
+        and: "every table and index of the database moved to a tablespace on a $DISK_MB MB tmpfs"
+        disk = mountSmallDisk()
+        moveEverythingTo(disk)
+        long used = server.rows("SELECT pg_tablespace_size('small')")[0][0] as long
+        println "tablespace 'small' holds ${used >> 10} kB of $DISK_MB MB"
+
+        and: 'three senders posting batches, each until it is acknowledged'
+        def stop = new AtomicBoolean()
+        List<Future> senders = wards.collect { ward ->
+            threads.submit({ send(ledger, token, ward, counters[ward], base, stop) } as Callable)
+        }
+        assert ServerProcess.waitFor(30) { ledger.ackedFixes >= 10 * BATCH }: "the senders got no 202 before the disk filled"
+
+        when: 'a filler file takes every byte left on the disk, and stays until the senders have heard 503 for a while'
+        Path filler = disk.resolve("filler")
+        long filled = fill(filler)
+        long fullFrom = System.currentTimeMillis()
+        boolean refused = ServerProcess.waitFor(30) { ledger.answers.any { it.status == 503 && it.startedAt >= fullFrom } }
+        long firstRefusal = ledger.answers.findAll { it.status == 503 && it.startedAt >= fullFrom }*.endedAt.min() ?: System.currentTimeMillis()
+        Thread.sleep(Math.max(0, firstRefusal + FULL_MILLIS - System.currentTimeMillis()))
+
+        and: 'then it is removed, and the senders go on until one of them is acknowledged again, and two seconds more'
+        Files.delete(filler)
+        long freedAt = System.currentTimeMillis()
+        boolean recovered = ServerProcess.waitFor(30) { ledger.answers.any { it.status == 202 && it.startedAt >= freedAt } }
+        long recoveredAfter = (ledger.answers.findAll { it.status == 202 && it.startedAt >= freedAt }*.endedAt.min() ?: 0) - freedAt
+        Thread.sleep(2_000)
+        stop.set(true)
+        List<String> senderFailures = senders.findResults { outcome(it) }
+        List<Answer> answers = ledger.answers.toList()
+        List<Answer> whileFull = answers.findAll { it.startedAt >= firstRefusal && it.startedAt < freedAt }
+        List<String> wrongWhileFull = whileFull.findAll { !fine(it, freedAt) }*.toString().unique()
+        List<String> leaks = answers.findAll { a -> a.status == 503 && INTERNALS.any { a.error?.contains(it) } }*.error.unique()
+        List<String> serverErrors = answers.findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
+        List<String> lost = ledger.missingFrom(server)
+        println "filler ${filled >> 20} MB; answers: ${ledger.tally()}; asked while full: ${whileFull.size()}," +
+                " e.g. ${whileFull.find { it.status == 503 }}; first 202 ${recoveredAfter} ms after the space returned"
+
+        then: 'with the disk full every sender was told 503 with Retry-After, quickly and without internals; no 500;' +
+                ' the same server process takes fixes again once space returns; every acknowledged fix is stored'
+        verifyAll {
+            refused
+            whileFull.count { it.status == 503 } >= SENDERS
+            wrongWhileFull.take(10) == []
+            leaks.take(5) == []
+            serverErrors.take(10) == []
+            recovered
+            senderFailures == []
+            server.alive
+            server.process.pid() == serverPid
+            lost.take(20) == []
+        }
+        and: 'the log says what happened, for an operator'
+        Files.readString(server.log()).contains("No space left on device")
+    }
+
+    /**
+     * What a sender asking while the disk is full may hear, within {@link #ANSWER_LIMIT}: 503 with Retry-After, or a
+     * 202 that came once the space was back.
+     */
+    private static boolean fine(Answer answer, long freedAt) {
+        answer.millis <= ANSWER_LIMIT.toMillis() &&
+                (answer.status == 503 && answer.retryAfter != null || answer.status == 202 && answer.endedAt > freedAt)
+    }
+
+    /** A tmpfs of {@link #DISK_MB} MB owned by user postgres, for the tablespace. */
+    private static Path mountSmallDisk() {
+        Path dir = Files.createTempDirectory("geoward-small-disk")
+        String uid = run("id", "-u", "postgres").output.trim()
+        def mounted = run("mount", "-t", "tmpfs", "-o", "size=${DISK_MB}m,uid=$uid,mode=0700", "tmpfs", dir.toString())
+        assert mounted.exit == 0: "mount: $mounted.output"
+        dir
+    }
+
+    /**
+     * Creates tablespace {@code small} at {@code location} and moves every table and index of database {@code geoward}
+     * there (the catalogs and sequences stay). Done while the senders are quiet; waits at most 10 s for each lock.
+     */
+    private void moveEverythingTo(Path location) {
+        server.database().withCloseable { c ->
+            def statement = c.createStatement()
+            statement.execute("SET lock_timeout = '10s'")
+            statement.execute("CREATE TABLESPACE small LOCATION '$location'")
+            statement.execute("ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE small")
+            statement.execute("ALTER INDEX ALL IN TABLESPACE pg_default SET TABLESPACE small")
+            // partitions made later (a new day) land there too
+            server.rows("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" +
+                    " WHERE n.nspname = 'public' AND c.relkind = 'p'").each {
+                statement.execute("ALTER TABLE \"${it[0]}\" SET TABLESPACE small")
+            }
+        }
+    }
+
+    /** Writes {@code file} in 1 MB blocks until the disk is full; returns its size. */
+    private static long fill(Path file) {
+        byte[] block = new byte[1 << 20]
+        Arrays.fill(block, (byte) 1)
+        def out = Files.newOutputStream(file)
+        try {
+            while (true) {
+                out.write(block)
+            }
+        } catch (IOException ignored) {
+            // No space left on device: the disk is full
+        } finally {
+            try {
+                out.close()
+            } catch (IOException ignored) {
+                // the last block could not be flushed either
+            }
+        }
+        Files.size(file)
+    }
+
+    /** Null when the sender finished, else why it did not. */
+    private static String outcome(Future sender) {
+        try {
+            sender.get(60, TimeUnit.SECONDS)
+            null
+        } catch (ExecutionException e) {
+            e.cause.message
+        } catch (TimeoutException e) {
+            "a sender did not finish within 60 s"
+        }
+    }
+
+    /** Posts batches of one ward's fixes, each until acknowledged, until told to stop. */
+    private void send(IngestLedger ledger, String token, long ward, AtomicInteger counter, Instant base, AtomicBoolean stop) {
+        while (!stop.get()) {
+            ledger.postUntilAcked(server, token, batch(ward, counter, base), CLIENT_TIMEOUT, Duration.ofSeconds(45))
+            Thread.sleep(50)
+        }
+    }
+
+    /** The next {@link #BATCH} fixes of {@code ward}, 100 ms apart in event time. */
+    private static Batch batch(long ward, AtomicInteger counter, Instant base) {
+        int first = counter.getAndAdd(BATCH)
+        new Batch((first..<first + BATCH).collect { n ->
+            [subjectId: ward, time: base.plusMillis(100L * n).toString(), lon: 107.39 + n * 1e-6, lat: 29.70, accuracy: 5]
+        })
+    }
+
+    /** Null when a 1 MB tmpfs can be mounted and unmounted, else what was refused (printed, as the skip's reason). */
+    private static String mountRefusal() {
+        String refusal = probeMount()
+        if (refusal != null) {
+            println "DiskFullSpec is skipped: $refusal"
+        }
+        refusal
+    }
+
+    private static String probeMount() {
+        if (System.getProperty("user.name") != "root") {
+            return "not root (${System.getProperty('user.name')}): mount -t tmpfs is refused"
+        }
+        if (run("id", "-u", "postgres").exit != 0) {
+            return "no user postgres for the private cluster"
+        }
+        Path dir = Files.createTempDirectory("geoward-mount-probe")
+        try {
+            def mounted = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.toString())
+            if (mounted.exit != 0) {
+                return "mount -t tmpfs refused: ${mounted.output.trim()}"
+            }
+            run("umount", dir.toString())
+            null
+        } catch (IOException e) {
+            "mount could not be run: $e"
+        } finally {
+            Files.deleteIfExists(dir)
+        }
+    }
+
+    private static Map run(String... command) {
+        def process = new ProcessBuilder(command).redirectErrorStream(true).start()
+        String output = process.inputStream.text
+        process.waitFor(30, TimeUnit.SECONDS)
+        [exit: process.exitValue(), output: output]
+    }
+}
