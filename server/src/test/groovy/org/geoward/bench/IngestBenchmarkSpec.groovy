@@ -249,8 +249,8 @@ class IngestBenchmarkSpec extends Specification {
                 line('CPU per row (µs; JVM = server and client threads, PostgreSQL = postmaster and backends, from /proc;'
                         + ' the JVM threads by name; evaluation finished before the count):')
                 rounds.eachWithIndex { Map r, int i ->
-                    line(String.format(Locale.ROOT, '  round %d: COPY JVM %5.1f PG %5.1f | HTTP JVM %5.1f PG %5.1f | HTTP threads: %s',
-                            i + 1, r.copy.jvmUs, r.copy.pgUs, r.http.jvmUs, r.http.pgUs, r.http.threads))
+                    line(String.format(Locale.ROOT, '  round %d: COPY JVM %5.1f PG %5.1f | HTTP JVM %5.1f PG %5.1f, %.0f fixes per group commit | HTTP threads: %s',
+                            i + 1, r.copy.jvmUs, r.copy.pgUs, r.http.jvmUs, r.http.pgUs, r.http.groupFixes as double, r.http.threads))
                 }
                 line("the log's group append alone ($ROUND_BATCHES batches of $BATCH, one transaction each, one thread):")
                 rounds.eachWithIndex { Map r, int i ->
@@ -433,9 +433,12 @@ class IngestBenchmarkSpec extends Specification {
      * and backends, from /proc), after the evaluation of what it stored has finished, and the JVM's by thread name.
      */
     private Map cpuOf(List<BenchBatch> batches, Closure<Map> phase) {
+        def groups = context.getBean(io.micrometer.core.instrument.MeterRegistry).find('geoward.log.group.fixes').summary()
+        long groups0 = groups.count()
         long jvm0 = jvmCpuNanos(), pg0 = pgCpuTicks()
         Map<String, Long> threads0 = threadCpu()
         Map result = phase()
+        long groupCount = groups.count() - groups0
         assert evaluation.awaitEvaluated(sightingLog.position(), java.time.Duration.ofSeconds(120))
         long rows = result.rows as long
         double jvmUs = (jvmCpuNanos() - jvm0) / 1e3 / rows
@@ -444,7 +447,8 @@ class IngestBenchmarkSpec extends Specification {
         String byThread = threads1.collect { k, v -> [k, (v - (threads0[k] ?: 0L)) / 1e3 / rows] }
                 .findAll { it[1] >= 0.5 }.sort { -it[1] }
                 .collect { String.format(Locale.ROOT, '%s %.1f', it[0], it[1]) }.join(', ')
-        result + [jvmUs: jvmUs, pgUs: pgUs, threads: byThread]
+        result + [jvmUs: jvmUs, pgUs: pgUs, threads: byThread,
+                  groupFixes: groupCount == 0 ? 0 : (result.rows as long) / groupCount]
     }
 
     private static long jvmCpuNanos() {
