@@ -9,6 +9,7 @@ import spock.lang.Shared
 import spock.lang.Specification
 
 import java.nio.charset.StandardCharsets
+import java.time.Instant
 
 /**
  * The streaming reader of {@code POST /api/sightings} bodies reads every body as the tree reader before it did
@@ -111,6 +112,51 @@ class SightingBodySpec extends Specification {
                 (1..10_000).collect { '{"subjectId": "1"}' }.join(',').with { "[$it]" },
                 (1..10_002).collect { '{"subjectId": "1"}' }.join(',').with { "[$it" },
         ]
+    }
+
+    def "the quick time reader gives #text the instant OffsetDateTime.parse gives, or leaves it to it"() {
+        given:
+        Instant parsed
+        try {
+            parsed = java.time.OffsetDateTime.parse(text).toInstant()
+        } catch (java.time.format.DateTimeParseException ignored) {
+            parsed = null
+        }
+
+        expect: 'where the quick reader answers, it answers as the formatter; it answers the common shapes'
+        Instant quick = SightingBody.commonTime(text)
+        quick == null || quick == parsed
+        (quick != null) == common
+
+        where:
+        text                                  || common
+        '2026-11-22T08:00:00Z'                || true
+        '2026-11-22T08:00:00.5Z'              || true
+        '2026-11-22T08:00:00.123456789Z'      || true
+        '2026-11-22T08:00:00.1234567891Z'     || false
+        '2026-11-22T08:00:00.Z'               || false
+        '2026-11-22T08:00:00+08:00'           || true
+        '2026-11-22T08:00:00.250-03:30'       || true
+        '2026-11-22T08:00:00-00:00'           || true
+        '2026-11-22T08:00:00+18:00'           || false
+        '2026-11-22T08:00:00+0800'            || false
+        '2026-11-22T08:00Z'                   || false
+        '2026-11-22t08:00:00z'                || false
+        '2026-11-22T08:00:00'                 || false
+        '2024-02-29T23:59:59Z'                || true
+        '2026-02-29T12:00:00Z'                || false
+        '2026-04-31T12:00:00Z'                || false
+        '2026-13-01T12:00:00Z'                || false
+        '2026-11-22T24:00:00Z'                || false
+        '2026-11-22T08:60:00Z'                || false
+        '2026-11-22T08:00:60Z'                || false
+        '1970-01-01T00:00:00Z'                || true
+        '1979-12-31T23:59:59.999999999+01:00' || true
+        '0000-01-01T00:00:00Z'                || true
+        '9999-12-31T23:59:59Z'                || true
+        '+12026-11-22T08:00:00Z'              || false
+        '２０２６-11-22T08:00:00Z'              || false
+        '2026-11-22T08:00:00Z '               || false
     }
 
     /**
