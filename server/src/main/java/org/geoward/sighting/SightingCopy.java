@@ -1,11 +1,8 @@
 package org.geoward.sighting;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,6 +27,11 @@ final class SightingCopy {
 
     private static final int SRID = 4326;
 
+    /** Each {@link Source}'s name in UTF-8, by ordinal: encoded once, not per row. */
+    private static final byte[][] SOURCE_NAMES = Arrays.stream(Source.values())
+            .map(source -> source.name().getBytes(StandardCharsets.UTF_8))
+            .toArray(byte[][]::new);
+
     private SightingCopy() {}
 
     /**
@@ -37,29 +39,26 @@ final class SightingCopy {
      * SubjectKind} name). Every row must have a position (the log stores no fix without one).
      */
     static byte[] encode(List<Sighting> rows, long[] seqs, String[] kinds) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * 140);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(SIGNATURE);
-            out.writeInt(0); // flags
-            out.writeInt(0); // header extension length
-            for (int i = 0; i < rows.size(); i++) {
-                row(out, rows.get(i), seqs[i], kinds[i]);
-            }
-            out.writeShort(-1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        // a plain growing array: DataOutputStream over ByteArrayOutputStream took a lock per byte written
+        Bytes out = new Bytes(64 + rows.size() * 150);
+        out.write(SIGNATURE);
+        out.writeInt(0); // flags
+        out.writeInt(0); // header extension length
+        for (int i = 0; i < rows.size(); i++) {
+            row(out, rows.get(i), seqs[i], kinds[i]);
         }
-        return bytes.toByteArray();
+        out.writeShort(-1);
+        return out.toByteArray();
     }
 
-    private static void row(DataOutputStream out, Sighting s, long seq, String kind) throws IOException {
+    private static void row(Bytes out, Sighting s, long seq, String kind) {
         out.writeShort(FIELDS);
         int8(out, s.subjectId());
         out.writeInt(8);
         out.writeLong(micros(s.time()));
         point(out, s.lon(), s.lat());
         float4(out, s.accuracy());
-        text(out, s.source().name());
+        text(out, SOURCE_NAMES[s.source().ordinal()]);
         float4(out, s.speed());
         float4(out, s.heading());
         float4(out, s.battery());
@@ -79,7 +78,7 @@ final class SightingCopy {
     }
 
     /** A point as little-endian EWKB with SRID 4326, as {@code geography_recv} reads it. */
-    private static void point(DataOutputStream out, double lon, double lat) throws IOException {
+    private static void point(Bytes out, double lon, double lat) {
         out.writeInt(25);
         out.writeByte(1); // little endian
         out.writeInt(Integer.reverseBytes(EWKB_POINT_WITH_SRID));
@@ -88,7 +87,7 @@ final class SightingCopy {
         out.writeLong(Long.reverseBytes(Double.doubleToLongBits(lat)));
     }
 
-    private static void int8(DataOutputStream out, Long value) throws IOException {
+    private static void int8(Bytes out, Long value) {
         if (value == null) {
             out.writeInt(-1);
         } else {
@@ -97,27 +96,30 @@ final class SightingCopy {
         }
     }
 
-    private static void float4(DataOutputStream out, Double value) throws IOException {
+    private static void float4(Bytes out, Double value) {
         if (value == null) {
             out.writeInt(-1);
         } else {
             out.writeInt(4);
-            out.writeFloat(value.floatValue());
+            out.writeInt(Float.floatToIntBits(value.floatValue()));
         }
     }
 
-    private static void text(DataOutputStream out, String value) throws IOException {
+    private static void text(Bytes out, String value) {
         if (value == null) {
             out.writeInt(-1);
         } else {
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            out.writeInt(utf8.length);
-            out.write(utf8);
+            text(out, value.getBytes(StandardCharsets.UTF_8));
         }
     }
 
+    private static void text(Bytes out, byte[] utf8) {
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
     /** A {@code bigint[]} of one dimension, or null when empty (as the insert stores it). */
-    private static void ids(DataOutputStream out, List<Long> ids) throws IOException {
+    private static void ids(Bytes out, List<Long> ids) {
         if (ids.isEmpty()) {
             out.writeInt(-1);
             return;
@@ -131,6 +133,56 @@ final class SightingCopy {
         for (Long id : ids) {
             out.writeInt(8);
             out.writeLong(id);
+        }
+    }
+
+    /** Big-endian writes into an array that grows as needed; not thread-safe (one per encode). */
+    private static final class Bytes {
+        private byte[] buf;
+        private int size;
+
+        Bytes(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void room(int n) {
+            if (size + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+            }
+        }
+
+        void writeByte(int v) {
+            room(1);
+            buf[size++] = (byte) v;
+        }
+
+        void writeShort(int v) {
+            room(2);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void writeInt(int v) {
+            room(4);
+            buf[size++] = (byte) (v >>> 24);
+            buf[size++] = (byte) (v >>> 16);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        void write(byte[] bytes) {
+            room(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
         }
     }
 }
