@@ -431,7 +431,9 @@ public class SightingLog {
     private void store(List<Pending> group) {
         Map<SightingStore.Key, Sighting> rows = new LinkedHashMap<>();
         Map<Long, SubjectInfo> subjects = new HashMap<>();
+        int given = 0;
         for (Pending p : group) {
+            given += p.rows().size();
             for (Sighting s : p.rows()) {
                 rows.putIfAbsent(new SightingStore.Key(s.subjectId(), s.time()), s);
             }
@@ -457,7 +459,7 @@ public class SightingLog {
         }
         fresh.sort(Comparator.comparingLong(LoggedFix::seq));
         position = last;
-        answer(group, stored);
+        answer(group, stored, rows.size() < given);
         for (LoggedFix f : fresh) {
             positions.offer(f.sighting());
             guardians.offer(f.sighting(), f.subject().kind());
@@ -495,16 +497,23 @@ public class SightingLog {
         return tx.executeWrite(status -> store.append(ordered));
     }
 
-    /** Completes each caller with the positions of its own rows that this commit stored. */
-    private static void answer(List<Pending> group, Map<SightingStore.Key, Long> stored) {
-        Map<SightingStore.Key, Boolean> claimed = new HashMap<>();
+    /**
+     * Completes each caller with the positions of its own rows that this commit stored; {@code overlapping} when two
+     * requests of the group carried the same row.
+     */
+    private static void answer(List<Pending> group, Map<SightingStore.Key, Long> stored, boolean overlapping) {
+        if (group.size() == 1) {
+            group.get(0).done().complete(stored); // the group's rows are the caller's
+            return;
+        }
+        Map<SightingStore.Key, Boolean> claimed = overlapping ? new HashMap<>() : null;
         for (Pending p : group) {
-            Map<SightingStore.Key, Long> mine = new HashMap<>();
+            Map<SightingStore.Key, Long> mine = new HashMap<>(p.rows().size() * 2);
             for (Sighting s : p.rows()) {
                 SightingStore.Key key = new SightingStore.Key(s.subjectId(), s.time());
                 Long seq = stored.get(key);
                 // a row two requests of one group both carried is new for the first only
-                if (seq != null && claimed.putIfAbsent(key, Boolean.TRUE) == null) {
+                if (seq != null && (claimed == null || claimed.putIfAbsent(key, Boolean.TRUE) == null)) {
                     mine.put(key, seq);
                 }
             }
