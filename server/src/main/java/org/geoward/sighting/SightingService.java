@@ -148,6 +148,12 @@ public class SightingService {
         refused.forEach((source, n) -> meters.count(IngestMeters.Outcome.REJECTED, source, n));
         Map<Source, Integer> stored = new HashMap<>();
         Map<Source, Integer> repeated = new HashMap<>();
+        if (appended.size() == resolved.size()) {
+            // every resolved fix was new (and so none repeated another): no key per fix to look up
+            resolved.forEach(s -> stored.merge(s.source(), 1, Integer::sum));
+            stored.forEach((source, n) -> meters.count(IngestMeters.Outcome.STORED, source, n));
+            return;
+        }
         Set<SightingStore.Key> counted = new java.util.HashSet<>();
         for (Sighting s : resolved) {
             SightingStore.Key key = new SightingStore.Key(s.subjectId(), s.time());
