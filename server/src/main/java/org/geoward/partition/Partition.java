@@ -235,7 +235,7 @@ final class Partition implements Runnable {
                 s.lat(),
                 s.accuracy() == null ? 0 : s.accuracy(),
                 s.sos(),
-                new HashSet<>(s.companions()),
+                s.companions().isEmpty() ? Set.of() : new HashSet<>(s.companions()),
                 logged.subject().category());
         Evaluator.Result r =
                 setup.evaluator().evaluate(fix, state, index, logged.subject().guardianIds(), setup.guardians());
