@@ -215,8 +215,8 @@ class IngestBenchmarkSpec extends Specification {
                     "$tag%".toString())
             catalog.invalidate()
             for (int r = 0; r < 2; r++) {
-                def copyRows = batches(base, 30_000 + 200 * r, ROUND_BATCHES)
-                def httpRows = batches(base, 30_000 + 200 * r + 100, ROUND_BATCHES)
+                def copyRows = batches(base, 21_000 + 200 * r, ROUND_BATCHES)
+                def httpRows = batches(base, 21_000 + 200 * r + 100, ROUND_BATCHES)
                 Map copy, posted
                 if (r % 2 == 0) {
                     copy = cpuOf(copyRows) { copyAll('sighting', copyRows) }
