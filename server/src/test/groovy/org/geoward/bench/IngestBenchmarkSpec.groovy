@@ -274,8 +274,8 @@ class IngestBenchmarkSpec extends Specification {
                 line('CPU per row (µs; JVM = server and client threads, PostgreSQL = postmaster and backends, from /proc;'
                         + ' the JVM threads by name; evaluation finished before the count):')
                 rounds.eachWithIndex { Map r, int i ->
-                    line(String.format(Locale.ROOT, '  round %d: COPY JVM %5.1f PG %5.1f | HTTP JVM %5.1f PG %5.1f, %.0f fixes per group commit | HTTP threads: %s',
-                            i + 1, r.copy.jvmUs, r.copy.pgUs, r.http.jvmUs, r.http.pgUs, r.http.groupFixes as double, r.http.threads))
+                    line(String.format(Locale.ROOT, '  round %d: COPY JVM %5.1f PG %5.1f | HTTP JVM %5.1f (server threads %4.1f) PG %5.1f, %.0f fixes per group commit | HTTP threads: %s',
+                            i + 1, r.copy.jvmUs, r.copy.pgUs, r.http.jvmUs, r.http.serverUs, r.http.pgUs, r.http.groupFixes as double, r.http.threads))
                 }
                 line("the log's group append alone ($ROUND_BATCHES batches of $BATCH, one transaction each, one thread):")
                 rounds.eachWithIndex { Map r, int i ->
@@ -482,9 +482,15 @@ class IngestBenchmarkSpec extends Specification {
         String byThread = threads1.collect { k, v -> [k, (v - (threads0[k] ?: 0L)) / 1e3 / rows] }
                 .findAll { it[1] >= 0.5 }.sort { -it[1] }
                 .collect { String.format(Locale.ROOT, '%s %.1f', it[0], it[1]) }.join(', ')
-        result + [jvmUs: jvmUs, pgUs: pgUs, threads: byThread,
+        double serverUs = threads1.findAll { k, v -> SERVER_THREADS.any { k.startsWith(it) } }
+                .collect { k, v -> (v - (threads0[k] ?: 0L)) / 1e3 / rows }.sum(0) as double
+        result + [jvmUs: jvmUs, pgUs: pgUs, serverUs: serverUs, threads: byThread,
                   groupFixes: groupCount == 0 ? 0 : (result.rows as long) / groupCount]
     }
+
+    /** The server's threads among the JVM's (the rest are this spec's clients, JIT, GC, JFR). */
+    static final List<String> SERVER_THREADS = ['default-eventLoopGroup', 'io-executor-thread', 'sighting-log', 'evaluate-',
+                                                'scheduled-executor-thread', 'alert-stream', 'deliver-']
 
     private static long jvmCpuNanos() {
         ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos()
