@@ -12,8 +12,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -42,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing acknowledged is lost: the session is persistent (clean session off, one fixed client id) and a message
  * is acknowledged to the broker only once its fix is committed (or refused for good: malformed, unknown device,
- * invalid). While ingest answers "busy" or the database is away the message is tried again with backoff and not
+ * invalid). The messages in flight from the broker are stored together by one thread (up to 500 in one group commit)
+ * and acknowledged in the order they arrived; one at a time, a message waited for its own commit (about 270 a second). While ingest answers "busy" or the database is away the message is tried again with backoff and not
  * acknowledged; if the server stops meanwhile, the broker delivers it again to the next session. After a lost
  * connection the client reconnects with backoff (1 s doubling to {@code geoward.mqtt.max-backoff}, 30 s).
  * Thread-safe.
@@ -53,6 +58,14 @@ final class OwnTracksMqtt implements MqttCallback {
     private static final Logger LOG = LoggerFactory.getLogger(OwnTracksMqtt.class);
     private static final String PROTOCOL = "OWNTRACKS";
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    /** The most messages stored together (one group commit). */
+    private static final int MAX_BATCH = 500;
+
+    /** A message as Paho delivered it, on the connection {@code session}. */
+    private record Arrived(int session, String topic, MqttMessage message) {}
+
+    /** A message's topic and payload. */
+    record Incoming(String topic, String payload) {}
 
     private final DeviceIngest ingest;
     private final OwnTracksDecoder decoder = new OwnTracksDecoder();
@@ -65,9 +78,15 @@ final class OwnTracksMqtt implements MqttCallback {
     private final AtomicInteger connected = new AtomicInteger();
     private final Counter received;
     private final Counter dropped;
+    /** Messages received and not yet stored, in the order they arrived. */
+    private final BlockingQueue<Arrived> arrived = new LinkedBlockingQueue<>();
+    /** The connection the messages arrive on: counted up when it is lost. */
+    private final AtomicInteger session = new AtomicInteger();
+
     private volatile boolean running = true;
     private volatile MqttClient client;
     private Thread connector;
+    private Thread storer;
 
     OwnTracksMqtt(
             DeviceIngest ingest,
@@ -104,6 +123,11 @@ final class OwnTracksMqtt implements MqttCallback {
     }
 
     synchronized void start() {
+        if (storer == null) {
+            storer = new Thread(this::storeLoop, "mqtt-store");
+            storer.setDaemon(true);
+            storer.start();
+        }
         if (connector == null) {
             connector = new Thread(this::connectLoop, "mqtt-connect");
             connector.setDaemon(true);
@@ -153,6 +177,9 @@ final class OwnTracksMqtt implements MqttCallback {
     @Override
     public void connectionLost(Throwable cause) {
         connected.set(0);
+        // what arrived on it and is not stored yet is not acknowledged: the broker delivers it again
+        session.incrementAndGet();
+        arrived.clear();
         if (!running) {
             return;
         }
@@ -164,15 +191,63 @@ final class OwnTracksMqtt implements MqttCallback {
         }
     }
 
+    /**
+     * Queues the message for the storing thread, which acknowledges it once stored: Paho's callback thread goes on to
+     * the next message meanwhile, so the messages the broker has in flight to Geoward are stored together.
+     */
     @Override
     public void messageArrived(String topicName, MqttMessage message) {
         received.increment();
-        if (handle(topicName, new String(message.getPayload(), StandardCharsets.UTF_8))) {
+        arrived.add(new Arrived(session.get(), topicName, message));
+    }
+
+    /** Stores what arrived, up to {@link #MAX_BATCH} messages at a time, and acknowledges them in order. */
+    private void storeLoop() {
+        List<Arrived> batch = new ArrayList<>();
+        while (running) {
             try {
-                client.messageArrivedComplete(message.getId(), message.getQos());
+                Arrived first = arrived.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                arrived.drainTo(batch, MAX_BATCH - 1);
+                List<Incoming> messages = new ArrayList<>(batch.size());
+                for (Arrived a : batch) {
+                    messages.add(new Incoming(a.topic(), new String(a.message().getPayload(), StandardCharsets.UTF_8)));
+                }
+                if (handle(messages)) {
+                    acknowledge(batch);
+                }
+            } catch (InterruptedException e) {
+                // stop() sets running first
+            } catch (RuntimeException e) {
+                // not acknowledged: the broker delivers them again after a reconnection
+                LOG.error("MQTT: storing {} messages failed; not acknowledged", batch.size(), e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Acknowledges the messages, in the order they arrived, except those of a connection since lost: their ids are
+     * the old session's, and the broker delivers them again.
+     */
+    private void acknowledge(List<Arrived> batch) {
+        MqttClient c = client;
+        for (Arrived a : batch) {
+            if (a.session() != session.get()) {
+                continue;
+            }
+            try {
+                c.messageArrivedComplete(a.message().getId(), a.message().getQos());
             } catch (MqttException e) {
                 // not acknowledged: the broker delivers it again; a stored fix then counts as a duplicate
-                LOG.info("MQTT: could not acknowledge message {} ({})", message.getId(), e.toString());
+                LOG.info(
+                        "MQTT: could not acknowledge message {} ({})",
+                        a.message().getId(),
+                        e.toString());
             }
         }
     }
@@ -182,52 +257,81 @@ final class OwnTracksMqtt implements MqttCallback {
      * stopping before it could be stored (then the broker delivers it again).
      */
     boolean handle(String topicName, String payload) {
-        Optional<String> uniqueId = userOf(topicName);
-        if (uniqueId.isEmpty()) {
-            refuse(topicName, "topic is not owntracks/<user>/<device>");
-            return true;
-        }
-        Sighting own;
-        try {
-            Optional<Sighting> decoded = decoder.decode(payload, uniqueId.get());
-            if (decoded.isEmpty()) {
-                return true;
-            }
-            // the device is who the topic says, whatever the message's tid
-            own = decoded.get().toBuilder().device(uniqueId.get()).build();
-        } catch (DecodeException e) {
-            refuse(topicName, e.getMessage());
-            return true;
-        }
-        return store(topicName, own);
+        return handle(List.of(new Incoming(topicName, payload)));
     }
 
     /**
-     * Checks the device and stores the fix, waiting out busy ingest and database outages (the device lookup needs the
-     * database too); false if the server stopped first.
+     * Records messages together (one group commit for all their fixes); true when they may all be acknowledged (each
+     * stored, or refused for good), false when the server is stopping before they could be stored.
      */
-    private boolean store(String topicName, Sighting position) {
+    boolean handle(List<Incoming> messages) {
+        List<String> topics = new ArrayList<>(messages.size());
+        List<Sighting> positions = new ArrayList<>(messages.size());
+        for (Incoming m : messages) {
+            Optional<String> uniqueId = userOf(m.topic());
+            if (uniqueId.isEmpty()) {
+                refuse(m.topic(), "topic is not owntracks/<user>/<device>");
+                continue;
+            }
+            try {
+                Optional<Sighting> decoded = decoder.decode(m.payload(), uniqueId.get());
+                if (decoded.isPresent()) {
+                    // the device is who the topic says, whatever the message's tid
+                    positions.add(
+                            decoded.get().toBuilder().device(uniqueId.get()).build());
+                    topics.add(m.topic());
+                }
+            } catch (DecodeException e) {
+                refuse(m.topic(), e.getMessage());
+            }
+        }
+        return positions.isEmpty() || store(topics, positions);
+    }
+
+    /**
+     * Checks the devices and stores the fixes, waiting out busy ingest and database outages (the device lookup needs
+     * the database too); false if the server stopped first. A batch that fails for any other reason is stored one
+     * message at a time, so that only the message at fault is refused.
+     */
+    private boolean store(List<String> topics, List<Sighting> positions) {
         Duration backoff = Duration.ofMillis(200);
         int failures = 0;
         while (running) {
             try {
-                if (!ingest.isKnown(position.deviceId(), PROTOCOL, "mqtt:" + topicName)) {
-                    dropped.increment();
-                    return true;
+                List<String> knownTopics = new ArrayList<>(topics.size());
+                List<Sighting> known = new ArrayList<>(positions.size());
+                int unknown = 0;
+                for (int i = 0; i < positions.size(); i++) {
+                    if (ingest.isKnown(positions.get(i).deviceId(), PROTOCOL, "mqtt:" + topics.get(i))) {
+                        known.add(positions.get(i));
+                        knownTopics.add(topics.get(i));
+                    } else {
+                        unknown++;
+                    }
                 }
-                RecordResult result = ingest.record(List.of(position));
-                if (!result.rejected().isEmpty()) {
-                    refuse(topicName, result.rejected().get(0).error());
+                RecordResult result = known.isEmpty() ? null : ingest.record(known);
+                dropped.increment(unknown);
+                if (result != null) {
+                    for (RecordResult.Rejection r : result.rejected()) {
+                        refuse(knownTopics.get(r.index()), r.error());
+                    }
                 }
                 return true;
             } catch (ProblemException e) {
                 if (e.status() != HttpStatus.SERVICE_UNAVAILABLE) {
-                    refuse(topicName, e.getMessage());
+                    if (positions.size() > 1) {
+                        return storeOneByOne(topics, positions);
+                    }
+                    refuse(topics.get(0), e.getMessage());
                     return true;
                 }
             } catch (RuntimeException e) {
                 if (!DatabaseFailures.isTransient(e) && ++failures >= 5) {
-                    LOG.error("MQTT: a message on {} failed 5 times; acknowledged without storing it", topicName, e);
+                    if (positions.size() > 1) {
+                        return storeOneByOne(topics, positions);
+                    }
+                    LOG.error(
+                            "MQTT: a message on {} failed 5 times; acknowledged without storing it", topics.get(0), e);
                     dropped.increment();
                     return true;
                 }
@@ -238,6 +342,15 @@ final class OwnTracksMqtt implements MqttCallback {
                     : backoff.multipliedBy(2);
         }
         return false;
+    }
+
+    private boolean storeOneByOne(List<String> topics, List<Sighting> positions) {
+        for (int i = 0; i < positions.size(); i++) {
+            if (!store(List.of(topics.get(i)), List.of(positions.get(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void refuse(String topicName, String why) {
@@ -275,9 +388,10 @@ final class OwnTracksMqtt implements MqttCallback {
     @PreDestroy
     void stop() {
         running = false;
-        Thread c = connector;
-        if (c != null) {
-            c.interrupt();
+        for (Thread t : new Thread[] {connector, storer}) {
+            if (t != null) {
+                t.interrupt();
+            }
         }
         MqttClient m = client;
         if (m != null) {

@@ -22,7 +22,9 @@ class OwnTracksMqttSpec extends Specification {
     static final String ADMIN_PASSWORD = "mqtt-spec-admin-pw"
     static final String METRICS_TOKEN = "mqtt-spec-scrape-token-0123456789"
     static final Map<String, String> PHONES = [alice: "alice-pw", bob: "bob-pw", carol: "carol-pw",
-                                              dave: "dave-pw", erin: "erin-pw", stranger: "stranger-pw"]
+                                              dave: "dave-pw", erin: "erin-pw", frank: "frank-pw", stranger: "stranger-pw"]
+    /** Locations of the overload feature: published as fast as the broker acknowledges them. */
+    static final int BURST = 20_000
 
     @Shared
     @AutoCleanup
@@ -143,6 +145,46 @@ class OwnTracksMqttSpec extends Specification {
 
         then: 'the broker delivers them again and all five are stored'
         ServerProcess.waitFor(90) { track(erin).size() == 5 }
+    }
+
+    def "a burst of locations as fast as the broker takes them is all stored, once; the server answers meanwhile"() {
+        given:
+        long frank = wardWithPhone("frank")
+        Instant t0 = Instant.now().minus(20, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+        List<String> burst = (0..<BURST).collect { location(t0.plusSeconds(it), 29.70, 107.39 + (it % 1000) * 1e-5) }
+
+        when: "frank's phone publishes $BURST locations, each as soon as the broker acknowledged the one before"
+        long start = System.currentTimeMillis()
+        broker.publishAll("frank", "owntracks/frank/phone", burst)
+        long published = System.currentTimeMillis() - start
+        long storedWhenPublished = stored(frank)
+
+        and: 'the server is asked for its liveness and the alerts while it works through them'
+        List<Long> readMillis = []
+        List<String> live = []
+        boolean all = ServerProcess.waitFor(180) {
+            long asked = System.currentTimeMillis()
+            def response = server.send("GET", "/api/alerts", null, token, Duration.ofSeconds(10))
+            readMillis << System.currentTimeMillis() - asked
+            live << (probe("/live")?.status as String)
+            stored(frank) == BURST
+        }
+        long storedAfter = System.currentTimeMillis() - start
+        println "MQTT burst: $BURST published in $published ms (${BURST * 1000L / Math.max(1, published)}/s), " +
+                "$storedWhenPublished stored by then, all stored after $storedAfter ms; reads (ms): ${readMillis.sort().takeRight(3)}"
+
+        then: 'every location the broker acknowledged is stored, once'
+        all
+        server.rows("SELECT count(DISTINCT time) FROM sighting WHERE subject_id = ?", frank)[0][0] == BURST
+
+        and: 'the server stayed alive and answered reads within a few seconds'
+        live.every { it == "UP" }
+        readMillis.max() < 5_000
+    }
+
+    /** How many fixes of {@code subjectId} are stored. */
+    long stored(long subjectId) {
+        server.rows("SELECT count(*) FROM sighting WHERE subject_id = ?", subjectId)[0][0] as long
     }
 
     // helpers ---------------------------------------------------------------------------------------------------------
