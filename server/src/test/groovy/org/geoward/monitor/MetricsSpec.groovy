@@ -201,6 +201,40 @@ class MetricsSpec extends Specification {
         (queried - onDemand - served).isEmpty()
     }
 
+    def "the guide's metric table and /metrics agree: every family served is listed, and every one listed is served"() {
+        given: 'the names in the metric column of docs/operations.md (a trailing * is a prefix)'
+        String guide = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("user.dir"))
+                .resolveSibling("docs").resolve("operations.md"))
+        List<String> table = guide.substring(guide.indexOf("| metric | what |")).readLines().takeWhile { it.startsWith("|") }
+        List<String> names = table.drop(2).collectMany { row -> (row.split(/\|/)[1] =~ /`([a-z_]+\*?)(\{[^}]*})?`/).collect { it[1] } }
+        Set<String> listed = names.findAll { !it.endsWith("*") } as Set
+        List<String> prefixes = names.findAll { it.endsWith("*") }*.replace("*", "")
+        Set<String> onDemand = ['geoward_mqtt_connected', 'geoward_mqtt_messages_total', // with GEOWARD_MQTT_URL only
+                                'geoward_notification_attempts_total', 'geoward_alert_acknowledge_seconds',
+                                'geoward_alert_arrive_seconds', 'geoward_alert_resolve_seconds', // after their first event
+                                'geoward_kafka_consumer_lag_records', 'geoward_kafka_partition_owned'] as Set // cluster mode
+
+        when: 'the metric families /metrics declares (a timer\'s or histogram\'s _max gauge counted with it)'
+        Set<String> declared = http.toBlocking().retrieve(HttpRequest.GET("/metrics").bearerAuth(SCRAPE_TOKEN))
+                .readLines().findAll { it.startsWith("# TYPE ") }.collect { it.split(" ")[2] } as Set
+        Set<String> families = declared.collect { it.endsWith("_max") && it[0..-5] in declared ? it[0..-5] : it } as Set
+        // this spec's own Micronaut HTTP client lives in the server's context; Geoward's webhooks use java.net.http
+        families.remove("http_client_requests_seconds")
+
+        then:
+        listed.size() > 20
+        families.findAll { f -> !(f in listed) && !prefixes.any { f.startsWith(it) } }.sort() == []
+        (listed - onDemand - families).sort() == []
+        prefixes.every { p -> families.any { it.startsWith(p) } }
+
+        and: 'every metric the guide\'s alert rules ask for is listed too'
+        Set<String> ruled = guide.readLines().findAll { it.trim().startsWith("expr:") }.collectMany { line ->
+            (line =~ /\b(?:geoward|hikaricp)_[a-z_]+/).collect { (it as String).replaceAll(/_bucket$/, "") }
+        } as Set
+        ruled.size() > 8
+        (ruled - listed).findAll { n -> !prefixes.any { n.startsWith(it) } }.sort() == []
+    }
+
     // helpers ---------------------------------------------------------------------------------------------------------
 
     int status(String header) {
