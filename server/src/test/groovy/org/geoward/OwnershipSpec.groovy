@@ -17,7 +17,19 @@ class OwnershipSpec extends Specification {
     static final Path MAIN = Paths.get('src/main/java/org/geoward')
 
     /** Each owned table and the package (under org.geoward) that alone may write it. */
-    static final Map<String, String> OWNERS = [alert: 'alert', alert_event: 'alert', subject: 'subject']
+    static final Map<String, String> OWNERS = [
+            alert: 'alert', alert_event: 'alert',
+            subject: 'subject', device: 'subject', ward_guardian: 'subject', officer_unit: 'subject',
+            fence: 'fence', work_order: 'workorder', grid_officer: 'grid',
+            sighting: 'sighting', subject_position: 'sighting', subject_state: 'partition',
+            app_user: 'account', user_ward: 'account',
+            notification: 'notify', sms_message: 'notify', sms_quiet: 'notify']
+
+    /**
+     * The one write a package other than the owner makes, and why: retention drops the log's expired day partitions
+     * and moves their evidence rows back into {@code sighting} (partition maintenance, not a change of a fix).
+     */
+    static final Map<String, Set<String>> ALSO_WRITES = [retention: ['sighting'] as Set]
 
     static final Pattern WRITE = Pattern.compile(
             '(?i)\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(' + OWNERS.keySet().join('|') + ')\\b')
@@ -45,7 +57,7 @@ class OwnershipSpec extends Specification {
         sources.keySet().any { it.endsWith('alert/AlertWriter.java') }
     }
 
-    def "alert, alert_event and subject are written only by their owning package"() {
+    def "every owned table (alert, subject, fence, sighting, the accounts, the outbox …) is written only by its owner"() {
         when:
         List<String> breaches = []
         sources.each { file, text ->
@@ -53,7 +65,7 @@ class OwnershipSpec extends Specification {
             Matcher m = WRITE.matcher(text)
             while (m.find()) {
                 String table = m.group(2).toLowerCase()
-                if (OWNERS[table] != pkg) {
+                if (OWNERS[table] != pkg && !ALSO_WRITES[pkg]?.contains(table)) {
                     breaches << "${where(file, text, m.start())}: ${m.group(1).toUpperCase()} ${table}" +
                             " (owned by org.geoward.${OWNERS[table]}; call its API)"
                 }
@@ -113,6 +125,7 @@ class OwnershipSpec extends Specification {
         '"""\n        update subject s SET phone = NULL"""'              || true
         '"WITH c AS (SELECT 1) DELETE FROM\n alert_event WHERE"'         || true
         '"INSERT INTO alert (type) VALUES (?)"'                          || true
+        '"UPDATE fence SET properties = ?"'                               || true
         '"UPDATE alert_assignment SET x = 1"'                            || false
         '"ON CONFLICT (subject_id) DO UPDATE SET subject = 1"'           || false
         '"SELECT 1 FROM alert FOR UPDATE OF a"'                          || false
