@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import org.geoward.evaluate.AlertType;
+import org.geoward.problem.SettingsException;
 
 /**
  * Which unit answers which alert type: the one place the alert viewer (what an officer sees), dispatch (whom it
@@ -47,7 +48,7 @@ public final class AlertUnits {
         try {
             return AlertType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("geoward.dispatch.units: unknown alert type " + name);
+            throw new SettingsException("geoward.dispatch.units: unknown alert type " + name);
         }
     }
 }
