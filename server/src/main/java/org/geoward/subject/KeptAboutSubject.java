@@ -6,7 +6,7 @@ import java.util.List;
  * What another package keeps about a subject and must erase or anonymise when the person is erased:
  * {@link SubjectErasure} calls every implementation inside the erasure's transaction, so each owning package writes
  * its own tables (the log its fixes and latest positions, the evaluation its states, the alert package its alerts and
- * their timeline, notify its messages and quiet periods, account its family links) and this package needs no import
+ * their timeline, notify its messages and quiet periods) and this package needs no import
  * of them. Implementations must not depend on each other's order.
  */
 public interface KeptAboutSubject {

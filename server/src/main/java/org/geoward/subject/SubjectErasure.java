@@ -7,6 +7,7 @@ import jakarta.transaction.Transactional;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import org.geoward.account.AccountRecords;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -14,7 +15,8 @@ import org.geoward.problem.ProblemException;
  * every package that keeps something about them erases it in its own tables, as a {@link KeptAboutSubject} (ingest
  * their fixes and latest position, the evaluation their state, the alert package the position, evidence, notes and
  * step details of their alerts, which stay so that response statistics stay true, notify the text, payload and phone
- * of the messages about those alerts and to the person's phones, account the family-account links); the subject row
+ * of the messages about those alerts and to the person's phones); the accounts' links to them are removed through
+ * {@link AccountRecords} (account sits below this package); the subject row
  * stays, anonymised, with {@code erased_at}. The audit trail keeps its rows (they hold ids, not names):
  * they are the record of who looked, which deletion must not undo. Thread-safe.
  */
@@ -26,13 +28,16 @@ class SubjectErasure {
     private final ApplicationEventPublisher<DirectoryChanged> directoryChanges;
     private final ApplicationEventPublisher<SubjectErased> erasures;
     private final List<KeptAboutSubject> keptElsewhere;
+    private final AccountRecords accounts;
 
     SubjectErasure(
             JdbcOperations jdbc,
+            AccountRecords accounts,
             ApplicationEventPublisher<DirectoryChanged> directoryChanges,
             ApplicationEventPublisher<SubjectErased> erasures,
             List<KeptAboutSubject> keptElsewhere) {
         this.jdbc = jdbc;
+        this.accounts = accounts;
         this.keptElsewhere = keptElsewhere;
         this.directoryChanges = directoryChanges;
         this.erasures = erasures;
@@ -61,6 +66,7 @@ class SubjectErasure {
             throw ProblemException.notFound("subject", id);
         }
         keptElsewhere.forEach(kept -> kept.anonymise(id, phones));
+        accounts.unlink(id);
         update("DELETE FROM device WHERE subject_id = ?", id, false);
         update("DELETE FROM ward_guardian WHERE ward_id = ? OR guardian_id = ?", id, false);
         update(
