@@ -97,6 +97,39 @@ class OwnershipSpec extends Specification {
         assert breaches.isEmpty(), "${breaches.size()} direct write(s) in demo/:\n" + breaches.join('\n')
     }
 
+    /**
+     * The packages everything else stands on, bottom up (CONTRIBUTING.md's picture): each may import only those
+     * before it, so a lower package that needs an upper one declares an interface the upper one implements.
+     */
+    static final List<String> FOUNDATION =
+            ['problem', 'clock', 'geo', 'evaluate', 'database', 'audit', 'security', 'account', 'subject', 'fence']
+
+    static final Pattern GEOWARD_IMPORT = Pattern.compile('(?m)^import\\s+(?:static\\s+)?org\\.geoward\\.([a-z]+)\\.')
+
+    def "the foundation packages import nothing above them: #pkg"() {
+        when:
+        List<String> breaches = []
+        int files = 0
+        sources.findAll { file, text -> MAIN.relativize(file).getName(0).toString() == pkg }.each { file, text ->
+            files++
+            Matcher m = GEOWARD_IMPORT.matcher(text)
+            while (m.find()) {
+                String imported = m.group(1)
+                if (imported != pkg && !(imported in FOUNDATION.subList(0, FOUNDATION.indexOf(pkg)))) {
+                    breaches << "${where(file, text, m.start())}: imports org.geoward.${imported}" +
+                            " (${pkg} may import only ${FOUNDATION.subList(0, FOUNDATION.indexOf(pkg))})"
+                }
+            }
+        }
+
+        then:
+        files > 0
+        assert breaches.isEmpty(), "${breaches.size()} import(s) running back up:\n" + breaches.join('\n')
+
+        where:
+        pkg << FOUNDATION
+    }
+
     def "no controller holds SQL"() {
         when:
         List<String> breaches = []
