@@ -15,7 +15,6 @@ import org.geoward.subject.KeptAboutSubject;
  */
 @Singleton
 public class MessageRecords implements KeptAboutSubject {
-
     private final JdbcOperations jdbc;
 
     MessageRecords(JdbcOperations jdbc) {
