@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.geoward.problem.SettingsException;
 
 /**
  * Checks every setting Geoward's own beans read ({@code @Value("${geoward....}")} and {@code @Property}), from YAML, an
@@ -182,19 +183,5 @@ final class SettingsCheck {
             return "one of " + List.of(type.getEnumConstants());
         }
         return "a " + type.getSimpleName();
-    }
-
-    /** The settings that are wrong, one line each; printed by {@link Launcher} without a stack trace. */
-    static final class SettingsException extends RuntimeException {
-        private final List<String> problems;
-
-        SettingsException(List<String> problems) {
-            super(String.join("; ", problems));
-            this.problems = List.copyOf(problems);
-        }
-
-        List<String> problems() {
-            return problems;
-        }
     }
 }

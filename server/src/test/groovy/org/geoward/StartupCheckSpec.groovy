@@ -2,6 +2,8 @@ package org.geoward
 
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
+import org.geoward.problem.SettingsException
+import org.geoward.security.PasswordHasher
 import spock.lang.Specification
 
 /** A wrong setting stops the server at once with one line naming it and what it should be, never a stack trace. */
@@ -39,6 +41,27 @@ class StartupCheckSpec extends Specification {
         expect:
         StartupCheck.problems([GEOWARD_MQTT_USER: 'geoward']) ==
                 ['GEOWARD_MQTT_USER and GEOWARD_MQTT_PASSWORD go together: set both or neither']
+    }
+
+    def "a settings bean's own check ends the start as a wrong setting: found by its type under Micronaut's wrapping"() {
+        given: 'the exception a settings bean really throws, wrapped as the bean context wraps it'
+        Throwable refused = null
+        try {
+            new PasswordHasher(3)
+        } catch (SettingsException e) {
+            refused = e
+        }
+
+        when:
+        def verdict = Launcher.verdict(null, new RuntimeException('Error instantiating bean of type PasswordHasher', refused))
+
+        then:
+        verdict == new Launcher.Verdict(['geoward: the setting geoward.security.bcrypt-cost is 3: bcrypt takes 4 to 31'], 2)
+    }
+
+    def "a failure whose message merely starts with geoward. is not taken for a wrong setting"() {
+        expect: 'Micronaut reports it with its stack trace'
+        Launcher.verdict(null, new IllegalStateException('geoward.partition 3 stopped: the disk is full')) == null
     }
 
     def "the server started with a wrong port prints one line and exits 2"() {

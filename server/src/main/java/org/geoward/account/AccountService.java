@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -62,13 +63,7 @@ class AccountService {
             throw ProblemException.conflict("username '" + username + "' is taken");
         }
         long id = insert(username, hasher.hash(draft.password()), role, draft.subjectId());
-        for (long wardId : new LinkedHashSet<>(wardIds)) {
-            jdbc.prepareStatement("INSERT INTO user_ward (user_id, ward_id) VALUES (?, ?)", ps -> {
-                ps.setLong(1, id);
-                ps.setLong(2, wardId);
-                return ps.executeUpdate();
-            });
-        }
+        link(id, wardIds);
         return list(id).get(0);
     }
 
@@ -96,29 +91,40 @@ class AccountService {
         if (Role.ADMIN.name().equals(current.role()) && role != Role.ADMIN) {
             requireAnotherAdmin(id, "take the ADMIN role from");
         }
-        jdbc.prepareStatement(
-                "UPDATE app_user SET role = ?, subject_id = ?, password_hash = coalesce(?, password_hash) WHERE id = ?",
-                ps -> {
-                    ps.setString(1, role.name());
-                    ps.setObject(2, subjectId, java.sql.Types.BIGINT);
-                    ps.setString(3, change.password() == null ? null : hasher.hash(change.password()));
-                    ps.setLong(4, id);
-                    return ps.executeUpdate();
-                });
+        write(id, role, subjectId, change.password() == null ? null : hasher.hash(change.password()));
         if (change.wardIds() != null) {
             jdbc.prepareStatement("DELETE FROM user_ward WHERE user_id = ?", ps -> {
                 ps.setLong(1, id);
                 return ps.executeUpdate();
             });
-            for (long wardId : new LinkedHashSet<>(wardIds)) {
-                jdbc.prepareStatement("INSERT INTO user_ward (user_id, ward_id) VALUES (?, ?)", ps -> {
-                    ps.setLong(1, id);
-                    ps.setLong(2, wardId);
-                    return ps.executeUpdate();
-                });
-            }
+            link(id, wardIds);
         }
         return one(id);
+    }
+
+    /**
+     * Makes account {@code username} with {@code password} (plain text), {@code role} and {@code subjectId} (may be
+     * null), or brings the stored one up to them without hashing a password again that the stored hash already
+     * matches; links the wards {@code wardIds} to it (keeping the links it has). For seeders, whose data is checked
+     * already: no 400s. Returns the account's id.
+     */
+    @Transactional
+    long ensure(String username, String password, Role role, Long subjectId, Collection<Long> wardIds) {
+        String[] stored = jdbc.prepareStatement("SELECT id, password_hash FROM app_user WHERE username = ?", ps -> {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
+            }
+        });
+        long id;
+        if (stored == null) {
+            id = insert(username, hasher.hash(password), role, subjectId);
+        } else {
+            id = Long.parseLong(stored[0]);
+            write(id, role, subjectId, hasher.matches(password, stored[1]) ? null : hasher.hash(password));
+        }
+        link(id, wardIds);
+        return id;
     }
 
     /** Deletes account {@code id} (its ward links go with it); not one's own, not the last ADMIN. */
@@ -265,6 +271,31 @@ class AccountService {
                         return rs.getLong(1);
                     }
                 });
+    }
+
+    /** Sets account {@code id}'s role and subject, and its password hash unless {@code hash} is null. */
+    private void write(long id, Role role, Long subjectId, String hash) {
+        jdbc.prepareStatement(
+                "UPDATE app_user SET role = ?, subject_id = ?, password_hash = coalesce(?, password_hash) WHERE id = ?",
+                ps -> {
+                    ps.setString(1, role.name());
+                    ps.setObject(2, subjectId, java.sql.Types.BIGINT);
+                    ps.setString(3, hash);
+                    ps.setLong(4, id);
+                    return ps.executeUpdate();
+                });
+    }
+
+    /** Links the wards {@code wardIds} to account {@code id}; a link it has already stays as it is. */
+    private void link(long id, Collection<Long> wardIds) {
+        for (long wardId : new LinkedHashSet<>(wardIds)) {
+            jdbc.prepareStatement(
+                    "INSERT INTO user_ward (user_id, ward_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
+                        ps.setLong(1, id);
+                        ps.setLong(2, wardId);
+                        return ps.executeUpdate();
+                    });
+        }
     }
 
     private static Account read(ResultSet rs) throws SQLException {

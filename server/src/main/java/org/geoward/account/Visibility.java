@@ -1,7 +1,5 @@
 package org.geoward.account;
 
-import io.micronaut.context.annotation.Property;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
@@ -10,10 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,23 +25,11 @@ import org.geoward.evaluate.AlertType;
 @Singleton
 public class Visibility {
     private final JdbcOperations jdbc;
-    private final Map<AlertType, String> unitsByType = new EnumMap<>(AlertType.class);
+    private final Map<AlertType, String> unitsByType;
 
-    public Visibility(
-            JdbcOperations jdbc, @Nullable @Property(name = "geoward.dispatch.units") Map<String, String> units) {
+    public Visibility(JdbcOperations jdbc, AnsweringUnits units) {
         this.jdbc = jdbc;
-        for (AlertType type : AlertType.values()) {
-            unitsByType.put(type, type == AlertType.LOITER ? "FISHERIES" : "POLICE");
-        }
-        if (units != null) {
-            units.forEach((type, unit) -> {
-                try {
-                    unitsByType.put(AlertType.valueOf(type.trim().toUpperCase(Locale.ROOT)), unit.trim());
-                } catch (IllegalArgumentException e) {
-                    // an unknown type in the configuration: dispatch reports it at start
-                }
-            });
-        }
+        this.unitsByType = units.byType();
     }
 
     /**

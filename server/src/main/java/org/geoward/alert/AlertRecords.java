@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.subject.KeptAboutSubject;
@@ -50,7 +51,7 @@ public class AlertRecords implements KeptAboutSubject {
      * detail, and the detail of every step on their timelines. Status, times and actors stay.
      */
     @Override
-    public void anonymise(long subjectId) {
+    public void anonymise(long subjectId, List<String> phones) {
         jdbc.prepareStatement(
                 "UPDATE alert SET pos = NULL, evidence_url = NULL, note = NULL, detail = NULL WHERE subject_id = ?",
                 ps -> {

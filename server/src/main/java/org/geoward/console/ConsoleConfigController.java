@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Locale;
+import org.geoward.problem.SettingsException;
 
 /**
  * {@code GET /config.json}: the console's server-wide defaults, which each browser may override in its settings
@@ -34,7 +35,7 @@ final class ConsoleConfigController {
             @Value("${geoward.map.zoom:11}") int zoom) {
         String tileCrs = crs.trim().toUpperCase(Locale.ROOT);
         if (!tileCrs.equals("WGS84") && !tileCrs.equals("GCJ02")) {
-            throw new IllegalArgumentException(
+            throw new SettingsException(
                     "geoward.map.tile-crs (GEOWARD_TILE_CRS) is '" + crs + "': it should be WGS84 or GCJ02");
         }
         this.config = new Config(

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.geoward.evaluate.AlertType;
+import org.geoward.problem.SettingsException;
 import org.geoward.subject.AlertUnits;
 import org.geoward.subject.TravelMode;
 
@@ -112,13 +113,13 @@ final class DispatchSettings {
         try {
             return AlertType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("geoward.dispatch: unknown alert type " + name);
+            throw new SettingsException("geoward.dispatch: unknown alert type " + name);
         }
     }
 
     private static double positive(String key, double kmh) {
         if (!(kmh > 0)) {
-            throw new IllegalStateException("geoward.dispatch." + key + " must be a positive speed in km/h");
+            throw new SettingsException("geoward.dispatch." + key + " must be a positive speed in km/h");
         }
         return kmh;
     }

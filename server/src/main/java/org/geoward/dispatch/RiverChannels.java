@@ -6,13 +6,13 @@ import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.geoward.geo.Geodesic;
+import org.geoward.problem.SettingsException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.LineString;
@@ -219,7 +219,7 @@ final class RiverChannels {
             }
             return lines;
         } catch (IOException e) {
-            throw new UncheckedIOException("geoward.dispatch.rivers: cannot read " + source, e);
+            throw new SettingsException("geoward.dispatch.rivers: cannot read " + source, e);
         }
     }
 

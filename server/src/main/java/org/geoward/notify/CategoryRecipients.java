@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.geoward.evaluate.SubjectCategory;
+import org.geoward.problem.SettingsException;
 import org.geoward.subject.Unit;
 
 /**
@@ -60,7 +61,7 @@ public final class CategoryRecipients {
         try {
             return SubjectCategory.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("geoward.notify.recipients: unknown category " + name + ", expected one of "
+            throw new SettingsException("geoward.notify.recipients: unknown category " + name + ", expected one of "
                     + Arrays.toString(SubjectCategory.values()));
         }
     }
@@ -74,7 +75,7 @@ public final class CategoryRecipients {
                         .toList();
         for (String name : names) {
             if (!Unit.isName(name)) {
-                throw new IllegalStateException("geoward.notify.recipients." + category + ": '" + name
+                throw new SettingsException("geoward.notify.recipients." + category + ": '" + name
                         + "' is not a unit name: use upper-case letters, digits, '_' or '-' (e.g. " + Unit.SCHOOL
                         + "," + Unit.COMMUNITY + ")");
             }

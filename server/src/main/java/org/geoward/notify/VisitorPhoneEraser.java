@@ -4,7 +4,9 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
+import java.util.List;
 import org.geoward.cluster.ClusterLease;
+import org.geoward.sighting.SightingDeletion;
 import org.geoward.subject.VisitorPhones;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +21,14 @@ class VisitorPhoneEraser {
     private static final Logger LOG = LoggerFactory.getLogger(VisitorPhoneEraser.class);
 
     private final VisitorPhones visitorPhones;
+    private final SightingDeletion sightings;
     private final NotifySettings settings;
     private final ClusterLease lease;
 
-    VisitorPhoneEraser(VisitorPhones visitorPhones, NotifySettings settings, ClusterLease lease) {
+    VisitorPhoneEraser(
+            VisitorPhones visitorPhones, SightingDeletion sightings, NotifySettings settings, ClusterLease lease) {
         this.lease = lease;
+        this.sightings = sightings;
         this.visitorPhones = visitorPhones;
         this.settings = settings;
     }
@@ -42,6 +47,10 @@ class VisitorPhoneEraser {
     /** Erases the phones that are due; returns how many visitors lost theirs. */
     @Transactional
     int erase() {
-        return visitorPhones.eraseAfterLastAlert(settings.visitorPhoneDays());
+        List<Long> visitors = visitorPhones.eraseAfterLastAlert(settings.visitorPhoneDays());
+        if (!visitors.isEmpty()) {
+            sightings.forgetPhonesOf(visitors);
+        }
+        return visitors.size();
     }
 }

@@ -164,6 +164,14 @@ final class Checkpoints {
         });
     }
 
+    /** Deletes the stored state of subject {@code subjectId} (a person erased), inside the caller's transaction. */
+    void deleteState(long subjectId) {
+        jdbc.prepareStatement("DELETE FROM subject_state WHERE subject_id = ?", ps -> {
+            ps.setLong(1, subjectId);
+            return ps.executeUpdate();
+        });
+    }
+
     private void saveStates(Long[] ids, String[] json, String[] lastFix) {
         jdbc.prepareStatement(
                 """

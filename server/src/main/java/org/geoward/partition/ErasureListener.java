@@ -2,15 +2,25 @@ package org.geoward.partition;
 
 import io.micronaut.transaction.annotation.TransactionalEventListener;
 import jakarta.inject.Singleton;
+import java.util.List;
+import org.geoward.subject.KeptAboutSubject;
 import org.geoward.subject.SubjectErased;
 
-/** Makes the evaluation forget an erased person's state once the erasure has committed. */
+/**
+ * Erases a person from the evaluation: inside the erasure's transaction their stored state is deleted; once it has
+ * committed, the partition owning them forgets the state it holds in memory.
+ */
 @Singleton
-class ErasureListener {
+class ErasureListener implements KeptAboutSubject {
     private final PartitionedEvaluation evaluation;
 
     ErasureListener(PartitionedEvaluation evaluation) {
         this.evaluation = evaluation;
+    }
+
+    @Override
+    public void anonymise(long subjectId, List<String> phones) {
+        evaluation.deleteState(subjectId);
     }
 
     @TransactionalEventListener

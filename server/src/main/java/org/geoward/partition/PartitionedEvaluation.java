@@ -172,6 +172,11 @@ public class PartitionedEvaluation implements EvaluationInput, ResolvedByHand {
         }
     }
 
+    /** Deletes an erased person's stored state, inside the erasure's transaction (then {@link #forget} it). */
+    void deleteState(long subjectId) {
+        checkpoints.deleteState(subjectId);
+    }
+
     /** Tells the owner of an erased person's state to forget it (not to write it back at the next checkpoint). */
     void forget(long subjectId) {
         partitions[partitionOf(subjectId)].put(new Work.Forget(subjectId));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.geoward.alert.AlertRecords;
 import org.geoward.evaluate.SubjectKind;
+import org.geoward.notify.MessageRecords;
 import org.geoward.subject.VisitorPhones;
 
 /**
@@ -43,11 +44,13 @@ class Expiry {
     private final JdbcOperations jdbc;
     private final AlertRecords alerts;
     private final VisitorPhones visitorPhones;
+    private final MessageRecords messages;
 
-    Expiry(JdbcOperations jdbc, AlertRecords alerts, VisitorPhones visitorPhones) {
+    Expiry(JdbcOperations jdbc, AlertRecords alerts, VisitorPhones visitorPhones, MessageRecords messages) {
         this.jdbc = jdbc;
         this.alerts = alerts;
         this.visitorPhones = visitorPhones;
+        this.messages = messages;
     }
 
     /** The cut-off of each kind and the evidence margin. */
@@ -134,25 +137,9 @@ class Expiry {
      */
     @Transactional
     long clearVisitorPhones(Instant cut) {
-        Timestamp at = Timestamp.from(cut);
         long visitors = visitorPhones.eraseUnseenSince(cut);
-        long messages = jdbc.prepareStatement(
-                """
-                WITH old AS (
-                    SELECT n.id, n.dedupe_key FROM notification n JOIN alert a ON a.id = n.alert_id
-                    JOIN subject s ON s.id = a.subject_id
-                    WHERE s.kind = 'VISITOR' AND n.channel = 'SMS' AND n.recipient <> '(expired)' AND a.resolved_at < ?),
-                m AS (UPDATE sms_message m SET phone = '(expired)' FROM old WHERE m.message_id = old.dedupe_key)
-                UPDATE notification n SET recipient = '(expired)' FROM old WHERE n.id = old.id""",
-                ps -> {
-                    ps.setTimestamp(1, at);
-                    return (long) ps.executeUpdate();
-                });
-        jdbc.prepareStatement("DELETE FROM sms_quiet WHERE warned_at < ?", ps -> {
-            ps.setTimestamp(1, at);
-            return ps.executeUpdate();
-        });
-        return visitors + messages;
+        long expired = messages.expireVisitorPhones(cut);
+        return visitors + expired;
     }
 
     private void execute(String sql) {

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Map;
 import org.geoward.evaluate.SubjectKind;
+import org.geoward.problem.SettingsException;
 
 /**
  * {@code geoward.retention.*}: how long fixes are kept per subject kind, in which zone days begin, and whether the
@@ -112,7 +113,7 @@ public class RetentionSettings {
 
     private static int positive(String key, int days) {
         if (days < 1) {
-            throw new IllegalArgumentException("geoward.retention." + key + " must be at least 1 day, not " + days);
+            throw new SettingsException("geoward.retention." + key + " must be at least 1 day, not " + days);
         }
         return days;
     }

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import org.geoward.problem.ProblemException;
+import org.geoward.problem.SettingsException;
 
 /**
  * Hashes and checks passwords with bcrypt, cost {@code geoward.security.bcrypt-cost} (10; 4 to 31). Only the test
@@ -25,7 +26,7 @@ public final class PasswordHasher {
 
     public PasswordHasher(@Value("${geoward.security.bcrypt-cost:" + DEFAULT_COST + "}") int cost) {
         if (cost < 4 || cost > 31) {
-            throw new IllegalArgumentException("geoward.security.bcrypt-cost is " + cost + ": bcrypt takes 4 to 31");
+            throw new SettingsException("geoward.security.bcrypt-cost is " + cost + ": bcrypt takes 4 to 31");
         }
         this.cost = cost;
         this.dummy = BCrypt.withDefaults().hashToString(cost, "not-a-password".toCharArray());

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import org.geoward.problem.SettingsException;
 
 /**
  * The {@code geoward.sensors.*} configuration: {@code night} ("22:00-06:00", the hours in which a door left open is
@@ -40,15 +41,15 @@ final class SensorSettings {
             this.nightUntil = LocalTime.parse(parts[1].trim());
             this.zone = ZoneId.of(zone.trim());
         } catch (DateTimeParseException e) {
-            throw new IllegalStateException("geoward.sensors.night must look like 22:00-06:00, not '" + night + "'", e);
+            throw new SettingsException("geoward.sensors.night must look like 22:00-06:00, not '" + night + "'", e);
         } catch (DateTimeException e) {
-            throw new IllegalStateException(
+            throw new SettingsException(
                     "geoward.sensors.night '" + night + "' or zone '" + zone
                             + "' is not valid (HH:MM-HH:MM and an IANA zone such as Asia/Shanghai)",
                     e);
         }
         if (nightFrom.equals(nightUntil)) {
-            throw new IllegalStateException("geoward.sensors.night starts and ends at " + nightFrom + ": no night");
+            throw new SettingsException("geoward.sensors.night starts and ends at " + nightFrom + ": no night");
         }
         this.dispatch = dispatch;
     }

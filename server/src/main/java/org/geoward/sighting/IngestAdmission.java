@@ -13,6 +13,7 @@ import io.micronaut.http.filter.ServerFilterChain;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.geoward.problem.Problem;
+import org.geoward.problem.SettingsException;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -35,8 +36,7 @@ final class IngestAdmission implements HttpServerFilter {
 
     IngestAdmission(@Value("${geoward.ingest.max-requests-in-flight:64}") int limit) {
         if (limit < 1) {
-            throw new IllegalArgumentException(
-                    "geoward.ingest.max-requests-in-flight must be at least 1, not " + limit);
+            throw new SettingsException("geoward.ingest.max-requests-in-flight must be at least 1, not " + limit);
         }
         this.limit = limit;
     }

@@ -72,6 +72,14 @@ public class LatestPositions {
         latest.remove(subjectId);
     }
 
+    /** Deletes the stored latest position of subject {@code subjectId}, inside the caller's transaction. */
+    void deleteStored(long subjectId) {
+        jdbc.prepareStatement("DELETE FROM subject_position WHERE subject_id = ?", ps -> {
+            ps.setLong(1, subjectId);
+            return ps.executeUpdate();
+        });
+    }
+
     /** The newest fix of the subject seen since this server started, or empty (then ask the database). */
     public Optional<Latest> of(long subjectId) {
         return Optional.ofNullable(latest.get(subjectId));

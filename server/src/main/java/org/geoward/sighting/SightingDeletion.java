@@ -5,8 +5,9 @@ import jakarta.inject.Singleton;
 import java.util.Collection;
 
 /**
- * Deletes whole tracks from the log ({@code sighting}) inside the caller's transaction, for a seeder removing what it
- * made (the demo city's reset). Expiry by age is retention's; a person's erasure is subject's. Thread-safe.
+ * Removes whole tracks, or the phone numbers on them, from the log ({@code sighting}) inside the caller's
+ * transaction, one statement each: for a seeder removing what it made (the demo city's reset), a person's erasure
+ * ({@link ErasureListener}) and the visitors' phone rule of notify. Expiry by age is retention's. Thread-safe.
  */
 @Singleton
 public class SightingDeletion {
@@ -22,5 +23,14 @@ public class SightingDeletion {
             ps.setArray(1, ps.getConnection().createArrayOf("bigint", subjectIds.toArray()));
             return ps.executeUpdate();
         });
+    }
+
+    /** Sets the phone number of every stored fix of {@code subjectIds} to null; returns how many fixes had one. */
+    public int forgetPhonesOf(Collection<Long> subjectIds) {
+        return jdbc.prepareStatement(
+                "UPDATE sighting SET phone = NULL WHERE subject_id = ANY (?) AND phone IS NOT NULL", ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("bigint", subjectIds.toArray()));
+                    return ps.executeUpdate();
+                });
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.geoward.problem.DatabaseFailures;
 import org.geoward.problem.ProblemException;
+import org.geoward.problem.SettingsException;
 import org.geoward.subject.SubjectDirectory;
 import org.geoward.subject.SubjectInfo;
 import org.slf4j.Logger;
@@ -127,7 +128,7 @@ public class SightingLog {
         this.copy = switch (append) {
             case "copy" -> true;
             case "insert" -> false;
-            default -> throw new IllegalArgumentException(
+            default -> throw new SettingsException(
                     "geoward.ingest.append must be copy or insert, not '" + append + "'");
         };
         this.repeats = Counter.builder("geoward.log.copy.repeats")

@@ -8,16 +8,18 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.geoward.account.AnsweringUnits;
 import org.geoward.evaluate.AlertType;
+import org.geoward.problem.SettingsException;
 
 /**
- * Which unit answers which alert type: the one place the alert viewer (what an officer sees), dispatch (whom it
- * offers) and the notification router (which officers are told) read. From {@code geoward.dispatch.units.<TYPE>};
+ * Which unit answers which alert type: the one place the alert viewer and {@code account/Visibility} (what an
+ * officer sees), dispatch (whom it offers) and the notification router (which officers are told) read. From {@code geoward.dispatch.units.<TYPE>};
  * LOITER → {@link Unit#FISHERIES} and every other type → {@link Unit#POLICE} unless configured. Immutable and
  * thread-safe.
  */
 @Singleton
-public final class AlertUnits {
+public final class AlertUnits implements AnsweringUnits {
     private final Map<AlertType, String> units = new EnumMap<>(AlertType.class);
 
     AlertUnits(
@@ -39,6 +41,7 @@ public final class AlertUnits {
     }
 
     /** Every alert type with the unit that answers it. */
+    @Override
     public Map<AlertType, String> byType() {
         return Collections.unmodifiableMap(units);
     }
@@ -47,7 +50,7 @@ public final class AlertUnits {
         try {
             return AlertType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("geoward.dispatch.units: unknown alert type " + name);
+            throw new SettingsException("geoward.dispatch.units: unknown alert type " + name);
         }
     }
 }

@@ -7,14 +7,17 @@ import jakarta.transaction.Transactional;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import org.geoward.account.AccountRecords;
 import org.geoward.problem.ProblemException;
 
 /**
- * Erases a person (PIPL's right to deletion) in one transaction: their fixes, latest position, evaluator state and
- * devices are deleted; their alerts stay (so response statistics stay true) with position, evidence, notes and step
- * details removed (by the alert package, a {@link KeptAboutSubject}); the messages about those alerts and to the
- * person's phones lose their text, payload and phone; guardian links and family-account links are removed; the
- * subject row stays, anonymised, with {@code erased_at}. The audit trail keeps its rows (they hold ids, not names):
+ * Erases a person (PIPL's right to deletion) in one transaction: their devices and guardian links are deleted here;
+ * every package that keeps something about them erases it in its own tables, as a {@link KeptAboutSubject} (ingest
+ * their fixes and latest position, the evaluation their state, the alert package the position, evidence, notes and
+ * step details of their alerts, which stay so that response statistics stay true, notify the text, payload and phone
+ * of the messages about those alerts and to the person's phones); the accounts' links to them are removed through
+ * {@link AccountRecords} (account sits below this package); the subject row
+ * stays, anonymised, with {@code erased_at}. The audit trail keeps its rows (they hold ids, not names):
  * they are the record of who looked, which deletion must not undo. Thread-safe.
  */
 @Singleton
@@ -25,13 +28,16 @@ class SubjectErasure {
     private final ApplicationEventPublisher<DirectoryChanged> directoryChanges;
     private final ApplicationEventPublisher<SubjectErased> erasures;
     private final List<KeptAboutSubject> keptElsewhere;
+    private final AccountRecords accounts;
 
     SubjectErasure(
             JdbcOperations jdbc,
+            AccountRecords accounts,
             ApplicationEventPublisher<DirectoryChanged> directoryChanges,
             ApplicationEventPublisher<SubjectErased> erasures,
             List<KeptAboutSubject> keptElsewhere) {
         this.jdbc = jdbc;
+        this.accounts = accounts;
         this.keptElsewhere = keptElsewhere;
         this.directoryChanges = directoryChanges;
         this.erasures = erasures;
@@ -59,41 +65,10 @@ class SubjectErasure {
         if (exists == 0) {
             throw ProblemException.notFound("subject", id);
         }
-        update("DELETE FROM sighting WHERE subject_id = ?", id, false);
-        update("DELETE FROM subject_position WHERE subject_id = ?", id, false);
-        update("DELETE FROM subject_state WHERE subject_id = ?", id, false);
+        keptElsewhere.forEach(kept -> kept.anonymise(id, phones));
+        accounts.unlink(id);
         update("DELETE FROM device WHERE subject_id = ?", id, false);
-        keptElsewhere.forEach(kept -> kept.anonymise(id));
-        update(
-                """
-                UPDATE sms_message m SET phone = '(erased)', text = '(erased)'
-                FROM notification n JOIN alert a ON a.id = n.alert_id
-                WHERE a.subject_id = ? AND m.message_id = n.dedupe_key""",
-                id,
-                false);
-        update(
-                """
-                UPDATE notification SET text = '(erased)', payload = '{}', last_error = NULL
-                WHERE alert_id IN (SELECT a.id FROM alert a WHERE a.subject_id = ?)""",
-                id,
-                false);
-        if (!phones.isEmpty()) {
-            jdbc.prepareStatement(
-                    """
-                    WITH p AS (SELECT unnest(?::text[]) AS phone),
-                    n AS (UPDATE notification SET recipient = '(erased)', text = '(erased)', payload = '{}'
-                          WHERE channel = 'SMS' AND recipient IN (SELECT phone FROM p) RETURNING id),
-                    m AS (UPDATE sms_message SET phone = '(erased)', text = '(erased)'
-                          WHERE phone IN (SELECT phone FROM p) RETURNING id)
-                    DELETE FROM sms_quiet WHERE phone IN (SELECT phone FROM p)""",
-                    ps -> {
-                        ps.setArray(1, ps.getConnection().createArrayOf("text", phones.toArray()));
-                        return ps.executeUpdate();
-                    });
-        }
         update("DELETE FROM ward_guardian WHERE ward_id = ? OR guardian_id = ?", id, false);
-        update("DELETE FROM user_ward WHERE ward_id = ?", id, false);
-        update("UPDATE app_user SET subject_id = NULL WHERE subject_id = ?", id, false);
         update(
                 """
                 UPDATE subject SET name = '(erased)', phone = NULL, track_id = NULL, attributes = '{}', consent_by = NULL,

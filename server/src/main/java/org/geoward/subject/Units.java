@@ -20,7 +20,7 @@ import org.geoward.problem.ProblemException;
  * The officer units: those configured ({@code geoward.units} and the units of {@code geoward.dispatch.units}, fixed:
  * dispatch routes alert types to them by name),
  * those an admin made ({@code officer_unit}, V41), and any other unit an officer still has. Creates, renames (the
- * officers, work orders and grids of the unit follow), relabels and deletes units, and moves officers between them.
+ * officers, and through the {@link UnitReferences} the work orders and grids of the unit, follow), relabels and deletes units, and moves officers between them.
  * Thread-safe.
  */
 @Singleton
@@ -29,12 +29,15 @@ class Units {
     private final Set<String> routed;
     private final JdbcOperations jdbc;
     private final ApplicationEventPublisher<DirectoryChanged> changes;
+    private final List<UnitReferences> references;
 
     Units(
             @Value("${geoward.units:POLICE,FISHERIES}") List<String> configured,
             AlertUnits alertUnits,
             JdbcOperations jdbc,
-            ApplicationEventPublisher<DirectoryChanged> changes) {
+            ApplicationEventPublisher<DirectoryChanged> changes,
+            List<UnitReferences> references) {
+        this.references = references;
         this.configured =
                 configured.stream().map(String::trim).filter(u -> !u.isEmpty()).toList();
         this.routed = Set.copyOf(alertUnits.byType().values());
@@ -223,25 +226,19 @@ class Units {
                     return ids;
                 });
         officers.forEach(id -> changes.publishEvent(DirectoryChanged.subject(id)));
-        for (String sql : List.of(
-                "UPDATE work_order SET unit = ? WHERE unit = ?",
-                """
-                UPDATE fence SET properties = jsonb_set(properties, '{unit}', to_jsonb(?::text)), updated_at = now()
-                WHERE properties->>'unit' = ?""",
+        references.forEach(r -> r.renameUnit(from, to));
+        jdbc.prepareStatement(
                 """
                 INSERT INTO officer_unit (name, label)
                 SELECT ?, label FROM officer_unit WHERE name = ?
-                UNION ALL SELECT ?, NULL WHERE NOT EXISTS (SELECT 1 FROM officer_unit WHERE name = ?)""")) {
-            jdbc.prepareStatement(sql, ps -> {
-                ps.setString(1, to);
-                ps.setString(2, from);
-                if (sql.contains("UNION")) {
+                UNION ALL SELECT ?, NULL WHERE NOT EXISTS (SELECT 1 FROM officer_unit WHERE name = ?)""",
+                ps -> {
+                    ps.setString(1, to);
+                    ps.setString(2, from);
                     ps.setString(3, to);
                     ps.setString(4, from);
-                }
-                return ps.executeUpdate();
-            });
-        }
+                    return ps.executeUpdate();
+                });
         jdbc.prepareStatement("DELETE FROM officer_unit WHERE name = ?", ps -> {
             ps.setString(1, from);
             return ps.executeUpdate();

@@ -2,11 +2,14 @@ package org.geoward.subject;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Forgets visitors' phone numbers, inside the caller's transaction, one statement each: the notifications' rule
+ * Forgets visitors' phone numbers on the subject, inside the caller's transaction, one statement each: the notifications' rule
  * (some days after a visitor's last alert) and retention's (visitors not seen since the cut-off). Thread-safe.
  */
 @Singleton
@@ -18,10 +21,11 @@ public class VisitorPhones {
     }
 
     /**
-     * Erases the phone of every visitor whose alerts are all resolved, the last more than {@code days} days ago, on
-     * the subject and on their sightings; returns how many visitors lost theirs.
+     * Erases the phone of every visitor whose alerts are all resolved, the last more than {@code days} days ago, and
+     * who still has one on the subject or on a fix; returns their ids (the caller has the log forget the phones on
+     * their fixes).
      */
-    public int eraseAfterLastAlert(int days) {
+    public List<Long> eraseAfterLastAlert(int days) {
         return jdbc.prepareStatement(
                 """
                 WITH due AS (
@@ -32,13 +36,17 @@ public class VisitorPhones {
                       AND EXISTS (SELECT 1 FROM alert a WHERE a.subject_id = s.id)
                       AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.subject_id = s.id
                                       AND (a.status <> 'RESOLVED' OR a.resolved_at > now() - make_interval(days => ?)))
-                ), sightings AS (
-                    UPDATE sighting si SET phone = NULL FROM due WHERE si.subject_id = due.id AND si.phone IS NOT NULL
                 )
-                UPDATE subject s SET phone = NULL FROM due WHERE s.id = due.id""",
+                UPDATE subject s SET phone = NULL FROM due WHERE s.id = due.id RETURNING s.id""",
                 ps -> {
                     ps.setInt(1, days);
-                    return ps.executeUpdate();
+                    List<Long> ids = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                    return ids;
                 });
     }
 

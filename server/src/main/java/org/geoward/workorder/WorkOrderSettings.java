@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.geoward.problem.SettingsException;
 
 /**
  * The {@code geoward.work-orders.deadline-hours.<CATEGORY>} configuration: hours from a work order's opening to its
@@ -32,11 +33,11 @@ final class WorkOrderSettings {
                     category = Category.valueOf(
                             name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("geoward.work-orders.deadline-hours: unknown category " + name);
+                    throw new SettingsException("geoward.work-orders.deadline-hours: unknown category " + name);
                 }
                 double h = Double.parseDouble(value.trim());
                 if (!(h > 0)) {
-                    throw new IllegalStateException("geoward.work-orders.deadline-hours." + name + " must be positive");
+                    throw new SettingsException("geoward.work-orders.deadline-hours." + name + " must be positive");
                 }
                 deadlines.put(category, Duration.ofSeconds(Math.round(h * 3600)));
             });

@@ -1,5 +1,6 @@
 package org.geoward.notify
 
+import org.geoward.problem.SettingsException
 import org.geoward.evaluate.SubjectCategory
 import org.geoward.subject.Unit
 import spock.lang.Specification
@@ -37,7 +38,7 @@ class CategoryRecipientsSpec extends Specification {
         new CategoryRecipients([MINOR: list])
 
         then:
-        def e = thrown(IllegalStateException)
+        def e = thrown(SettingsException)
         e.message.contains('geoward.notify.recipients.MINOR')
         e.message.contains("'$bad'")
 
@@ -53,7 +54,7 @@ class CategoryRecipientsSpec extends Specification {
         new CategoryRecipients([CHILDREN: 'SCHOOL'])
 
         then:
-        def e = thrown(IllegalStateException)
+        def e = thrown(SettingsException)
         e.message.contains('unknown category CHILDREN')
         e.message.contains('MINOR')
     }

@@ -1,5 +1,6 @@
 package org.geoward.security
 
+import org.geoward.problem.SettingsException
 import io.micronaut.context.annotation.Value
 import spock.lang.Specification
 
@@ -32,7 +33,7 @@ class PasswordHasherSpec extends Specification {
         new PasswordHasher(cost)
 
         then:
-        def e = thrown(IllegalArgumentException)
+        def e = thrown(SettingsException)
         e.message.contains("geoward.security.bcrypt-cost is $cost")
 
         where:
