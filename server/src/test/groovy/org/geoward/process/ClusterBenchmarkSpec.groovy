@@ -86,7 +86,7 @@ class ClusterBenchmarkSpec extends Specification {
     def "#label: fixes per second and CPU per fix"() {
         given:
         (1..count).each { i ->
-            def n = new ServerProcess("geoward-bench-$i", JVM)
+            def n = new ServerProcess("geoward-bench-$i", JVM + recording("${topic(label)}-node-$i"))
             nodes << n
             Map<String, String> env = new HashMap<>(dbEnv)
             if (kafka) {
@@ -121,6 +121,10 @@ class ClusterBenchmarkSpec extends Specification {
             println line
         }
         results << summary(label, measured)
+        nodes.eachWithIndex { ServerProcess n, int i ->
+            results << threadSummary("$label, node ${i + 1}", measured.collect { (it.threads as List<Map>)[i] },
+                    measured.sum { it.fixes as int } as int)
+        }
 
         then:
         all.every { it.stored == it.fixes }
@@ -141,6 +145,7 @@ class ClusterBenchmarkSpec extends Specification {
         long base = stored(wards)
         int fixes = batches.size() * BATCH
         Map<ServerProcess, Duration> cpuBefore = nodes.collectEntries { [it, cpu(it)] }
+        List<Map<String, Long>> threadsBefore = nodes.collect { threadTicks(it.process.pid()) }
         long pgBefore = pgCpuTicks(), brokerBefore = brokerCpuTicks()
         long began = System.nanoTime()
         def next = new AtomicInteger(0)
@@ -174,6 +179,7 @@ class ClusterBenchmarkSpec extends Specification {
         [fixes    : fixes, stored: storedFixes, ackRate: fixes / ((acked - began) / 1e9),
          storeRate: done == 0 ? 0 : fixes / ((done - began) / 1e9),
          nodeCpu  : nodes.collect { n -> (cpu(n) - cpuBefore[n]).toNanos() / 1000.0 / fixes },
+         threads  : nodes.withIndex().collect { n, i -> minus(threadTicks(n.process.pid()), threadsBefore[i]) },
          pgCpu    : (pgCpuTicks() - pgBefore) * 10_000.0 / fixes, brokerCpu: (brokerCpuTicks() - brokerBefore) * 10_000.0 / fixes,
          load     : new File("/proc/loadavg").text.split(" ")[0]]
     }
@@ -192,6 +198,39 @@ class ClusterBenchmarkSpec extends Specification {
                 figure("node JVM µs/fix (sum)", rounds.collect { (it.nodeCpu as List<Double>).sum() as double }),
                 figure("PostgreSQL µs/fix", rounds.collect { it.pgCpu as double }),
                 figure("broker µs/fix", rounds.collect { it.brokerCpu as double })].join("; ")
+    }
+
+    /**
+     * Where a node's CPU went over the counted rounds: CPU µs per fix of the rounds (all nodes' fixes) by thread name,
+     * digits folded (every {@code partition-N} one line), the biggest first, threads under 1 µs left out.
+     */
+    private static String threadSummary(String label, List<Map<String, Long>> rounds, int fixes) {
+        Map<String, Long> sum = [:]
+        rounds.each { r -> r.each { k, v -> sum[k] = (sum[k] ?: 0L) + v } }
+        String.format("%-28s threads, CPU µs per fix: ", label) + sum.findAll { it.value * 10_000.0 / fixes >= 1 }
+                .sort { -it.value }
+                .collect { k, v -> String.format(Locale.ROOT, "%s %.1f", k, v * 10_000.0 / fixes) }
+                .join(", ")
+    }
+
+    /** utime + stime of each thread of a process, in clock ticks, summed by thread name with digits folded. */
+    private static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> byName = [:]
+        new File("/proc/$pid/task").listFiles()?.each { File task ->
+            try {
+                String stat = new File(task, "stat").text
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll(/\d+/, "N")
+                List<String> f = stat.substring(stat.lastIndexOf(')') + 2).split(" ").toList()
+                byName[name] = (byName[name] ?: 0L) + (f[11] as long) + (f[12] as long)
+            } catch (IOException ignored) {
+                // the thread ended
+            }
+        }
+        byName
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        after.collectEntries { k, v -> [k, v - (before[k] ?: 0L)] }
     }
 
     /** CPU ticks (1/100 s) of PostgreSQL: the postmaster, its live backends, and the backends it has reaped. */
@@ -218,6 +257,15 @@ class ClusterBenchmarkSpec extends Specification {
         } catch (IOException ignored) {
             0
         }
+    }
+
+    /**
+     * With {@code GEOWARD_BENCH_JFR=DIR}: a flight recording of the node JVM into {@code DIR/NAME.jfr} (the profile
+     * settings: method samples every 10-20 ms), to see where a node's CPU goes; otherwise nothing.
+     */
+    private static List<String> recording(String name) {
+        String dir = System.getenv("GEOWARD_BENCH_JFR")
+        dir ? ["-XX:StartFlightRecording=filename=$dir/${name}.jfr,settings=profile,dumponexit=true".toString()] : []
     }
 
     /** A topic name of the label (Kafka allows letters, digits, '.', '_' and '-'). */
