@@ -22,6 +22,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.geoward.evaluate.SubjectKind;
 import org.geoward.sighting.Sighting;
 import org.geoward.sighting.SightingLog;
 import org.geoward.subject.SubjectDirectory;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * Reads every partition of the topic of fixes (outside the group, from 15 minutes back) and keeps the guardians'
  * fixes for this node's companion checks: a ward and their guardian usually live on different partitions, so on
  * different nodes. A guardian's fix counts once this node has read it, which can be a little after the ward's fix
- * is evaluated (docs/cluster.md). Every subject's fix also moves its latest position on this node (for an SOS that
- * comes without one), so that a node which once owned the subject does not keep the position it saw then. One
- * thread.
+ * is evaluated (docs/cluster.md). Every node reads every fix of the cluster here, so the others are skipped by their
+ * {@link KindHeader} without being decoded or looked up: per fix of the cluster a node spends only the Kafka client's
+ * read of the record (before 2026-12-07 it decoded each one and moved every subject's latest position, which made
+ * each node's work grow with the whole cluster's rate). One thread.
  */
 @Singleton
 @Requires(bean = KafkaSettings.class)
@@ -130,6 +132,9 @@ class GuardianTail {
         List<Sighting> fixes = new ArrayList<>();
         Set<Long> ids = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (KindHeader.namesOtherThan(r.headers(), SubjectKind.GUARDIAN)) {
+                continue;
+            }
             try {
                 if (FixRecord.decode(r.value()) instanceof FixRecord.Fix f) {
                     fixes.add(f.sighting());
@@ -139,10 +144,13 @@ class GuardianTail {
                 // the evaluating consumer logs it
             }
         }
+        if (fixes.isEmpty()) {
+            return;
+        }
         Map<Long, SubjectInfo> subjects = directory.findAll(ids);
         for (Sighting s : fixes) {
             SubjectInfo subject = subjects.get(s.subjectId());
-            if (subject != null) {
+            if (subject != null && subject.kind() == SubjectKind.GUARDIAN) {
                 log.offerSeenFix(s, subject);
             }
         }
