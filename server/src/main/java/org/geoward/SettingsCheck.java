@@ -13,7 +13,7 @@ import io.micronaut.inject.BeanDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,9 +40,26 @@ final class SettingsCheck {
         }
     }
 
-    /** One line per setting whose value cannot become what the bean reading it wants. */
+    /**
+     * One line per setting whose value breaks its documented rule ({@link StartupCheck#SETTINGS}, for a value given
+     * in YAML or as {@code -D} rather than as the variable) or cannot become what the bean reading it wants; each
+     * setting once, with where its value came from when that is known.
+     */
     static List<String> problems(ApplicationContext context) {
-        Set<String> problems = new LinkedHashSet<>();
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (StartupCheck.Setting setting : StartupCheck.SETTINGS) {
+            if (setting.property() == null) {
+                continue;
+            }
+            Optional<String> value = value(context, setting.property());
+            if (value.isPresent()
+                    && StartupCheck.isSet(value.get())
+                    && !setting.rule().test(value.get())) {
+                problems.putIfAbsent(
+                        setting.property(),
+                        line(context, setting.property(), setting.shown(value.get()), setting.expected()));
+            }
+        }
         for (BeanDefinition<?> definition : context.getAllBeanDefinitions()) {
             if (!definition.getBeanType().getName().startsWith("org.geoward.")) {
                 continue;
@@ -51,7 +68,22 @@ final class SettingsCheck {
                 check(context, argument, problems);
             }
         }
-        return new ArrayList<>(problems);
+        return new ArrayList<>(problems.values());
+    }
+
+    private static Optional<String> value(ApplicationContext context, String name) {
+        try {
+            return context.getProperty(name, String.class);
+        } catch (ConfigurationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String line(ApplicationContext context, String name, String shown, String expected) {
+        String origin = SettingOrigin.of(context.getEnvironment(), name, System.getenv())
+                .map(o -> " (" + o + ")")
+                .orElse("");
+        return "the setting " + name + " is " + shown + origin + ": it should be " + expected;
     }
 
     private static List<Argument<?>> arguments(BeanDefinition<?> definition) {
@@ -62,7 +94,7 @@ final class SettingsCheck {
         return arguments;
     }
 
-    private static void check(ApplicationContext context, Argument<?> argument, Collection<String> problems) {
+    private static void check(ApplicationContext context, Argument<?> argument, Map<String, String> problems) {
         AnnotationMetadata annotations = argument.getAnnotationMetadata();
         Optional<String> expression = annotations.stringValue(Value.class);
         String name;
@@ -86,8 +118,7 @@ final class SettingsCheck {
             return;
         }
         if (!converts(context, value.get(), argument)) {
-            problems.add(
-                    "the setting " + name + " is " + shown(name, value.get()) + ": it should be " + expected(argument));
+            problems.putIfAbsent(name, line(context, name, shown(name, value.get()), expected(argument)));
         }
     }
 

@@ -64,6 +64,27 @@ class OwnershipSpec extends Specification {
         assert breaches.isEmpty(), "${breaches.size()} write(s) outside the owning package:\n" + breaches.join('\n')
     }
 
+    /** The tables the demo seeds and removes, each only through its owner's API. */
+    static final Pattern DEMO_WRITE = Pattern.compile(
+            '(?i)\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(fence|app_user|user_ward|grid_officer|sms_quiet|sighting'
+                    + '|' + OWNERS.keySet().join('|') + ')\\b')
+
+    def "the demo writes no table itself: fences, accounts, grid officers, quiet periods and sightings go through their owners"() {
+        when:
+        List<String> breaches = []
+        sources.findAll { file, text -> MAIN.relativize(file).getName(0).toString() == 'demo' }.each { file, text ->
+            Matcher m = DEMO_WRITE.matcher(text)
+            while (m.find()) {
+                breaches << "${where(file, text, m.start())}: ${m.group(1).toUpperCase()} ${m.group(2).toLowerCase()}" +
+                        ' (the demo calls the owning service: fence, account, grid, notify, sighting, subject, alert)'
+            }
+        }
+
+        then:
+        sources.keySet().any { it.endsWith('demo/DemoSeeder.java') }
+        assert breaches.isEmpty(), "${breaches.size()} direct write(s) in demo/:\n" + breaches.join('\n')
+    }
+
     def "no controller holds SQL"() {
         when:
         List<String> breaches = []

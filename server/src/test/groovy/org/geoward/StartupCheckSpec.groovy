@@ -13,8 +13,8 @@ class StartupCheckSpec extends Specification {
 
         where:
         name                    | value              || shown                | expected
-        'GEOWARD_PORT'          | 'eighty'           || "'eighty'"           | 'a TCP port 0-65535 (0 = any free port)'
-        'GEOWARD_PORT'          | '70000'            || "'70000'"            | 'a TCP port 0-65535 (0 = any free port)'
+        'GEOWARD_PORT'          | 'eighty'           || "'eighty'"           | 'a TCP port 0-65535 (0 or -1 = any free port)'
+        'GEOWARD_PORT'          | '70000'            || "'70000'"            | 'a TCP port 0-65535 (0 or -1 = any free port)'
         'GEOWARD_OSMAND_PORT'   | '-2'               || "'-2'"               | 'a TCP port 0-65535, or -1 to turn the OsmAnd door off'
         'GEOWARD_DB_POOL'       | '0'                || "'0'"                | 'a number of connections, 1-1000'
         'GEOWARD_TOKEN_SECONDS' | '12h'              || "'12h'"              | 'seconds, 60 (a minute) to 31536000 (a year)'
@@ -55,7 +55,7 @@ class StartupCheckSpec extends Specification {
 
         then:
         process.exitValue() == 2
-        output == ["geoward: GEOWARD_PORT is 'eighty': it should be a TCP port 0-65535 (0 = any free port)"]
+        output == ["geoward: GEOWARD_PORT is 'eighty': it should be a TCP port 0-65535 (0 or -1 = any free port)"]
     }
 
     def "a wrong #setting set #where stops the start with one line naming it, and no stack trace"() {
@@ -68,8 +68,8 @@ class StartupCheckSpec extends Specification {
                    GEOWARD_OSMAND_PORT: '-1', GEOWARD_GT06_PORT: '-1']
         switch (where) {
             case 'in YAML':
-                def (section, key) = setting.split(/\./, 2)[1].split(/\./, 2)
-                yaml.text = "geoward:\n  $section:\n    $key: $value\n"
+                def parts = setting.split(/\./, 3)
+                yaml.text = "${parts[0]}:\n  ${parts[1]}:\n    ${parts[2]}: $value\n"
                 env.MICRONAUT_CONFIG_FILES = yaml.path
                 break
             case 'as a system property':
@@ -90,7 +90,10 @@ class StartupCheckSpec extends Specification {
 
         then:
         process.exitValue() == 2
-        output.findAll { it.startsWith('geoward:') } == ["geoward: the setting $setting is '$value': it should be $expected".toString()]
+        String origin = [('in YAML')                   : "in $yaml.path",
+                         ('as a system property')      : "from the system property -D$setting",
+                         ('as an environment variable'): "from the environment variable ${setting.toUpperCase().replaceAll(/[.-]/, '_')}"][where]
+        output.findAll { it.startsWith('geoward:') } == ["geoward: the setting $setting is '$value' ($origin): it should be $expected".toString()]
         output.every { !it.contains('Exception') && !it.trim().startsWith('at ') }
 
         where:
@@ -99,5 +102,7 @@ class StartupCheckSpec extends Specification {
         'geoward.dispatch.accept-timeout' | 'soon' | 'as a system property'      || 'a duration like 500ms, 30s, 5m or 2h'
         'geoward.dispatch.speeds.walk'   | 'fast' | 'as an environment variable' || 'a number, like 2.5'
         'geoward.privacy.require-consent' | 'perhaps' | 'in YAML'               || 'true or false'
+        'micronaut.server.port'          | '70000' | 'in YAML'                   || 'a TCP port 0-65535 (0 or -1 = any free port)'
+        'datasources.default.maximum-pool-size' | 'abc' | 'as a system property' || 'a number of connections, 1-1000'
     }
 }

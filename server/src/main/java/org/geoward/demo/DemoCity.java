@@ -198,6 +198,9 @@ final class DemoCity {
     /** The camera on the Yangtze's south bank that reports visitors, and the bank path. */
     static final Pt CAMERA = new Pt(107.3880, 29.7287);
 
+    /** The anglers' phone numbers are this prefix and five random digits (their quiet periods go on reset). */
+    static final String ANGLER_PHONE_PREFIX = "+86139000";
+
     /** The Yangtze's south bank below the old town: 75 m from the centre line, inside the ban zone. */
     static final Pt FISHING_SPOT = new Pt(107.3880, 29.7296);
 

@@ -57,7 +57,7 @@ final class DemoScenario {
             Pt spot = DemoCity.FISHING_SPOT.plus(-120 + 120 * k, 0);
             Path p = new Path().at(start, spot).at(leave, spot).at(leave + 8, spot.plus(0, -550));
             String phone = k < 2
-                    ? "+86139000"
+                    ? DemoCity.ANGLER_PHONE_PREFIX
                             + String.format("%05d", ThreadLocalRandom.current().nextInt(100_000))
                     : null;
             visitors.add(new Visitor("fuling-" + runId + "-a" + (k + 1), p, start, leave + 8, phone));

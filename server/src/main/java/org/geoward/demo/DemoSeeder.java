@@ -15,11 +15,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.geoward.account.AccountSeeds;
 import org.geoward.alert.AlertAssignments;
 import org.geoward.alert.AlertRecords;
 import org.geoward.demo.DemoCity.Officer;
@@ -27,7 +29,12 @@ import org.geoward.demo.DemoCity.Pt;
 import org.geoward.demo.DemoCity.Safe;
 import org.geoward.demo.DemoCity.Ward;
 import org.geoward.fence.FenceCatalog;
+import org.geoward.fence.FenceService;
+import org.geoward.fence.StoredFence;
+import org.geoward.grid.GridOfficers;
+import org.geoward.notify.QuietPeriods;
 import org.geoward.security.PasswordHasher;
+import org.geoward.sighting.SightingDeletion;
 import org.geoward.subject.SubjectSeeds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +54,7 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "geoward.demo", value = "true")
 public class DemoSeeder {
     private static final Logger LOG = LoggerFactory.getLogger(DemoSeeder.class);
-    private static final String[] LEGACY_FENCES = {"涪陵区社会福利院 安全区", "长江涪陵段禁渔区", "乌江河岸 危险区"};
+    private static final Set<String> LEGACY_FENCES = Set.of("涪陵区社会福利院 安全区", "长江涪陵段禁渔区", "乌江河岸 危险区");
     private static final String DEMO_SUBJECTS =
             "SELECT id FROM subject WHERE attributes ->> 'demo' = 'fuling' OR track_id LIKE 'fuling-%'";
 
@@ -65,12 +72,17 @@ public class DemoSeeder {
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> tx;
     private final FenceCatalog catalog;
+    private final FenceService fenceService;
     private final PasswordHasher hasher;
     private final DemoAccounts accounts;
     private final JsonMapper json;
     private final SubjectSeeds seeds;
     private final AlertAssignments alertAssignments;
     private final AlertRecords alertRecords;
+    private final AccountSeeds accountSeeds;
+    private final GridOfficers gridOfficers;
+    private final QuietPeriods quietPeriods;
+    private final SightingDeletion sightings;
     private final boolean reset;
     private volatile Cast cast;
 
@@ -78,16 +90,26 @@ public class DemoSeeder {
             JdbcOperations jdbc,
             TransactionOperations<Connection> tx,
             FenceCatalog catalog,
+            FenceService fenceService,
             PasswordHasher hasher,
             DemoAccounts accounts,
             JsonMapper json,
             SubjectSeeds seeds,
             AlertAssignments alertAssignments,
             AlertRecords alertRecords,
+            AccountSeeds accountSeeds,
+            GridOfficers gridOfficers,
+            QuietPeriods quietPeriods,
+            SightingDeletion sightings,
             @Value("${geoward.demo.reset:false}") boolean reset) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.catalog = catalog;
+        this.fenceService = fenceService;
+        this.accountSeeds = accountSeeds;
+        this.gridOfficers = gridOfficers;
+        this.quietPeriods = quietPeriods;
+        this.sightings = sightings;
         this.hasher = hasher;
         this.accounts = accounts;
         this.json = json;
@@ -123,13 +145,16 @@ public class DemoSeeder {
             List<Long> demo = demoSubjects();
             alertAssignments.unassign(demo, demo);
             alertRecords.deleteOf(demo);
-            update("DELETE FROM sighting WHERE subject_id IN (" + DEMO_SUBJECTS + ")");
+            sightings.deleteOf(demo);
             seeds.deleteDevicesOf(demo);
-            update("DELETE FROM app_user WHERE username LIKE 'fuling.%' OR subject_id IN (" + DEMO_SUBJECTS + ")");
-            update("DELETE FROM sms_quiet WHERE phone LIKE '+86139000%'");
+            accountSeeds.delete("fuling.", demo);
+            quietPeriods.forgetStartingWith(DemoCity.ANGLER_PHONE_PREFIX);
             int subjects = seeds.delete(demo);
-            update("UPDATE fence SET retired_at = now(), updated_at = now()"
-                    + " WHERE properties ->> 'demo' = 'fuling' AND retired_at IS NULL");
+            for (StoredFence f : fenceService.list(null)) {
+                if (isDemo(f)) {
+                    fenceService.retire(f.id());
+                }
+            }
             return subjects;
         });
         catalog.invalidate();
@@ -140,14 +165,10 @@ public class DemoSeeder {
     /** Makes whatever of the demo city is missing; returns the cast. */
     public Cast seed() {
         Cast seeded = tx.executeWrite(status -> {
-            for (String name : LEGACY_FENCES) {
-                jdbc.prepareStatement(
-                        "UPDATE fence SET retired_at = now() WHERE name = ? AND retired_at IS NULL"
-                                + " AND properties ->> 'demo' IS NULL",
-                        ps -> {
-                            ps.setString(1, name);
-                            return ps.executeUpdate();
-                        });
+            for (StoredFence f : fenceService.list(null)) {
+                if (LEGACY_FENCES.contains(f.draft().name()) && isUnmarked(f)) {
+                    fenceService.retire(f.id());
+                }
             }
             Map<String, Long> ids = new HashMap<>();
             for (Ward w : DemoCity.WARDS) {
@@ -174,8 +195,9 @@ public class DemoSeeder {
                 device("fuling-osmand-" + key, "OSMAND", ids.get(key), hasher.hash(token));
                 tokens.put(key, token);
             }
-            seedFences(ids);
-            seedGrids(ids);
+            Map<String, Long> fences = demoFences();
+            seedFences(ids, fences);
+            seedGrids(ids, fences);
             seedAccounts(ids);
             return new Cast(Map.copyOf(ids), Map.copyOf(tokens));
         });
@@ -208,14 +230,19 @@ public class DemoSeeder {
 
     // Fences ---------------------------------------------------------------------------------------------------------
 
-    private void seedFences(Map<String, Long> ids) {
+    /** Makes the missing demo fences through the fence service, as {@code POST /api/fences} would. */
+    private void seedFences(Map<String, Long> ids, Map<String, Long> fences) {
         String fuling = geometry("demo/fuling_district.geojson", null);
         for (Object[] b : DemoCity.BAN_STRETCHES) {
             String yangtze = geometry("demo/yangtze_wu_fuling.geojson", "Chang Jiang");
             // the Yangtze inside Fuling district, cut to the stretch, as one line where it can be merged
             String sql = "ST_LineMerge(ST_CollectionExtract(ST_Intersection(ST_GeomFromGeoJSON(?),"
                     + " ST_Intersection(ST_MakeValid(ST_GeomFromGeoJSON(?)), ST_MakeEnvelope(?, 29.0, ?, 30.5, 4326))), 2))";
-            fence((String) b[0], (String) b[1], "BAN", sql, null, 400.0, 30, null, (ps, i) -> {
+            Map<String, JsonNode> props = properties((String) b[0], (String) b[1], "BAN");
+            props.put("bufferMeters", JsonNode.createNumberNode(400.0));
+            props.put("dwellMinutes", JsonNode.createNumberNode(30));
+            props.put("active", object(Map.of("from", JsonNode.createStringNode("2021-01-01"))));
+            fence(fences, props, sql, (ps, i) -> {
                 ps.setString(i, yangtze);
                 ps.setString(i + 1, fuling);
                 ps.setDouble(i + 2, (Double) b[2]);
@@ -226,56 +253,44 @@ public class DemoSeeder {
             String river = geometry("demo/yangtze_wu_fuling.geojson", (String) d[2]);
             String sql = "ST_LineMerge(ST_CollectionExtract(ST_Intersection(ST_GeomFromGeoJSON(?),"
                     + " ST_MakeEnvelope(?, ?, ?, ?, 4326)), 2))";
-            fence((String) d[0], (String) d[1], "DANGER", sql, null, (Double) d[7], null, null, (ps, i) -> {
+            Map<String, JsonNode> props = properties((String) d[0], (String) d[1], "DANGER");
+            props.put("bufferMeters", JsonNode.createNumberNode((Double) d[7]));
+            if (d[8] != null) {
+                props.put("categories", JsonNode.createArrayNode(List.of(JsonNode.createStringNode((String) d[8]))));
+            }
+            fence(fences, props, sql, (ps, i) -> {
                 ps.setString(i, river);
                 ps.setDouble(i + 1, (Double) d[3]);
                 ps.setDouble(i + 2, (Double) d[5]);
                 ps.setDouble(i + 3, (Double) d[4]);
                 ps.setDouble(i + 4, (Double) d[6]);
             });
-            if (d[8] != null) {
-                jdbc.prepareStatement(
-                        "UPDATE fence SET categories = ARRAY[?] WHERE properties ->> 'demoKey' = ? AND retired_at IS NULL",
-                        ps -> {
-                            ps.setString(1, (String) d[8]);
-                            ps.setString(2, (String) d[0]);
-                            return ps.executeUpdate();
-                        });
-            }
         }
         for (Safe s : DemoCity.SAFE) {
-            Long[] wards = DemoCity.WARDS.stream()
+            List<JsonNode> wards = DemoCity.WARDS.stream()
                     .filter(w -> s.key().equals(w.safeKey()))
-                    .map(w -> ids.get(w.key()))
-                    .toArray(Long[]::new);
-            fence(
-                    s.key(),
-                    s.name(),
-                    "SAFE",
-                    "ST_GeomFromText(?, 4326)",
-                    s.radius() > 0 ? s.radius() : null,
-                    null,
-                    null,
-                    wards,
-                    (ps, i) -> ps.setString(i, s.wkt()));
-            if (s.night()) {
-                jdbc.prepareStatement(
-                        "UPDATE fence SET daily_from = '22:00', daily_until = '06:00' WHERE properties ->> 'demoKey' = ?"
-                                + " AND properties ->> 'demo' = 'fuling' AND retired_at IS NULL",
-                        ps -> {
-                            ps.setString(1, s.key());
-                            return ps.executeUpdate();
-                        });
+                    .map(w -> JsonNode.createStringNode(Long.toString(ids.get(w.key()))))
+                    .toList();
+            Map<String, JsonNode> props = properties(s.key(), s.name(), "SAFE");
+            if (s.radius() > 0) {
+                props.put("radiusMeters", JsonNode.createNumberNode(s.radius()));
             }
+            props.put("subjects", JsonNode.createArrayNode(wards));
+            if (s.night()) {
+                props.put("active", object(Map.of("daily", JsonNode.createStringNode("22:00-06:00"))));
+            }
+            fence(fences, props, "ST_GeomFromText(?, 4326)", (ps, i) -> ps.setString(i, s.wkt()));
         }
     }
 
     /** The old town's GRID cells, each with its unit and the police officers patrolling it as grid officers. */
-    private void seedGrids(Map<String, Long> ids) {
+    private void seedGrids(Map<String, Long> ids, Map<String, Long> fences) {
         for (Object[] g : DemoCity.GRIDS) {
             String key = (String) g[0];
             double west = (Double) g[2], south = (Double) g[3], east = (Double) g[4], north = (Double) g[5];
-            fence(key, (String) g[1], "GRID", "ST_MakeEnvelope(?, ?, ?, ?, 4326)", null, null, null, null, (ps, i) -> {
+            Map<String, JsonNode> props = properties(key, (String) g[1], "GRID");
+            props.put("unit", JsonNode.createStringNode("POLICE"));
+            long grid = fence(fences, props, "ST_MakeEnvelope(?, ?, ?, ?, 4326)", (ps, i) -> {
                 ps.setDouble(i, west);
                 ps.setDouble(i + 1, south);
                 ps.setDouble(i + 2, east);
@@ -283,33 +298,29 @@ public class DemoSeeder {
             });
             for (Officer o : DemoCity.OFFICERS) {
                 Pt c = o.centre();
-                if (!"POLICE".equals(o.unit())
-                        || c.lon() < west
-                        || c.lon() >= east
-                        || c.lat() < south
-                        || c.lat() >= north) {
-                    continue;
+                if ("POLICE".equals(o.unit())
+                        && c.lon() >= west
+                        && c.lon() < east
+                        && c.lat() >= south
+                        && c.lat() < north) {
+                    gridOfficers.enlist(grid, ids.get(o.key()));
                 }
-                jdbc.prepareStatement(
-                        """
-                        INSERT INTO grid_officer (fence_id, officer_id, role)
-                        SELECT id, ?, 'GRID' FROM fence
-                        WHERE properties ->> 'demo' = 'fuling' AND properties ->> 'demoKey' = ? AND retired_at IS NULL
-                        ON CONFLICT DO NOTHING""",
-                        ps -> {
-                            ps.setLong(1, ids.get(o.key()));
-                            ps.setString(2, key);
-                            return ps.executeUpdate();
-                        });
             }
-            jdbc.prepareStatement(
-                    "UPDATE fence SET properties = properties || '{\"unit\": \"POLICE\"}'"
-                            + " WHERE properties ->> 'demo' = 'fuling' AND properties ->> 'demoKey' = ? AND retired_at IS NULL",
-                    ps -> {
-                        ps.setString(1, key);
-                        return ps.executeUpdate();
-                    });
         }
+    }
+
+    /** A demo fence's own properties: its name and kind, and the demo's marks that find it again. */
+    private static Map<String, JsonNode> properties(String key, String name, String kind) {
+        Map<String, JsonNode> props = new LinkedHashMap<>();
+        props.put("name", JsonNode.createStringNode(name));
+        props.put("kind", JsonNode.createStringNode(kind));
+        props.put("demo", JsonNode.createStringNode("fuling"));
+        props.put("demoKey", JsonNode.createStringNode(key));
+        return props;
+    }
+
+    private static JsonNode object(Map<String, JsonNode> members) {
+        return JsonNode.createObjectNode(members);
     }
 
     private interface GeomBinder {
@@ -317,54 +328,61 @@ public class DemoSeeder {
         void bind(java.sql.PreparedStatement ps, int first) throws java.sql.SQLException;
     }
 
-    private void fence(
-            String key,
-            String name,
-            String kind,
-            String geometrySql,
-            Double radius,
-            Double buffer,
-            Integer dwell,
-            Long[] subjects,
-            GeomBinder geometry) {
-        boolean exists = jdbc.prepareStatement(
-                "SELECT EXISTS (SELECT 1 FROM fence WHERE properties ->> 'demo' = 'fuling' AND properties ->> 'demoKey' = ?"
-                        + " AND retired_at IS NULL)",
-                ps -> {
-                    ps.setString(1, key);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getBoolean(1);
-                    }
-                });
-        if (exists) {
-            return;
+    /** The live demo fences by demo key: their ids. */
+    private Map<String, Long> demoFences() {
+        Map<String, Long> found = new HashMap<>();
+        for (StoredFence f : fenceService.list(null)) {
+            JsonNode key = f.draft().extra().get("demoKey");
+            if (isDemo(f) && key != null && key.isString()) {
+                found.put(key.getStringValue(), f.id());
+            }
         }
-        Double metres = radius != null ? radius : buffer;
-        jdbc.prepareStatement(
-                "INSERT INTO fence (name, kind, geom, area, radius_meters, buffer_meters, dwell_minutes, active_from,"
-                        + " subjects, properties)"
-                        + " SELECT ?, ?, g, CASE WHEN ?::float8 IS NULL THEN g"
-                        + " ELSE ST_Buffer(g::geography, ?::float8)::geometry END, ?, ?, ?,"
-                        + " CASE WHEN ? = 'BAN' THEN DATE '2021-01-01' END, coalesce(?::bigint[], '{}'),"
-                        + " jsonb_build_object('demo', 'fuling', 'demoKey', ?::text)"
-                        + " FROM (SELECT ST_SetSRID(" + geometrySql + ", 4326) AS g) s",
-                ps -> {
-                    int i = 1;
-                    ps.setString(i++, name);
-                    ps.setString(i++, kind);
-                    ps.setObject(i++, metres, Types.DOUBLE);
-                    ps.setObject(i++, metres, Types.DOUBLE);
-                    ps.setObject(i++, radius, Types.DOUBLE);
-                    ps.setObject(i++, buffer, Types.DOUBLE);
-                    ps.setObject(i++, dwell, Types.INTEGER);
-                    ps.setString(i++, kind);
-                    ps.setArray(
-                            i++, subjects == null ? null : ps.getConnection().createArrayOf("bigint", subjects));
-                    ps.setString(i++, key);
-                    geometry.bind(ps, i);
-                    return ps.executeUpdate();
-                });
+        return found;
+    }
+
+    /** Whether the fence has no {@code demo} property (a legacy demo fence, made before the marks). */
+    private static boolean isUnmarked(StoredFence f) {
+        JsonNode demo = f.draft().extra().get("demo");
+        return demo == null || demo.isNull();
+    }
+
+    private static boolean isDemo(StoredFence f) {
+        JsonNode demo = f.draft().extra().get("demo");
+        return demo != null && demo.isString() && "fuling".equals(demo.getStringValue());
+    }
+
+    /**
+     * The id of the demo fence with the properties' demo key, made through the fence service when missing: its
+     * geometry is {@code geometrySql} (computed by PostGIS from the demo's data, read back as GeoJSON).
+     */
+    private long fence(Map<String, Long> fences, Map<String, JsonNode> props, String geometrySql, GeomBinder binder) {
+        String key = props.get("demoKey").getStringValue();
+        Long id = fences.get(key);
+        if (id != null) {
+            return id;
+        }
+        String geojson = jdbc.prepareStatement("SELECT ST_AsGeoJSON(ST_SetSRID(" + geometrySql + ", 4326), 15)", ps -> {
+            binder.bind(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        JsonNode feature = object(Map.of(
+                "type", JsonNode.createStringNode("Feature"),
+                "geometry", read(geojson),
+                "properties", object(props)));
+        long made = fenceService.create(feature).id();
+        fences.put(key, made);
+        return made;
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return json.readValue(text, Argument.of(JsonNode.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The GeoJSON geometry of the feature named {@code name} (or the first) in the resource {@code path}. */
@@ -398,52 +416,8 @@ public class DemoSeeder {
         account("fuling.family", "family", "FAMILY", ids.get("guardian-" + family.substring(5)), ids.get(family));
     }
 
-    /** Makes or updates account {@code username} as POST /api/users would, with the password from its file. */
+    /** Makes or updates account {@code username} with the password from its file. */
     private void account(String username, String file, String role, Long subjectId, Long wardId) {
-        String password = accounts.password(file);
-        Object[] stored = jdbc.prepareStatement("SELECT id, password_hash FROM app_user WHERE username = ?", ps -> {
-            ps.setString(1, username);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Object[] {rs.getLong(1), rs.getString(2)} : null;
-            }
-        });
-        long id;
-        if (stored == null) {
-            id = jdbc.prepareStatement(
-                    "INSERT INTO app_user (username, password_hash, role, subject_id) VALUES (?, ?, ?, ?) RETURNING id",
-                    ps -> {
-                        ps.setString(1, username);
-                        ps.setString(2, hasher.hash(password));
-                        ps.setString(3, role);
-                        ps.setObject(4, subjectId, Types.BIGINT);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            return rs.getLong(1);
-                        }
-                    });
-        } else {
-            id = (Long) stored[0];
-            String hash = hasher.matches(password, (String) stored[1]) ? (String) stored[1] : hasher.hash(password);
-            jdbc.prepareStatement(
-                    "UPDATE app_user SET password_hash = ?, role = ?, subject_id = ? WHERE id = ?", ps -> {
-                        ps.setString(1, hash);
-                        ps.setString(2, role);
-                        ps.setObject(3, subjectId, Types.BIGINT);
-                        ps.setLong(4, id);
-                        return ps.executeUpdate();
-                    });
-        }
-        if (wardId != null) {
-            jdbc.prepareStatement(
-                    "INSERT INTO user_ward (user_id, ward_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
-                        ps.setLong(1, id);
-                        ps.setLong(2, wardId);
-                        return ps.executeUpdate();
-                    });
-        }
-    }
-
-    private int update(String sql) {
-        return jdbc.prepareStatement(sql, java.sql.PreparedStatement::executeUpdate);
+        accountSeeds.ensure(username, accounts.password(file), role, subjectId, wardId);
     }
 }

@@ -49,6 +49,7 @@ public final class NotificationRouter implements AlertOutbox {
     private final AlertUnits units;
     private final NotifySettings settings;
     private final CategoryRecipients recipients;
+    private final QuietPeriods quiet;
 
     NotificationRouter(
             JdbcOperations jdbc,
@@ -56,8 +57,10 @@ public final class NotificationRouter implements AlertOutbox {
             MessageTexts texts,
             AlertUnits units,
             NotifySettings settings,
-            CategoryRecipients recipients) {
+            CategoryRecipients recipients,
+            QuietPeriods quiet) {
         this.recipients = recipients;
+        this.quiet = quiet;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.texts = texts;
@@ -173,20 +176,7 @@ public final class NotificationRouter implements AlertOutbox {
             return;
         }
         String text = texts.render(TemplateKey.LOITER, occasion);
-        String claimed = phone;
-        boolean fresh = jdbc.prepareStatement(
-                """
-                INSERT INTO sms_quiet AS q (phone, warned_at) VALUES (?, now())
-                ON CONFLICT (phone) DO UPDATE SET warned_at = EXCLUDED.warned_at
-                    WHERE q.warned_at <= now() - make_interval(hours => ?)
-                RETURNING true""",
-                ps -> {
-                    ps.setString(1, claimed);
-                    ps.setInt(2, settings.smsQuietHours());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next();
-                    }
-                });
+        boolean fresh = quiet.claim(phone, settings.smsQuietHours());
         messages.add(
                 fresh
                         ? Message.pending(ChannelKind.SMS, phone, text)

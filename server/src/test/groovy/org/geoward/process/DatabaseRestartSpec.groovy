@@ -1,5 +1,8 @@
 package org.geoward.process
 
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.net.http.HttpTimeoutException
 import java.time.Duration
 import java.time.Instant
 import java.time.temporal.ChronoUnit
@@ -18,10 +21,11 @@ import spock.lang.Shared
 import spock.lang.Specification
 
 /**
- * PostgreSQL killed ({@code pg_ctl stop -m immediate}) under a running server while three senders post, kept down
- * for 8 s and started again. While it is down every sender must hear 503 with Retry-After within
- * {@link #ANSWER_LIMIT} (never a 500, never a hang); afterwards the same server process must accept fixes again
- * without a restart, and no acknowledged fix may be lost.
+ * PostgreSQL killed ({@code pg_ctl stop -m immediate}) under a running server while three senders post to the JSON
+ * API and a phone reports to the OsmAnd port, kept down for 8 s and started again. While it is down every sender must
+ * hear 503 with Retry-After within {@link #ANSWER_LIMIT} (never a 500, never a hang; the OsmAnd port answered 500
+ * once); afterwards the same server process must accept fixes again at both doors without a restart, and no
+ * acknowledged fix may be lost.
  */
 class DatabaseRestartSpec extends Specification {
     static final String PASSWORD = "db-restart-pw"
@@ -39,20 +43,29 @@ class DatabaseRestartSpec extends Specification {
 
     @Shared
     @AutoCleanup("shutdownNow")
-    ExecutorService threads = Executors.newFixedThreadPool(SENDERS)
+    ExecutorService threads = Executors.newFixedThreadPool(SENDERS + 1)
+
+    @Shared
+    int osmandPort = ServerProcess.freePort()
 
     def "with PostgreSQL down senders hear 503 and Retry-After, and the same server recovers losing nothing acked"() {
-        given: 'a server with three wards, each posted by a sender of its own'
-        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
+        given: 'a server with three wards, each posted by a sender of its own, and a fourth with an OsmAnd phone'
+        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD, GEOWARD_OSMAND_PORT: osmandPort as String])
         String token = server.token("admin", PASSWORD)
-        List<Long> wards = (1..SENDERS).collect {
+        List<Long> wards = (1..SENDERS + 1).collect {
             server.create("/api/subjects", [kind: "WARD", name: "ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
         }
+        long phoneWard = wards.pop()
+        Map phone = server.create("/api/devices", [uniqueId: "restart-phone-${UUID.randomUUID()}".toString(), protocol: "OSMAND",
+                                                   subjectId: phoneWard], token)
         long serverPid = server.process.pid()
         def ledger = new IngestLedger()
+        def reports = new IngestLedger()
         def stop = new AtomicBoolean()
         List<Future> senders = wards.collect { ward -> threads.submit({ send(ledger, token, ward, stop) } as Callable) }
-        assert ServerProcess.waitFor(60) { ledger.ackedFixes >= 5 * BATCH }: "the senders got no 202 before the outage"
+        senders << threads.submit({ report(reports, phone, phoneWard, stop) } as Callable)
+        assert ServerProcess.waitFor(60) { ledger.ackedFixes >= 5 * BATCH && reports.ackedFixes >= 5 }:
+                "the senders got no 202 (the phone no 200) before the outage"
 
         when: 'PostgreSQL is killed, stays down for 8 s and is started again'
         int databasePort = server.databasePort()
@@ -65,7 +78,7 @@ class DatabaseRestartSpec extends Specification {
 
         and: 'the senders go on until one of them is acknowledged again, and a few seconds more'
         boolean recovered = ServerProcess.waitFor(60) {
-            ledger.answers.any { it.status == 202 && it.startedAt >= upAt }
+            ledger.answers.any { it.status == 202 && it.startedAt >= upAt } && reports.answers.any { it.status == 200 && it.startedAt >= upAt }
         }
         long recoveredAfter = (ledger.answers.findAll { it.status == 202 && it.startedAt >= upAt }*.endedAt.min() ?: 0) - upAt
         Thread.sleep(3_000)
@@ -75,9 +88,13 @@ class DatabaseRestartSpec extends Specification {
         List<Answer> duringOutage = answers.findAll { it.startedAt >= downFrom && it.startedAt < downUntil }
         List<String> wrongDuringOutage = duringOutage.findAll { !fine(it, downUntil) }*.toString().unique()
         List<String> serverErrors = answers.findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
-        List<String> lost = ledger.missingFrom(server)
+        List<String> lost = ledger.missingFrom(server) + reports.missingFrom(server)
+        List<Answer> reportsDuringOutage = reports.answers.toList().findAll { it.startedAt >= downFrom && it.startedAt < downUntil }
+        List<String> wrongReports = reportsDuringOutage.findAll { !fine(it, downUntil, 200) }*.toString().unique()
+        List<String> reportErrors = reports.answers.toList().findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
         println "answers: ${ledger.tally()}; asked while PostgreSQL was down: ${duringOutage.size()};" +
-                " first 202 ${recoveredAfter} ms after the restart"
+                " first 202 ${recoveredAfter} ms after the restart; OsmAnd answers: ${reports.tally()}," +
+                " e.g. ${reportsDuringOutage.find { it.status == 503 }}"
 
         then: 'while it was down every sender was told 503 with Retry-After, quickly; no answer was ever a 500;' +
                 ' the same server process accepts fixes again, without a restart; every acknowledged fix is stored'
@@ -85,6 +102,9 @@ class DatabaseRestartSpec extends Specification {
             duringOutage.size() >= SENDERS
             wrongDuringOutage.take(10) == []
             serverErrors.take(10) == []
+            reportsDuringOutage.size() >= 1
+            wrongReports.take(10) == []
+            reportErrors.take(10) == []
             recovered
             senderFailures == []
             server.alive
@@ -97,9 +117,9 @@ class DatabaseRestartSpec extends Specification {
      * What a sender asking during the outage may hear, within {@link #ANSWER_LIMIT}: 503 with Retry-After, or, just
      * before the restart, a 202 that came once the database was back.
      */
-    private static boolean fine(Answer answer, long downUntil) {
+    private static boolean fine(Answer answer, long downUntil, int accepted = 202) {
         answer.millis <= ANSWER_LIMIT.toMillis() &&
-                (answer.status == 503 && answer.retryAfter != null || answer.status == 202 && answer.endedAt > downUntil)
+                (answer.status == 503 && answer.retryAfter != null || answer.status == accepted && answer.endedAt > downUntil)
     }
 
     /** Null when the sender finished, else why it did not. */
@@ -125,5 +145,52 @@ class DatabaseRestartSpec extends Specification {
             ledger.postUntilAcked(server, token, batch, CLIENT_TIMEOUT, Duration.ofSeconds(90))
             Thread.sleep(100)
         }
+    }
+
+    /**
+     * Reports the phone's fixes to the OsmAnd port, one a request, 200 ms apart in event time, each until it is
+     * answered 200 (after a 503 as Retry-After says, at most 2 s; else 250 ms), until told to stop.
+     */
+    private void report(IngestLedger reports, Map phone, long ward, AtomicBoolean stop) {
+        Instant base = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+        for (int n = 0; n < 5_000 && !stop.get(); n++) {
+            Instant time = base.plusMillis(200L * n)
+            String query = "id=${phone.uniqueId}&lat=29.71&lon=${107.39 + n * 1e-6}&timestamp=${time.toEpochMilli()}" +
+                    "&accuracy=5&token=${URLEncoder.encode(phone.token as String, 'UTF-8')}"
+            long giveUp = System.currentTimeMillis() + 90_000
+            while (true) {
+                Answer answer = reportOnce(reports, query, IngestLedger.key(ward, time))
+                if (answer.status == 200) {
+                    break
+                }
+                assert !(answer.status in [400, 401, 403, 404]): "the OsmAnd port refused a report: $answer"
+                assert System.currentTimeMillis() < giveUp: "a report was not taken within 90 s; last answer: $answer"
+                Thread.sleep(answer.shedding && answer.retryAfter?.isLong() ? Math.min(2_000L, (answer.retryAfter as long) * 1000L) : 250L)
+            }
+            Thread.sleep(100)
+        }
+    }
+
+    private Answer reportOnce(IngestLedger reports, String query, String key) {
+        def answer = new Answer(startedAt: System.currentTimeMillis())
+        try {
+            def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:$osmandPort/?$query"))
+                    .timeout(CLIENT_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build()
+            HttpResponse<String> response = server.http.send(request, HttpResponse.BodyHandlers.ofString())
+            answer.status = response.statusCode()
+            answer.retryAfter = response.headers().firstValue("Retry-After").orElse(null)
+            if (answer.status != 200) {
+                answer.error = response.body()?.take(300)
+            }
+        } catch (HttpTimeoutException e) {
+            answer.status = IngestLedger.TIMED_OUT
+            answer.error = e.message
+        } catch (IOException e) {
+            answer.status = IngestLedger.NO_ANSWER
+            answer.error = e.toString().take(200)
+        }
+        answer.endedAt = System.currentTimeMillis()
+        reports.record(answer, answer.status == 200 ? [key] : [])
+        answer
     }
 }

@@ -194,6 +194,33 @@ class WorkOrderConsoleSpec extends BrowserSpec {
         browser.screenshot('workorder-03-officer')
     }
 
+    /**
+     * An offset from the map's centre where a click reaches the map itself: no marker, popup, tooltip or control of
+     * an earlier feature's or run's subjects and alerts lies there (a Leaflet marker takes its click for itself).
+     */
+    List<Integer> freeMapPoint() {
+        List<List<Integer>> candidates = []
+        for (int ring = 1; ring <= 6; ring++) {
+            for (int k = 0; k < 8; k++) {
+                double a = Math.PI / 4 * k + ring * 0.4
+                candidates << [(int) Math.round(Math.cos(a) * 30 * ring), (int) Math.round(Math.sin(a) * 22 * ring)]
+            }
+        }
+        def found = browser.driver.executeScript('''
+            const map = document.getElementById('map');
+            const r = map.getBoundingClientRect();
+            for (const [dx, dy] of arguments[0]) {
+                const el = document.elementFromPoint(r.left + r.width / 2 + dx, r.top + r.height / 2 + dy);
+                if (el && map.contains(el)
+                        && !el.closest('.leaflet-marker-icon, .leaflet-popup, .leaflet-tooltip, .leaflet-control')) {
+                    return [dx, dy];
+                }
+            }
+            return null;''', candidates)
+        assert found != null: 'every candidate point near the map centre is under a marker, popup or control'
+        return found.collect { it as int }
+    }
+
     void type(String css, String text) {
         def el = browser.find(css)
         el.clear()
@@ -225,7 +252,8 @@ class WorkOrderConsoleSpec extends BrowserSpec {
         browser.driver.switchTo().activeElement().getAttribute('id') == 'wo-report-lon'
 
         when: 'the place is clicked on the map, and a photo that is no web address given'
-        new Actions(browser.driver).moveToElement(browser.find('#map'), 60, -40).click().perform()
+        def (int dx, int dy) = freeMapPoint()
+        new Actions(browser.driver).moveToElement(browser.find('#map'), dx, dy).click().perform()
         browser.waitUntil { browser.find('#wo-report-lon').getAttribute('value') != '' }
         browser.find('#wo-report-photo').sendKeys('ftp://photos.example/1.jpg')
         browser.click('#wo-report-submit')
