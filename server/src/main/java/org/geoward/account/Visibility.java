@@ -123,6 +123,15 @@ public class Visibility {
     }
 
     private Condition officerAlerts(long officerId) {
+        return officerAlerts(officerId, unitsByType);
+    }
+
+    /**
+     * The condition on an alert aliased {@code a} that holds for the alerts of officer {@code officerId}'s task:
+     * assigned to them, or of a type whose unit in {@code unitsByType} is theirs. The one statement of the rule, for
+     * this class and for {@code GET /api/alerts}.
+     */
+    public static Condition officerAlerts(long officerId, Map<AlertType, String> unitsByType) {
         StringBuilder sql = new StringBuilder("(a.assigned_officer_id = ? OR CASE a.type");
         List<Object> params = new ArrayList<>();
         params.add(officerId);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.geoward.account.Visibility;
 
 /** Reads alerts, their timelines and the event stream as {@link AlertFeature}s. Thread-safe. */
 @Singleton
@@ -132,7 +133,7 @@ class AlertQueries {
     record StreamEvent(long id, AlertFeature feature) {}
 
     private static void restrict(StringBuilder sql, List<Object> params, Viewer viewer) {
-        Viewer.Restriction restriction = viewer.restriction();
+        Visibility.Condition restriction = viewer.restriction();
         if (restriction != null) {
             sql.append(" AND ").append(restriction.sql());
             params.addAll(restriction.params());

@@ -1,9 +1,9 @@
 package org.geoward.alert;
 
 import io.micronaut.security.authentication.Authentication;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.geoward.account.Visibility;
 import org.geoward.evaluate.AlertType;
 
 /**
@@ -38,12 +38,12 @@ record Viewer(
     }
 
     /** A condition on alert {@code a} and its parameters, or null when the viewer sees everything. */
-    Restriction restriction() {
+    Visibility.Condition restriction() {
         if (seesNone) {
-            return new Restriction("FALSE", List.of());
+            return new Visibility.Condition("FALSE", List.of());
         }
         if (isFamily) {
-            return new Restriction(
+            return new Visibility.Condition(
                     "a.subject_id IN (SELECT uw.ward_id FROM user_ward uw JOIN app_user u ON u.id = uw.user_id"
                             + " WHERE u.username = ?)",
                     List.of(username));
@@ -51,25 +51,10 @@ record Viewer(
         if (isOfficer) {
             if (subjectId == null) {
                 // an officer account not linked to an officer subject has no unit and no assignments
-                return new Restriction("FALSE", List.of());
+                return new Visibility.Condition("FALSE", List.of());
             }
-            StringBuilder unitOfType = new StringBuilder("CASE a.type");
-            List<Object> params = new ArrayList<>();
-            params.add(subjectId);
-            for (AlertType type : AlertType.values()) {
-                unitOfType.append(" WHEN ? THEN ?");
-                params.add(type.name());
-                params.add(unitsByType.get(type));
-            }
-            unitOfType.append(" END");
-            params.add(subjectId);
-            return new Restriction(
-                    "(a.assigned_officer_id = ? OR " + unitOfType + " = (SELECT s.unit FROM subject s WHERE s.id = ?))",
-                    params);
+            return Visibility.officerAlerts(subjectId, unitsByType);
         }
         return null;
     }
-
-    /** A SQL condition with its parameters, in order. */
-    record Restriction(String sql, List<Object> params) {}
 }

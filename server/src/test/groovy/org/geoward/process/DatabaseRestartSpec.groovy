@@ -1,8 +1,6 @@
 package org.geoward.process
 
 import java.net.http.HttpRequest
-import java.net.http.HttpResponse
-import java.net.http.HttpTimeoutException
 import java.time.Duration
 import java.time.Instant
 import java.time.temporal.ChronoUnit
@@ -172,25 +170,8 @@ class DatabaseRestartSpec extends Specification {
     }
 
     private Answer reportOnce(IngestLedger reports, String query, String key) {
-        def answer = new Answer(startedAt: System.currentTimeMillis())
-        try {
-            def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:$osmandPort/?$query"))
-                    .timeout(CLIENT_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build()
-            HttpResponse<String> response = server.http.send(request, HttpResponse.BodyHandlers.ofString())
-            answer.status = response.statusCode()
-            answer.retryAfter = response.headers().firstValue("Retry-After").orElse(null)
-            if (answer.status != 200) {
-                answer.error = response.body()?.take(300)
-            }
-        } catch (HttpTimeoutException e) {
-            answer.status = IngestLedger.TIMED_OUT
-            answer.error = e.message
-        } catch (IOException e) {
-            answer.status = IngestLedger.NO_ANSWER
-            answer.error = e.toString().take(200)
-        }
-        answer.endedAt = System.currentTimeMillis()
-        reports.record(answer, answer.status == 200 ? [key] : [])
-        answer
+        def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:$osmandPort/?$query"))
+                .timeout(CLIENT_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build()
+        reports.send(server.http, request, 200, [key])
     }
 }

@@ -1,6 +1,8 @@
 package org.geoward.process
 
 import groovy.json.JsonOutput
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.net.http.HttpTimeoutException
 import java.time.Duration
@@ -108,6 +110,31 @@ class IngestLedger {
             long pause = answer.shedding ? Math.min(2_000L, retryAfterMillis(answer)) : 250L
             Thread.sleep(pause)
         }
+    }
+
+    /**
+     * Sends one request of another HTTP door (OsmAnd, OwnTracks) and records what came back: an answer with status
+     * {@code ackedStatus} marks the fixes {@code keys} acknowledged.
+     */
+    Answer send(HttpClient http, HttpRequest request, int ackedStatus, Collection<String> keys) {
+        def answer = new Answer(startedAt: System.currentTimeMillis())
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString())
+            answer.status = response.statusCode()
+            answer.retryAfter = response.headers().firstValue("Retry-After").orElse(null)
+            if (answer.status != ackedStatus) {
+                answer.error = response.body()?.take(300)
+            }
+        } catch (HttpTimeoutException e) {
+            answer.status = TIMED_OUT
+            answer.error = e.message
+        } catch (IOException e) {
+            answer.status = NO_ANSWER
+            answer.error = e.toString().take(200)
+        }
+        answer.endedAt = System.currentTimeMillis()
+        record(answer, answer.status == ackedStatus ? keys : [])
+        answer
     }
 
     /** Records an answer of another door (OwnTracks, GT06) and, when it acknowledged them, the fixes' keys. */

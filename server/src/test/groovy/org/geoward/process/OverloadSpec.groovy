@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import java.net.http.HttpRequest
-import java.net.http.HttpResponse
-import java.net.http.HttpTimeoutException
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.ConcurrentSkipListSet
 import java.util.concurrent.Semaphore
@@ -342,32 +340,13 @@ class OverloadSpec extends Specification {
     private void postOwnTracks(IngestLedger ledger, Map phone) {
         Instant time = base.plusSeconds((phone.next as AtomicInteger).getAndIncrement())
         String body = """{"_type":"location","lat":29.70,"lon":${107.39 + (time.epochSecond % 1000) * 1e-5},"tst":${time.epochSecond},"acc":5,"tid":"ov"}"""
-        def answer = new Answer(startedAt: System.currentTimeMillis())
-        List<String> acked = []
-        try {
-            def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:${server.port}/ingest/owntracks"))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Basic ${phone.basic}")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build()
-            HttpResponse<String> response = server.http.send(request, HttpResponse.BodyHandlers.ofString())
-            answer.status = response.statusCode()
-            answer.retryAfter = response.headers().firstValue("Retry-After").orElse(null)
-            if (answer.status == 200) {
-                acked << IngestLedger.key(phone.ward as long, time)
-            } else {
-                answer.error = response.body()?.take(300)
-            }
-        } catch (HttpTimeoutException e) {
-            answer.status = IngestLedger.TIMED_OUT
-            answer.error = e.message
-        } catch (IOException e) {
-            answer.status = IngestLedger.NO_ANSWER
-            answer.error = e.toString().take(200)
-        }
-        answer.endedAt = System.currentTimeMillis()
-        ledger.record(answer, acked)
+        def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:${server.port}/ingest/owntracks"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Basic ${phone.basic}")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build()
+        ledger.send(server.http, request, 200, [IngestLedger.key(phone.ward as long, time)])
     }
 
     /** Positions per second acknowledged while every watch keeps {@link #GT06_WINDOW} unacknowledged at most. */

@@ -14,14 +14,14 @@ import org.openqa.selenium.By
 class GridConsoleSpec extends BrowserSpec {
 
     /**
-     * Somewhere west of the centre with no grid or work order within 1.2 km (this spec's grid is ±0.005°, about
-     * ±550 m, and its officers stand up to 450 m from the alert): an earlier feature's or run's grid there would
-     * answer for the alert's place instead of this feature's.
+     * Somewhere west of the centre, in an area of about 6 × 3 km, with no grid or work order within 800 m (this
+     * spec's officers stand up to 450 m from the alert): an earlier feature's or run's grid there would answer for
+     * the alert's place instead of this feature's.
      */
     List<Double> freshPlace() {
         def random = new Random()
-        new DispatchData(data.dataSource).unclaimedPlace(1200) {
-            [LON - 0.06 + random.nextDouble() * 0.03, LAT - 0.03 + random.nextDouble() * 0.01]
+        new DispatchData(data.dataSource).unclaimedPlace(800) {
+            [LON - 0.10 + random.nextDouble() * 0.06, LAT - 0.04 + random.nextDouble() * 0.03]
         }
     }
 
