@@ -104,6 +104,27 @@ public class Visibility {
     }
 
     /**
+     * For an OFFICER, the condition on an alert aliased {@code a} inside a GRID fence aliased {@code f} that holds for
+     * the grid's open items they may see: every item of a grid they belong to (they answer for that place, and
+     * {@link #visibleSubjects} lets them see its subjects), elsewhere only the alerts of their task
+     * ({@link #officerAlerts}). Empty for every other role.
+     */
+    public Optional<Condition> officerGridItems(Authentication authentication) {
+        Long officerId = claim(authentication, "subjectId");
+        return officerAlerts(authentication).map(theirs -> {
+            if (officerId == null) {
+                return theirs;
+            }
+            List<Object> params = new ArrayList<>(theirs.params());
+            params.add(officerId);
+            return new Condition(
+                    "(" + theirs.sql() + " OR EXISTS (SELECT 1 FROM grid_officer g"
+                            + " WHERE g.fence_id = f.id AND g.officer_id = ?))",
+                    List.copyOf(params));
+        });
+    }
+
+    /**
      * Whether {@code authentication} is an OFFICER and alert {@code alertId} is not of their task
      * ({@link #officerAlerts}): such a caller gets 404 for it, as if it did not exist. False for every other role and
      * for an alert that does not exist.

@@ -8,14 +8,17 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.geoward.account.Visibility;
 import org.geoward.problem.ProblemException;
 
 /**
  * The city's grids: GRID fences (their shapes come from {@code /api/fences}) with responsible officers and open
- * items. Staff read; ADMIN and DISPATCHER import grids and set their officers.
+ * items. Staff read; an OFFICER sees every open item of a grid they belong to and elsewhere only the alerts of their
+ * task ({@link Visibility#officerGridItems}). ADMIN and DISPATCHER import grids and set their officers.
  */
 @Controller("/api/grids")
 @Secured({"ADMIN", "DISPATCHER", "OFFICER"})
@@ -23,22 +26,24 @@ import org.geoward.problem.ProblemException;
 final class GridController {
     private final GridService grids;
     private final GridImport importer;
+    private final Visibility visibility;
 
-    GridController(GridService grids, GridImport importer) {
+    GridController(GridService grids, GridImport importer, Visibility visibility) {
         this.grids = grids;
         this.importer = importer;
+        this.visibility = visibility;
     }
 
     @Get
     @Operation(summary = "Every grid with its unit, officers and open items")
-    List<Grid> list() {
-        return grids.list();
+    List<Grid> list(Authentication authentication) {
+        return grids.list(visibility.officerGridItems(authentication));
     }
 
     @Get("/{id}")
     @Operation(summary = "One grid with its unit, officers and open items")
-    Grid find(@PathVariable String id) {
-        return grids.find(parseId(id));
+    Grid find(@PathVariable String id, Authentication authentication) {
+        return grids.find(parseId(id), visibility.officerGridItems(authentication));
     }
 
     @Put("/{id}/officers")

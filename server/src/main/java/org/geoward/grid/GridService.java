@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.geoward.account.Visibility.Condition;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.JsonFields;
 
@@ -37,7 +39,9 @@ class GridService {
             FROM fence f
             JOIN alert a ON a.status <> 'RESOLVED' AND a.pos IS NOT NULL AND ST_Covers(f.area, a.pos::geometry)
             JOIN subject s ON s.id = a.subject_id
-            WHERE f.id = ANY (?) ORDER BY a.opened_at, a.id""";
+            WHERE f.id = ANY (?) AND %s ORDER BY a.opened_at, a.id""";
+
+    private static final Condition NONE = new Condition("TRUE", List.of());
 
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> transactions;
@@ -47,14 +51,17 @@ class GridService {
         this.transactions = transactions;
     }
 
-    /** Every live grid, by name. */
-    List<Grid> list() {
-        return transactions.executeRead(tx -> load(null));
+    /**
+     * Every live grid, by name, with the open items {@code items} admits (an alert {@code a} in a grid {@code f};
+     * empty for all of them).
+     */
+    List<Grid> list(Optional<Condition> items) {
+        return transactions.executeRead(tx -> load(null, items));
     }
 
-    /** The grid with fence id {@code id}, or 404. */
-    Grid find(long id) {
-        return transactions.executeRead(tx -> load(id)).stream()
+    /** The grid with fence id {@code id}, with the open items {@code items} admits, or 404. */
+    Grid find(long id, Optional<Condition> items) {
+        return transactions.executeRead(tx -> load(id, items)).stream()
                 .findFirst()
                 .orElseThrow(() -> ProblemException.notFound("grid", id));
     }
@@ -70,7 +77,7 @@ class GridService {
             write(id, wanted, "");
             return null;
         });
-        return find(id);
+        return find(id, Optional.empty());
     }
 
     /** Checks an array of {@code {officerId, role}} from a request; {@code path} prefixes the field names. */
@@ -166,7 +173,7 @@ class GridService {
         }
     }
 
-    private List<Grid> load(Long onlyId) {
+    private List<Grid> load(Long onlyId, Optional<Condition> admitted) {
         record Row(long id, String name, String unit) {}
         List<Row> rows = jdbc.prepareStatement(GRIDS, ps -> {
             if (onlyId == null) {
@@ -188,15 +195,18 @@ class GridService {
         Map<Long, List<Grid.Member>> members = byGrid(
                 MEMBERS,
                 ids,
+                NONE,
                 rs -> new Grid.Member(
                         Long.toString(rs.getLong("id")),
                         rs.getString("name"),
                         OfficerRole.valueOf(rs.getString("role")),
                         rs.getString("unit"),
                         rs.getString("status")));
+        Condition condition = admitted.orElse(NONE);
         Map<Long, List<Grid.OpenItem>> items = byGrid(
-                ITEMS,
+                ITEMS.formatted(condition.sql()),
                 ids,
+                condition,
                 rs -> new Grid.OpenItem(
                         Long.toString(rs.getLong("id")),
                         rs.getString("type"),
@@ -217,9 +227,10 @@ class GridService {
         T read(ResultSet rs) throws SQLException;
     }
 
-    private <T> Map<Long, List<T>> byGrid(String sql, Long[] ids, RowReader<T> reader) {
+    private <T> Map<Long, List<T>> byGrid(String sql, Long[] ids, Condition condition, RowReader<T> reader) {
         return jdbc.prepareStatement(sql, ps -> {
             ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
+            condition.bind(ps, 2);
             Map<Long, List<T>> found = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -137,7 +137,7 @@ class MinimisationSpec extends Specification {
         admin.get("/api/subjects/$ward.id").status == 200
     }
 
-    def "an officer sees in a fence's occupants, the CAP feed and the notifications only the subjects and alerts of their task"() {
+    def "an officer sees in a fence's occupants, the CAP feed, the notifications and a grid's open items only the subjects and alerts of their task"() {
         given: "a POLICE officer; inside one grid (no officer of it) a ward whose WANDER alert is theirs and one with no alert"
         def db = new PrivacyData(dataSource)
         def admin = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.ADMIN))
@@ -157,13 +157,20 @@ class MinimisationSpec extends Specification {
         def officer = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.OFFICER, officerId))
 
         and: "the ward's WANDER (POLICE's type) and the bystander's LOITER (FISHERIES'), each with a message"
-        long theirs = alertWithMessage(db, 'WANDER', mine, "theirs $tag")
-        long other = alertWithMessage(db, 'LOITER', bystander, "other $tag")
+        long theirs = alertWithMessage(db, 'WANDER', mine, "theirs $tag", lon, lat)
+        long other = alertWithMessage(db, 'LOITER', bystander, "other $tag", lon, lat)
+
+        and: "a second POLICE officer, who belongs to the grid"
+        long gridOfficerId = db.first("INSERT INTO subject (kind, name, unit, status) VALUES ('OFFICER', 'grid officer', 'POLICE', 'OFF_DUTY') RETURNING id") as long
+        db.rows("INSERT INTO grid_officer (fence_id, officer_id, role) VALUES (?, ?, 'GRID')", [fenceId, gridOfficerId])
+        def gridOfficer = new Http(server.URL, Accounts.token(micronautClient, users, hasher, Role.OFFICER, gridOfficerId))
 
         when:
         def occupants = officer.get("/api/fences/$fenceId/occupants").json*.subjectId
         def feed = new String(officer.get("/api/alerts.cap").bytes, 'UTF-8')
         def messages = officer.get("/api/notifications").json*.text
+        def items = officer.get("/api/grids/$fenceId").json.openItems
+        def listedItems = officer.get("/api/grids").json.find { it.id == fenceId.toString() }.openItems
 
         then: "the officer sees their ward, not the bystander"
         occupants.contains(mine.toString()) && !occupants.contains(bystander.toString())
@@ -171,8 +178,15 @@ class MinimisationSpec extends Specification {
         officer.get("/api/alerts/${theirs}.cap").status == 200
         officer.get("/api/alerts/${other}.cap").status == 404
         messages.contains("theirs $tag".toString()) && !messages.contains("other $tag".toString())
+        items*.alertId == [theirs.toString()] && items*.subjectName == ["吴奶奶 $tag".toString()]
+        listedItems*.alertId == [theirs.toString()]
+
+        and: "the grid's own officer sees every open item of the grid"
+        gridOfficer.get("/api/grids/$fenceId").json.openItems*.alertId as Set == [theirs, other]*.toString() as Set
+        gridOfficer.get("/api/grids").json.find { it.id == fenceId.toString() }.openItems*.alertId as Set == [theirs, other]*.toString() as Set
 
         and: "an admin sees both"
+        admin.get("/api/grids/$fenceId").json.openItems*.alertId as Set == [theirs, other]*.toString() as Set
         admin.get("/api/fences/$fenceId/occupants").json*.subjectId.containsAll([mine.toString(), bystander.toString()])
         admin.get("/api/alerts/${other}.cap").status == 200
         admin.get("/api/notifications?alertId=$other").json*.text == ["other $tag".toString()]
@@ -182,10 +196,14 @@ class MinimisationSpec extends Specification {
         db?.rows("UPDATE alert SET status = 'RESOLVED', resolved_at = now() WHERE id IN (?, ?)", [theirs, other])
     }
 
-    /** An open alert of {@code type} for {@code subjectId} with its OPENED step and one suppressed SMS of {@code text}. */
-    static long alertWithMessage(PrivacyData db, String type, long subjectId, String text) {
-        long alertId = db.first("INSERT INTO alert (type, subject_id, opened_at, status) VALUES (?, ?, now(), 'OPEN') RETURNING id",
-                [type, subjectId]) as long
+    /**
+     * An open alert of {@code type} for {@code subjectId} at ({@code lon}, {@code lat}) with its OPENED step and one
+     * suppressed SMS of {@code text}.
+     */
+    static long alertWithMessage(PrivacyData db, String type, long subjectId, String text, double lon, double lat) {
+        long alertId = db.first("""INSERT INTO alert (type, subject_id, opened_at, status, pos)
+                VALUES (?, ?, now(), 'OPEN', ST_MakePoint(?, ?)::geography) RETURNING id""",
+                [type, subjectId, lon, lat]) as long
         long eventId = db.first("INSERT INTO alert_event (alert_id, actor, action, status) VALUES (?, 'system', 'OPENED', 'OPEN') RETURNING id",
                 [alertId]) as long
         db.rows("""INSERT INTO notification (alert_id, alert_event_id, channel, recipient, text, status, dedupe_key)
