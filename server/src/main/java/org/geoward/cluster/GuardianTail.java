@@ -31,13 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of the topic of fixes (outside the group, from 15 minutes back) and keeps the guardians'
- * fixes for this node's companion checks: a ward and their guardian usually live on different partitions, so on
- * different nodes. A guardian's fix counts once this node has read it, which can be a little after the ward's fix
- * is evaluated (docs/cluster.md). Every node reads every fix of the cluster here, so the others are skipped by their
- * {@link KindHeader} without being decoded or looked up: per fix of the cluster a node spends only the Kafka client's
- * read of the record (before 2026-12-07 it decoded each one and moved every subject's latest position, which made
- * each node's work grow with the whole cluster's rate). One thread.
+ * Reads the guardians' topic ({@link KafkaSettings#guardianTopic}: every partition, outside the group, from 15 minutes
+ * back) and keeps the guardians' fixes for this node's companion checks: a ward and their guardian usually live on
+ * different partitions, so on different nodes. A guardian's fix counts once this node has read it, which can be a
+ * little after the ward's fix is evaluated (docs/cluster.md). Until 2026-12-07 this read every partition of the topic
+ * of fixes, and the Kafka client's fetch of every fix of the cluster on every node cost each node 2.5-3 µs per fix of
+ * the whole cluster (docs/benchmarks.md), work that grew with the number of nodes. One thread.
  */
 @Singleton
 @Requires(bean = KafkaSettings.class)
@@ -89,7 +88,7 @@ class GuardianTail {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             consumer = c;
             List<TopicPartition> all = new ArrayList<>();
-            for (PartitionInfo info : c.partitionsFor(settings.topic(), Duration.ofSeconds(60))) {
+            for (PartitionInfo info : c.partitionsFor(settings.guardianTopic(), Duration.ofSeconds(60))) {
                 all.add(new TopicPartition(info.topic(), info.partition()));
             }
             c.assign(all);
@@ -122,7 +121,7 @@ class GuardianTail {
             if (running) {
                 LOG.error(
                         "the guardians' tail of {} failed; companion checks see only local guardians",
-                        settings.topic(),
+                        settings.guardianTopic(),
                         e);
             }
         }
@@ -132,9 +131,6 @@ class GuardianTail {
         List<Sighting> fixes = new ArrayList<>();
         Set<Long> ids = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (KindHeader.namesOtherThan(r.headers(), SubjectKind.GUARDIAN)) {
-                continue;
-            }
             try {
                 if (FixRecord.decode(r.value()) instanceof FixRecord.Fix f) {
                     fixes.add(f.sighting());

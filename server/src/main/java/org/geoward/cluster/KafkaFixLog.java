@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster's log: produces every accepted fix to the topic, to the partition that owns its subject (the
  * evaluation's own rule, {@link PartitionedEvaluation#partitionOf(long, int)}), with an idempotent producer and
- * {@code acks=all}; the caller is answered once Kafka has acknowledged every fix of the request. Each fix names its
- * subject's kind in a header ({@link KindHeader}), so that the guardians' tail skips the others. A resolution by a
+ * {@code acks=all}; the caller is answered once Kafka has acknowledged every fix of the request. A guardian's fix goes
+ * to the guardians' topic as well ({@link KafkaSettings#guardianTopic}), which every node reads whole for its
+ * companion checks, so that no node has to read every fix of the cluster. A resolution by a
  * person travels the same way, so it reaches the subject's evaluator in order with its fixes. While the brokers are
  * away, a request is answered 503 with {@code Retry-After} within about {@link #DELIVERY_TIMEOUT}. Thread-safe.
  */
@@ -67,8 +68,14 @@ class KafkaFixLog implements ClusterLog, ResolutionRelay {
     public void append(List<Sighting> rows, Map<Long, SubjectInfo> subjects) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows.size());
         for (Sighting s : rows) {
+            FixRecord.Fix fix = new FixRecord.Fix(s);
+            records.add(record(fix));
             SubjectInfo subject = subjects.get(s.subjectId());
-            records.add(record(new FixRecord.Fix(s), subject == null ? null : subject.kind()));
+            if (subject != null && subject.kind() == SubjectKind.GUARDIAN) {
+                // every node's GuardianTail reads this topic whole, for its companion checks
+                records.add(new ProducerRecord<>(
+                        settings.guardianTopic(), FixRecord.key(s.subjectId()), FixRecord.encode(fix)));
+            }
         }
         send(records, "nothing of this request can be counted as kept: send it again");
     }
@@ -76,15 +83,14 @@ class KafkaFixLog implements ClusterLog, ResolutionRelay {
     @Override
     public void relay(long subjectId, AlertType type, Long fenceId) {
         send(
-                List.of(record(new FixRecord.Resolution(subjectId, type, fenceId), null)),
+                List.of(record(new FixRecord.Resolution(subjectId, type, fenceId))),
                 "the alert is resolved, but its evaluator was not told; resolve it again");
     }
 
-    /** The record of {@code r} for its subject's partition, with the {@link KindHeader} of {@code kind} if known. */
-    private ProducerRecord<byte[], byte[]> record(FixRecord r, SubjectKind kind) {
+    /** The record of {@code r} for its subject's partition of the topic of fixes. */
+    private ProducerRecord<byte[], byte[]> record(FixRecord r) {
         int partition = PartitionedEvaluation.partitionOf(r.subjectId(), settings.partitions());
-        return new ProducerRecord<>(
-                settings.topic(), partition, FixRecord.key(r.subjectId()), FixRecord.encode(r), KindHeader.of(kind));
+        return new ProducerRecord<>(settings.topic(), partition, FixRecord.key(r.subjectId()), FixRecord.encode(r));
     }
 
     private void send(List<ProducerRecord<byte[], byte[]>> records, String consequence) {

@@ -23,7 +23,7 @@ import spock.lang.Specification
  * one PostGIS. 200 wards, each in its own safe zone, send {@code GEOWARD_BENCH_FIXES} fixes (default 60,000) per
  * round in batches of exactly 500 from 4 senders, round robin over the nodes; a round ends when every fix is in
  * {@code sighting}, and must store exactly the fixes it sent. Per case, {@code GEOWARD_BENCH_WARMUP} (3) uncounted
- * warm-up rounds and then {@code GEOWARD_BENCH_ROUNDS} (3) rounds, summed up as median, min-max and spread. CPU per fix of each node JVM
+ * warm-up rounds per node (so that each node JVM has handled as many fixes as the single node's) and then {@code GEOWARD_BENCH_ROUNDS} (3) rounds, summed up as median, min-max and spread. CPU per fix of each node JVM
  * (ProcessHandle), of PostgreSQL and of the broker (from /proc), so that it shows what a node costs per fix even where
  * two cores shared with the broker, PostgreSQL and the senders cannot show a second node's throughput. Not in the suite:
  * {@code GEOWARD_BENCH=1 ./mvnw -o test -pl server -Dtest=ClusterBenchmarkSpec}, or bench/cluster-bench.sh.
@@ -104,7 +104,10 @@ class ClusterBenchmarkSpec extends Specification {
         String token = nodes[0].token("admin", PASSWORD)
         List<Long> wards = scene(token, label)
         int perRound = FIXES.intdiv(BATCH)
-        List<String> batches = batches(wards, 0, 1 + (WARMUP + ROUNDS) * perRound)
+        // each node gets as many warm-up fixes as the single node: with 2 nodes, twice the rounds (each node's JIT
+        // compiles the same code from the fixes it handles, half of them)
+        int warmup = WARMUP * count
+        List<String> batches = batches(wards, 0, 1 + (warmup + ROUNDS) * perRound)
         // warm-up: the same batch to every node (500 rows, the repeats skipped), stored before the count starts: in
         // cluster mode a 202 means "in Kafka" and the row reaches sighting a moment later
         nodes.each { n -> assert n.post("/api/sightings", batches[0], token).statusCode() == 202 }
@@ -112,15 +115,15 @@ class ClusterBenchmarkSpec extends Specification {
 
         when: 'the first WARMUP rounds warm the JIT up and are not counted'
         Map<Integer, String> owner = kafka ? partitionOwners(topic(label)) : [:]
-        List<Map> all = (0..<(WARMUP + ROUNDS)).collect { r ->
+        List<Map> all = (0..<(warmup + ROUNDS)).collect { r ->
             round(wards, 1 + r * perRound, batches.subList(1 + r * perRound, 1 + (r + 1) * perRound), token, owner)
         }
-        List<Map> measured = all.subList(WARMUP, all.size())
+        List<Map> measured = all.subList(warmup, all.size())
         all.eachWithIndex { Map m, int r ->
             String line = String.format(Locale.ROOT, "%-18s round %d%s: %7.0f fixes/s acknowledged, %7.0f fixes/s stored;"
                     + " CPU µs per fix: node JVM %s (sum %.0f, JIT compilers %.0f), PostgreSQL %.0f%s; stored %d of %d;"
                     + " sent to a node not owning the fix's partition %.0f %%; load %s", label,
-                    r, r < WARMUP ? " (warm-up)" : "", m.ackRate, m.storeRate, m.nodeCpu.collect { String.format("%.0f", it) }, m.nodeCpu.sum(),
+                    r, r < warmup ? " (warm-up)" : "", m.ackRate, m.storeRate, m.nodeCpu.collect { String.format("%.0f", it) }, m.nodeCpu.sum(),
                     m.jitCpu, m.pgCpu, kafka ? String.format(", broker %.0f", m.brokerCpu) : "", m.stored, m.fixes,
                     100.0 * m.foreign / m.fixes, m.load)
             results << line
