@@ -24,8 +24,8 @@ import spock.lang.Specification
  * The database's disk fills up under a running server while three senders post, and is freed again. Every table and
  * index of database {@code geoward} is moved into a tablespace on a small tmpfs of its own ({@link #DISK_MB} MB), so
  * that a filler file on that tmpfs leaves PostgreSQL no room to grow them: a statement that must extend a file fails
- * with SQLSTATE 53100 ("could not extend file ...: No space left on device"), as on a full data directory. The WAL
- * stays on the big disk: a full {@code pg_wal} is a PANIC, the database away, which {@link DatabaseRestartSpec} tries.
+ * with SQLSTATE 53100 ("could not extend file ...: No space left on device"), as on a full data directory. Then the
+ * WAL's own disk: {@code pg_wal} moved onto a tmpfs of its own and filled, PostgreSQL stops with a PANIC.
  *
  * <p>While the disk is full every sender must hear 503 with Retry-After (or, from the last free bytes of a page, a
  * 202), quickly, and with no internals in the body; once the filler is removed the same server process must accept
@@ -58,21 +58,27 @@ class DiskFullSpec extends Specification {
     Path disk
 
     @Shared
+    Path walDisk
+
+    @Shared
     ExecutorService threads = Executors.newFixedThreadPool(SENDERS)
 
     def cleanupSpec() {
         threads.shutdownNow()
         server.close()
-        if (disk != null) {
+        [disk, walDisk].findAll { it != null }.each {
             // the cluster is stopped, nothing holds the mount
-            run("umount", disk.toString())
-            Files.deleteIfExists(disk)
+            run("umount", it.toString())
+            Files.deleteIfExists(it)
         }
+    }
+
+    def setupSpec() {
+        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
     }
 
     def "with the database's disk full senders hear 503 and Retry-After without internals, and ingest recovers by itself once space returns"() {
         given: 'a server with three wards, each with a first batch stored'
-        server.start([GEOWARD_ADMIN_PASSWORD: PASSWORD])
         String token = server.token("admin", PASSWORD)
         List<Long> wards = (1..SENDERS).collect {
             server.create("/api/subjects", [kind: "WARD", name: "disk ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
@@ -137,6 +143,107 @@ class DiskFullSpec extends Specification {
         }
         and: 'the log says what happened, for an operator'
         Files.readString(server.log()).contains("No space left on device")
+    }
+
+    def "with pg_wal full PostgreSQL stops with a PANIC: senders hear 503 and Retry-After without internals, and once space is freed and the database started nothing acknowledged is lost"() {
+        given: 'the same server, its PostgreSQL stopped and its WAL directory moved onto a tmpfs of its own (what it holds now and 32 MB), then started again'
+        String token = server.token("admin", PASSWORD)
+        List<Long> wards = (1..SENDERS).collect {
+            server.create("/api/subjects", [kind: "WARD", name: "wal ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
+        }
+        int databasePort = server.databasePort()
+        assert server.pgCtl(60, "-D", server.pgData.toString(), "-m", "fast", "-w", "-t", "30", "stop").exit == 0
+        walDisk = moveWalToSmallDisk()
+        server.startDatabase(databasePort)
+        Map<Long, AtomicInteger> counters = wards.collectEntries { [it, new AtomicInteger()] }
+        Instant base = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+        def ledger = new IngestLedger()
+        wards.each { ledger.postUntilAcked(server, token, batch(it, counters[it], base), CLIENT_TIMEOUT, Duration.ofSeconds(60)) }
+        server.database().withCloseable { it.createStatement().execute("CREATE TABLE wal_filler (n int, pad text)") }
+        long serverPid = server.process.pid()
+
+        and: 'three senders posting batches, each until it is acknowledged'
+        def stop = new AtomicBoolean()
+        List<Future> senders = wards.collect { ward ->
+            threads.submit({ send(ledger, token, ward, counters[ward], base, stop) } as Callable)
+        }
+        assert ServerProcess.waitFor(30) { ledger.ackedFixes >= 10 * BATCH }: "the senders got no 202 before the WAL disk filled"
+
+        when: 'a filler file takes every byte left on the WAL disk, and a bulk insert (another job of the database) writes WAL until PostgreSQL cannot'
+        long filled = fill(walDisk.resolve("filler"))
+        long fullFrom = System.currentTimeMillis()
+        String bulk = bulkInsert()
+        boolean refused = ServerProcess.waitFor(60) { ledger.answers.any { it.status == 503 && it.startedAt >= fullFrom } }
+        long firstRefusal = ledger.answers.findAll { it.status == 503 && it.startedAt >= fullFrom }*.endedAt.min() ?: System.currentTimeMillis()
+        Thread.sleep(Math.max(0, firstRefusal + FULL_MILLIS - System.currentTimeMillis()))
+        String pgLog = Files.readString(server.pgRoot.resolve("server.log"))
+
+        and: 'then the filler is removed and PostgreSQL started again if it is not running (Geoward does not start it), and the senders go on until one is acknowledged again, and two seconds more'
+        Files.delete(walDisk.resolve("filler"))
+        boolean restartedByHand = server.pgCtl(30, "-D", server.pgData.toString(), "status").exit != 0
+        if (restartedByHand) {
+            server.startDatabase(databasePort)
+        }
+        long freedAt = System.currentTimeMillis()
+        boolean recovered = ServerProcess.waitFor(60) { ledger.answers.any { it.status == 202 && it.startedAt >= freedAt } }
+        long recoveredAfter = (ledger.answers.findAll { it.status == 202 && it.startedAt >= freedAt }*.endedAt.min() ?: 0) - freedAt
+        Thread.sleep(2_000)
+        stop.set(true)
+        List<String> senderFailures = senders.findResults { outcome(it) }
+        List<Answer> answers = ledger.answers.toList()
+        List<Answer> whileFull = answers.findAll { it.startedAt >= firstRefusal && it.startedAt < freedAt }
+        List<String> wrongWhileFull = whileFull.findAll { !(it.millis <= ANSWER_LIMIT.toMillis() && (it.status == 503 && it.retryAfter != null || it.status == 202)) }*.toString().unique()
+        List<String> leaks = answers.findAll { a -> a.status == 503 && INTERNALS.any { a.error?.contains(it) } }*.error.unique()
+        List<String> serverErrors = answers.findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
+        List<String> lost = ledger.missingFrom(server)
+        println "WAL filler ${filled >> 20} MB; bulk insert: $bulk; PostgreSQL restarted by hand: $restartedByHand;" +
+                " answers: ${ledger.tally()}; asked while full: ${whileFull.size()}, e.g. ${whileFull.find { it.status == 503 }};" +
+                " first 202 ${recoveredAfter} ms after the space returned"
+
+        then: 'PostgreSQL stopped with a PANIC for want of WAL space'
+        pgLog.contains("PANIC") && pgLog.contains("No space left on device")
+
+        and: 'every sender asking meanwhile was told 503 with Retry-After, quickly and without internals; no 500; the' +
+                ' same server process takes fixes again; every acknowledged fix is stored'
+        verifyAll {
+            refused
+            wrongWhileFull.take(10) == []
+            leaks.take(5) == []
+            serverErrors.take(10) == []
+            recovered
+            senderFailures == []
+            server.alive
+            server.process.pid() == serverPid
+            lost.take(20) == []
+        }
+    }
+
+    /**
+     * Moves the stopped cluster's {@code pg_wal} onto a tmpfs owned by postgres, sized to what it holds and 32 MB, and
+     * leaves a symbolic link in its place (as {@code initdb --waldir} does).
+     */
+    private Path moveWalToSmallDisk() {
+        Path wal = server.pgData.resolve("pg_wal")
+        long held = Files.walk(wal).withCloseable { files -> files.filter { Files.isRegularFile(it) }.mapToLong { Files.size(it) }.sum() }
+        Path dir = Files.createTempDirectory("geoward-wal-disk")
+        String uid = run("id", "-u", "postgres").output.trim()
+        def mounted = run("mount", "-t", "tmpfs", "-o", "size=${(held >> 20) + 32}m,uid=$uid,mode=0700", "tmpfs", dir.toString())
+        assert mounted.exit == 0: "mount: $mounted.output"
+        def copied = run("sh", "-c", "cp -a '$wal'/. '$dir'/ && rm -rf '$wal' && ln -s '$dir' '$wal' && chown -h postgres '$wal'")
+        assert copied.exit == 0: "moving pg_wal: $copied.output"
+        dir
+    }
+
+    /** Inserts padded rows into {@code wal_filler} until the statement fails; returns how it ended. */
+    private String bulkInsert() {
+        try {
+            server.database().withCloseable { c ->
+                c.createStatement().execute("INSERT INTO wal_filler SELECT g, repeat(md5(g::text), 32) FROM generate_series(1, 2000000) g")
+            }
+            "it ended without an error"
+        } catch (java.sql.SQLException e) {
+            "failed: ${e.message?.readLines()?.first()}"
+        }
     }
 
     /**
