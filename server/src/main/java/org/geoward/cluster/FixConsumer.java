@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.geoward.partition.PartitionedEvaluation;
 import org.geoward.problem.DatabaseFailures;
+import org.geoward.sighting.LatestPositions;
 import org.geoward.sighting.LogBatch;
 import org.geoward.sighting.LoggedFix;
 import org.geoward.sighting.Sighting;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * sighting} (idempotent: a fix consumed twice across a takeover is stored once) and then hands them to the
  * partition, a resolution in its place among them. A partition revoked (another node joins, this one stops) is
  * checkpointed first; one lost (this node was presumed dead) is dropped without a checkpoint, and its new owner
- * replays it from the last one. One thread.
+ * replays it from the last one. Either way this node then forgets its subjects' latest positions ({@link
+ * LatestPositions#handOver}): from then on it asks the database, where their new owner stores them. One thread.
  */
 @Singleton
 @Requires(bean = KafkaSettings.class)
@@ -54,6 +56,7 @@ class FixConsumer {
     private final SubjectDirectory directory;
     private final PartitionCheckpoints checkpoints;
     private final PartitionLag lag;
+    private final LatestPositions positions;
     private final Set<Integer> owned = new TreeSet<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -66,6 +69,7 @@ class FixConsumer {
             SubjectDirectory directory,
             PartitionCheckpoints checkpoints,
             PartitionLag lag,
+            LatestPositions positions,
             TopicSetup topics) {
         this.settings = settings;
         this.evaluation = evaluation;
@@ -73,6 +77,7 @@ class FixConsumer {
         this.directory = directory;
         this.checkpoints = checkpoints;
         this.lag = lag;
+        this.positions = positions;
         topics.ensureTopic();
     }
 
@@ -278,6 +283,8 @@ class FixConsumer {
                 }
                 if (mine) {
                     evaluation.release(tp.partition(), checkpoint);
+                    int partition = tp.partition();
+                    positions.handOver(id -> PartitionedEvaluation.partitionOf(id, settings.partitions()) == partition);
                     LOG.info(
                             "{} gave partition {} up ({})",
                             settings.node(),

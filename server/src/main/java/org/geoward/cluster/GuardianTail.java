@@ -22,6 +22,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.geoward.evaluate.SubjectKind;
 import org.geoward.sighting.Sighting;
 import org.geoward.sighting.SightingLog;
 import org.geoward.subject.SubjectDirectory;
@@ -30,12 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of the topic of fixes (outside the group, from 15 minutes back) and keeps the guardians'
- * fixes for this node's companion checks: a ward and their guardian usually live on different partitions, so on
- * different nodes. A guardian's fix counts once this node has read it, which can be a little after the ward's fix
- * is evaluated (docs/cluster.md). Every subject's fix also moves its latest position on this node (for an SOS that
- * comes without one), so that a node which once owned the subject does not keep the position it saw then. One
- * thread.
+ * Reads the guardians' topic ({@link KafkaSettings#guardianTopic}: every partition, outside the group, from 15 minutes
+ * back) and keeps the guardians' fixes for this node's companion checks: a ward and their guardian usually live on
+ * different partitions, so on different nodes. A guardian's fix counts once this node has read it, which can be a
+ * little after the ward's fix is evaluated (docs/cluster.md). Until 2026-12-07 this read every partition of the topic
+ * of fixes, and the Kafka client's fetch of every fix of the cluster on every node cost each node 2.5-3 µs per fix of
+ * the whole cluster (docs/benchmarks.md), work that grew with the number of nodes. One thread.
  */
 @Singleton
 @Requires(bean = KafkaSettings.class)
@@ -87,7 +88,7 @@ class GuardianTail {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             consumer = c;
             List<TopicPartition> all = new ArrayList<>();
-            for (PartitionInfo info : c.partitionsFor(settings.topic(), Duration.ofSeconds(60))) {
+            for (PartitionInfo info : c.partitionsFor(settings.guardianTopic(), Duration.ofSeconds(60))) {
                 all.add(new TopicPartition(info.topic(), info.partition()));
             }
             c.assign(all);
@@ -120,7 +121,7 @@ class GuardianTail {
             if (running) {
                 LOG.error(
                         "the guardians' tail of {} failed; companion checks see only local guardians",
-                        settings.topic(),
+                        settings.guardianTopic(),
                         e);
             }
         }
@@ -139,10 +140,13 @@ class GuardianTail {
                 // the evaluating consumer logs it
             }
         }
+        if (fixes.isEmpty()) {
+            return;
+        }
         Map<Long, SubjectInfo> subjects = directory.findAll(ids);
         for (Sighting s : fixes) {
             SubjectInfo subject = subjects.get(s.subjectId());
-            if (subject != null) {
+            if (subject != null && subject.kind() == SubjectKind.GUARDIAN) {
                 log.offerSeenFix(s, subject);
             }
         }

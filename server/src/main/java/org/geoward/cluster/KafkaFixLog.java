@@ -18,18 +18,22 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.geoward.evaluate.AlertType;
+import org.geoward.evaluate.SubjectKind;
 import org.geoward.partition.PartitionedEvaluation;
 import org.geoward.partition.ResolutionRelay;
 import org.geoward.problem.ProblemException;
 import org.geoward.sighting.ClusterLog;
 import org.geoward.sighting.Sighting;
+import org.geoward.subject.SubjectInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's log: produces every accepted fix to the topic, to the partition that owns its subject (the
  * evaluation's own rule, {@link PartitionedEvaluation#partitionOf(long, int)}), with an idempotent producer and
- * {@code acks=all}; the caller is answered once Kafka has acknowledged every fix of the request. A resolution by a
+ * {@code acks=all}; the caller is answered once Kafka has acknowledged every fix of the request. A guardian's fix goes
+ * to the guardians' topic as well ({@link KafkaSettings#guardianTopic}), which every node reads whole for its
+ * companion checks, so that no node has to read every fix of the cluster. A resolution by a
  * person travels the same way, so it reaches the subject's evaluator in order with its fixes. While the brokers are
  * away, a request is answered 503 with {@code Retry-After} within about {@link #DELIVERY_TIMEOUT}. Thread-safe.
  */
@@ -61,26 +65,39 @@ class KafkaFixLog implements ClusterLog, ResolutionRelay {
     }
 
     @Override
-    public void append(List<Sighting> rows) {
-        List<FixRecord> records = new ArrayList<>(rows.size());
-        rows.forEach(s -> records.add(new FixRecord.Fix(s)));
+    public void append(List<Sighting> rows, Map<Long, SubjectInfo> subjects) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows.size());
+        for (Sighting s : rows) {
+            FixRecord.Fix fix = new FixRecord.Fix(s);
+            records.add(record(fix));
+            SubjectInfo subject = subjects.get(s.subjectId());
+            if (subject != null && subject.kind() == SubjectKind.GUARDIAN) {
+                // every node's GuardianTail reads this topic whole, for its companion checks
+                records.add(new ProducerRecord<>(
+                        settings.guardianTopic(), FixRecord.key(s.subjectId()), FixRecord.encode(fix)));
+            }
+        }
         send(records, "nothing of this request can be counted as kept: send it again");
     }
 
     @Override
     public void relay(long subjectId, AlertType type, Long fenceId) {
         send(
-                List.of(new FixRecord.Resolution(subjectId, type, fenceId)),
+                List.of(record(new FixRecord.Resolution(subjectId, type, fenceId))),
                 "the alert is resolved, but its evaluator was not told; resolve it again");
     }
 
-    private void send(List<FixRecord> records, String consequence) {
+    /** The record of {@code r} for its subject's partition of the topic of fixes. */
+    private ProducerRecord<byte[], byte[]> record(FixRecord r) {
+        int partition = PartitionedEvaluation.partitionOf(r.subjectId(), settings.partitions());
+        return new ProducerRecord<>(settings.topic(), partition, FixRecord.key(r.subjectId()), FixRecord.encode(r));
+    }
+
+    private void send(List<ProducerRecord<byte[], byte[]>> records, String consequence) {
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         try {
-            for (FixRecord r : records) {
-                int partition = PartitionedEvaluation.partitionOf(r.subjectId(), settings.partitions());
-                acks.add(producer.send(new ProducerRecord<>(
-                        settings.topic(), partition, FixRecord.key(r.subjectId()), FixRecord.encode(r))));
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                acks.add(producer.send(r));
             }
             long deadline = System.nanoTime() + DELIVERY_TIMEOUT.plusSeconds(1).toNanos();
             for (Future<RecordMetadata> ack : acks) {

@@ -11,7 +11,8 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * The cluster's Kafka settings ({@code geoward.kafka.*}): the brokers, the topic of fixes and its partition count
+ * The cluster's Kafka settings ({@code geoward.kafka.*}): the brokers, the topic of fixes (and the guardians' topic named
+ * after it) and its partition count
  * (fixed for the life of the topic: it decides which partition owns a subject), the consumer group and this node's
  * name in it. Immutable.
  */
@@ -52,6 +53,14 @@ public class KafkaSettings {
     /** The topic of fixes (and resolutions), keyed by subject id. */
     public String topic() {
         return topic;
+    }
+
+    /**
+     * The topic of the guardians' fixes alone, {@code <topic>-guardians}: each guardian's fix is produced to it as well,
+     * and every node's {@link GuardianTail} reads it whole (rather than every fix of the cluster).
+     */
+    String guardianTopic() {
+        return topic + "-guardians";
     }
 
     /** The topic's partition count: also the evaluation's. */

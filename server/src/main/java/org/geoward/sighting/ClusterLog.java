@@ -1,6 +1,8 @@
 package org.geoward.sighting;
 
 import java.util.List;
+import java.util.Map;
+import org.geoward.subject.SubjectInfo;
 
 /**
  * The log of a cluster member (cluster mode, {@code GEOWARD_KAFKA_BOOTSTRAP}): appends go to the Kafka topic of fixes
@@ -9,8 +11,9 @@ import java.util.List;
 public interface ClusterLog {
 
     /**
-     * Produces {@code rows} and returns once Kafka has acknowledged every one of them (acks=all, idempotent
-     * producer); throws a 503 {@code ProblemException} when it did not (nothing can be counted as kept then).
+     * Produces {@code rows} (their subjects resolved in {@code subjects}: each record names its subject's kind) and
+     * returns once Kafka has acknowledged every one of them (acks=all, idempotent producer); throws a 503 {@code
+     * ProblemException} when it did not (nothing can be counted as kept then).
      */
-    void append(List<Sighting> rows);
+    void append(List<Sighting> rows, Map<Long, SubjectInfo> subjects);
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +55,8 @@ public class LatestPositions {
     }
 
     /**
-     * Cluster mode: a fix read from Kafka that the node owning its subject stores and writes behind: it becomes the
-     * latest here if it is newer than the one known, and is not written by this node. Keeps a node that once owned
-     * the subject's partition from answering with the position it saw back then.
+     * Cluster mode: a guardian's fix read from Kafka that the node owning the guardian stores and writes behind: it
+     * becomes the latest here if it is newer than the one known, and is not written by this node.
      */
     void seen(Sighting s) {
         latest.merge(s.subjectId(), latest(s), (old, now) -> now.time().isAfter(old.time()) ? now : old);
@@ -64,6 +64,17 @@ public class LatestPositions {
 
     private static Latest latest(Sighting s) {
         return new Latest(s.subjectId(), s.time(), s.lon(), s.lat(), s.accuracy(), s.battery(), s.source());
+    }
+
+    /**
+     * Cluster mode: this node gave up the partition of the subjects {@code whose}, so their next fixes are stored and
+     * evaluated elsewhere: writes what is not written yet, then forgets their positions (those still unwritten after a
+     * failed write excepted), so that {@link #of} does not answer with the position seen while this node owned them
+     * and the caller asks the database instead.
+     */
+    public void handOver(LongPredicate whose) {
+        flush();
+        latest.keySet().removeIf(id -> whose.test(id) && !dirty.contains(id));
     }
 
     /** Forgets an erased person's latest fix, so that it is neither answered nor written back. */
@@ -94,7 +105,13 @@ public class LatestPositions {
         List<Latest> rows = new ArrayList<>(dirty.size());
         for (Long id : dirty) {
             dirty.remove(id);
-            rows.add(latest.get(id));
+            Latest row = latest.get(id);
+            if (row != null) { // forgotten meanwhile (erased, or handed over)
+                rows.add(row);
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
         }
         try {
             tx.executeWrite(status -> write(rows));

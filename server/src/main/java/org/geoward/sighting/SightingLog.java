@@ -182,7 +182,7 @@ public class SightingLog {
             return Map.of();
         }
         if (cluster != null) {
-            cluster.append(rows);
+            cluster.append(rows, subjects);
             // acknowledged by Kafka; whether a row repeats one stored before is found out by the consuming node
             Map<SightingStore.Key, Long> produced = new HashMap<>(rows.size() * 2);
             rows.forEach(r -> produced.put(new SightingStore.Key(r.subjectId(), r.time()), 0L));
@@ -270,9 +270,10 @@ public class SightingLog {
     }
 
     /**
-     * Cluster mode: stores fixes consumed from Kafka in {@code sighting} (one transaction, duplicates of stored rows
-     * skipped, so a partition consumed twice across a takeover stores each fix once) and moves the latest positions
-     * and the guardians' fixes forward; returns how many rows were new. Throws the database's failure.
+     * Cluster mode: stores fixes consumed from Kafka in {@code sighting} (one transaction, by binary COPY as the
+     * single node's log does; a poll that meets a row stored before, as one replayed after a takeover does, is stored
+     * again by the deduplicating insert, so a partition consumed twice stores each fix once) and moves the latest
+     * positions and the guardians' fixes forward; returns how many rows were new. Throws the database's failure.
      */
     public int storeConsumed(List<Sighting> rows, Map<Long, SubjectInfo> subjects) {
         Map<SightingStore.Key, Sighting> unique = new LinkedHashMap<>();
@@ -282,9 +283,7 @@ public class SightingLog {
         List<Sighting> ordered = new ArrayList<>(unique.values());
         ordered.sort(STORE_ORDER);
         Map<SightingStore.Key, Long> stored = DatabaseFailures.retryingConflicts(
-                attempts,
-                "storing " + ordered.size() + " consumed sightings",
-                () -> tx.executeWrite(status -> store.append(ordered)));
+                attempts, "storing " + ordered.size() + " consumed sightings", () -> appendOnce(ordered, subjects));
         for (Sighting s : ordered) {
             SubjectInfo subject = subjects.get(s.subjectId());
             if (subject != null) {
@@ -296,8 +295,8 @@ public class SightingLog {
     }
 
     /**
-     * Cluster mode: a fix seen on the topic (any partition, before its owner stores it): a guardian's counts for this
-     * node's companion checks, and every subject's becomes its latest position here if newer (not written behind).
+     * Cluster mode: a guardian's fix seen on the topic (any partition, before its owner stores it): it counts for this
+     * node's companion checks, and becomes the guardian's latest position here if newer (not written behind).
      */
     public void offerSeenFix(Sighting s, SubjectInfo subject) {
         guardians.offer(s, subject.kind());

@@ -83,10 +83,14 @@ class DirectoryRows {
     Optional<SubjectDirectory.LastPosition> lastPosition(long subjectId) {
         return jdbc.prepareStatement(
                 """
-                SELECT ST_X(pos::geometry), ST_Y(pos::geometry), accuracy, time
-                FROM subject_position WHERE subject_id = ?""",
+                SELECT ST_X(pos::geometry), ST_Y(pos::geometry), accuracy, time FROM (
+                    SELECT pos, accuracy, time FROM subject_position WHERE subject_id = ?
+                    UNION ALL
+                    (SELECT pos, accuracy, time FROM sighting WHERE subject_id = ? ORDER BY time DESC LIMIT 1)
+                ) newest ORDER BY time DESC LIMIT 1""",
                 ps -> {
                     ps.setLong(1, subjectId);
+                    ps.setLong(2, subjectId);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             return Optional.empty();

@@ -101,7 +101,11 @@ public class SubjectDirectory {
         return read;
     }
 
-    /** Where the subject was last seen according to the database, or empty if it never was. Not remembered. */
+    /**
+     * Where the subject was last seen according to the database: the newer of its written-behind {@code
+     * subject_position} and its newest stored sighting (in cluster mode the node that owns the subject stores its fixes
+     * within a poll, and writes the position up to half a second later), or empty if it never was. Not remembered.
+     */
     public Optional<LastPosition> lastPosition(long subjectId) {
         return rows.lastPosition(subjectId);
     }

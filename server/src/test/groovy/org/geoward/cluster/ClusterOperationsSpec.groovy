@@ -119,7 +119,7 @@ class ClusterOperationsSpec extends Specification {
         stored(ward) == 30
     }
 
-    def "a node that once owned a subject places an SOS without coordinates at the fix its new owner evaluated"() {
+    def "a node that once owned a subject places an SOS at the fix its new owner evaluated, and sees the other node's guardians"() {
         given: 'node a alone, 24 wards with GT06 watches, each with a first fix evaluated on a'
         String topic = "ops-sos-${++featureNo}"
         int gt06 = ServerProcess.freePort()
@@ -166,6 +166,33 @@ class ClusterOperationsSpec extends Specification {
         placed.size() == 1
         Math.abs((placed[0][0] as double) - moved.lon) < 1e-7
         Math.abs((placed[0][1] as double) - moved.lat) < 1e-7
+
+        when: 'two wards of node a walk 600 m out of their safe zones: one with its guardian, whose partition b owns'
+        Set<Integer> ofA = partitionsOf(topic, "a")
+        long guardian = ownedBy(ofB) { a.create("/api/subjects", [kind: "GUARDIAN", name: "ops guardian ${UUID.randomUUID()}"], token).id as long }
+        long withGuardian = ownedBy(ofA) { newWard(a, token, "with guardian", [guardian]) }
+        long alone = ownedBy(ofA) { newWard(a, token, "alone") }
+        Map homeG = [lon: 106.6, lat: 29.6], homeA = [lon: 106.62, lat: 29.6]
+        [[withGuardian, homeG], [alone, homeA]].each { id, home ->
+            a.create("/api/fences", [type      : "Feature", geometry: [type: "Point", coordinates: [home.lon, home.lat]],
+                                     properties: [name: "ops home $id", kind: "SAFE", subjects: [id], radiusMeters: 300]], token)
+        }
+        Thread.sleep(1_000) // every node's fence index follows the geoward_cluster notification
+        Instant t0 = Instant.now().minusSeconds(60), t1 = t0.plusSeconds(30)
+        Closure<Map> fix = { long id, Map at, Instant t, double north -> [subjectId: id, time: t.toString(), lon: at.lon,
+                                                                          lat: at.lat + north / 111_195, accuracy: 5] }
+        assert a.post("/api/sightings", [fix(guardian, homeG, t0, 0), fix(withGuardian, homeG, t0, 0),
+                                         fix(alone, homeA, t0, 0)], token).statusCode() == 202
+        assert ServerProcess.waitFor(30) { [guardian, withGuardian, alone].every { stored(it) == 1 } }
+        assert b.post("/api/sightings", [fix(guardian, homeG, t1, 605)], token).statusCode() == 202
+        assert ServerProcess.waitFor(30) { stored(guardian) == 2 }
+        def out = a.post("/api/sightings", [fix(withGuardian, homeG, t1, 600), fix(alone, homeA, t1, 600)], token)
+
+        then: 'the ward alone raises WANDER; the one with its guardian does not: node a read the guardian\'s fixes'
+        out.statusCode() == 202
+        ServerProcess.waitFor(30) { wanders(alone) == 1 }
+        Thread.sleep(2_000)
+        wanders(withGuardian) == 0
 
         cleanup:
         socket?.close()
@@ -263,9 +290,24 @@ class ClusterOperationsSpec extends Specification {
                 .collect { it[0] as int } as Set
     }
 
-    private static long newWard(ServerProcess n, String token, String name) {
+    private static long newWard(ServerProcess n, String token, String name, List<Long> guardians = []) {
         n.create("/api/subjects", [kind   : "WARD", name: "ops ward $name ${UUID.randomUUID()}", offlineMinutes: 100_000,
-                                   consent: [by: "ops", textVersion: "test"]], token).id as long
+                                   guardians: guardians, consent: [by: "ops", textVersion: "test"]], token).id as long
+    }
+
+    /** The first subject {@code make} creates (40 tries at most) whose partition is one of {@code partitions}. */
+    private static long ownedBy(Set<Integer> partitions, Closure<Long> make) {
+        for (int i = 0; i < 40; i++) {
+            long id = make()
+            if (PartitionedEvaluation.partitionOf(id, PARTITIONS) in partitions) {
+                return id
+            }
+        }
+        throw new AssertionError("40 subjects made, none in partitions $partitions")
+    }
+
+    private long wanders(long subject) {
+        database.rows("SELECT count(*) FROM alert WHERE subject_id = ? AND type = 'WANDER'", subject)[0][0] as long
     }
 
     private long stored(long subject) {

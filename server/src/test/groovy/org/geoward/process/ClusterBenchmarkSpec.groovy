@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
+import org.geoward.partition.PartitionedEvaluation
 import spock.lang.AutoCleanup
 import spock.lang.Requires
 import spock.lang.Shared
@@ -21,8 +22,8 @@ import spock.lang.Specification
  * Fixes per second and CPU per fix: the single node (no Kafka), one cluster node, two cluster nodes, on one broker and
  * one PostGIS. 200 wards, each in its own safe zone, send {@code GEOWARD_BENCH_FIXES} fixes (default 60,000) per
  * round in batches of exactly 500 from 4 senders, round robin over the nodes; a round ends when every fix is in
- * {@code sighting}, and must store exactly the fixes it sent. Per case, an uncounted warm-up round and then {@code
- * GEOWARD_BENCH_ROUNDS} (3) rounds, summed up as median, min-max and spread. CPU per fix of each node JVM
+ * {@code sighting}, and must store exactly the fixes it sent. Per case, {@code GEOWARD_BENCH_WARMUP} (3) uncounted
+ * warm-up rounds per node (so that each node JVM has handled as many fixes as the single node's) and then {@code GEOWARD_BENCH_ROUNDS} (3) rounds, summed up as median, min-max and spread. CPU per fix of each node JVM
  * (ProcessHandle), of PostgreSQL and of the broker (from /proc), so that it shows what a node costs per fix even where
  * two cores shared with the broker, PostgreSQL and the senders cannot show a second node's throughput. Not in the suite:
  * {@code GEOWARD_BENCH=1 ./mvnw -o test -pl server -Dtest=ClusterBenchmarkSpec}, or bench/cluster-bench.sh.
@@ -36,6 +37,8 @@ class ClusterBenchmarkSpec extends Specification {
     static final int SENDERS = 4
     static final int FIXES = (System.getenv("GEOWARD_BENCH_FIXES") ?: "60000") as int
     static final int ROUNDS = (System.getenv("GEOWARD_BENCH_ROUNDS") ?: "3") as int
+    /** Uncounted rounds first: a node JVM's JIT compilers take half its CPU in the first rounds of 20,000 fixes. */
+    static final int WARMUP = (System.getenv("GEOWARD_BENCH_WARMUP") ?: "3") as int
     static final List<String> JVM = ["-Xmx512m"]
 
     @Shared
@@ -86,7 +89,7 @@ class ClusterBenchmarkSpec extends Specification {
     def "#label: fixes per second and CPU per fix"() {
         given:
         (1..count).each { i ->
-            def n = new ServerProcess("geoward-bench-$i", JVM)
+            def n = new ServerProcess("geoward-bench-$i", JVM + recording("${topic(label)}-node-$i"))
             nodes << n
             Map<String, String> env = new HashMap<>(dbEnv)
             if (kafka) {
@@ -101,26 +104,36 @@ class ClusterBenchmarkSpec extends Specification {
         String token = nodes[0].token("admin", PASSWORD)
         List<Long> wards = scene(token, label)
         int perRound = FIXES.intdiv(BATCH)
-        List<String> batches = batches(wards, 0, 1 + (ROUNDS + 1) * perRound)
+        // each node gets as many warm-up fixes as the single node: with 2 nodes, twice the rounds (each node's JIT
+        // compiles the same code from the fixes it handles, half of them)
+        int warmup = WARMUP * count
+        List<String> batches = batches(wards, 0, 1 + (warmup + ROUNDS) * perRound)
         // warm-up: the same batch to every node (500 rows, the repeats skipped), stored before the count starts: in
         // cluster mode a 202 means "in Kafka" and the row reaches sighting a moment later
         nodes.each { n -> assert n.post("/api/sightings", batches[0], token).statusCode() == 202 }
         assert ServerProcess.waitFor(120) { stored(wards) == BATCH }
 
-        when: 'round 0 warms the JIT up and is not counted'
-        List<Map> all = (0..ROUNDS).collect { r ->
-            round(wards, batches.subList(1 + r * perRound, 1 + (r + 1) * perRound), token)
+        when: 'the first WARMUP rounds warm the JIT up and are not counted'
+        Map<Integer, String> owner = kafka ? partitionOwners(topic(label)) : [:]
+        List<Map> all = (0..<(warmup + ROUNDS)).collect { r ->
+            round(wards, 1 + r * perRound, batches.subList(1 + r * perRound, 1 + (r + 1) * perRound), token, owner)
         }
-        List<Map> measured = all.subList(1, all.size())
+        List<Map> measured = all.subList(warmup, all.size())
         all.eachWithIndex { Map m, int r ->
             String line = String.format(Locale.ROOT, "%-18s round %d%s: %7.0f fixes/s acknowledged, %7.0f fixes/s stored;"
-                    + " CPU µs per fix: node JVM %s (sum %.0f), PostgreSQL %.0f%s; stored %d of %d; load %s", label,
-                    r, r == 0 ? " (warm-up)" : "", m.ackRate, m.storeRate, m.nodeCpu.collect { String.format("%.0f", it) }, m.nodeCpu.sum(),
-                    m.pgCpu, kafka ? String.format(", broker %.0f", m.brokerCpu) : "", m.stored, m.fixes, m.load)
+                    + " CPU µs per fix: node JVM %s (sum %.0f, JIT compilers %.0f), PostgreSQL %.0f%s; stored %d of %d;"
+                    + " sent to a node not owning the fix's partition %.0f %%; load %s", label,
+                    r, r < warmup ? " (warm-up)" : "", m.ackRate, m.storeRate, m.nodeCpu.collect { String.format("%.0f", it) }, m.nodeCpu.sum(),
+                    m.jitCpu, m.pgCpu, kafka ? String.format(", broker %.0f", m.brokerCpu) : "", m.stored, m.fixes,
+                    100.0 * m.foreign / m.fixes, m.load)
             results << line
             println line
         }
         results << summary(label, measured)
+        nodes.eachWithIndex { ServerProcess n, int i ->
+            results << threadSummary("$label, node ${i + 1}", measured.collect { (it.threads as List<Map>)[i] },
+                    measured.sum { it.fixes as int } as int)
+        }
 
         then:
         all.every { it.stored == it.fixes }
@@ -133,25 +146,32 @@ class ClusterBenchmarkSpec extends Specification {
     }
 
     /**
-     * One timed round: {@code batches} sent from 4 senders round robin over the nodes, then the wait until all their
-     * rows are in {@code sighting}. "Stored" is when the first count that saw every row began (one connection, polled
-     * every 20 ms). CPU per fix of each node JVM, of PostgreSQL (postmaster and its backends) and of the broker.
+     * One timed round: {@code batches} (batch numbers {@code first} on) sent from 4 senders round robin over the nodes,
+     * then the wait until all their rows are in {@code sighting}. "Stored" is when the first count that saw every row
+     * began (one connection, polled every 20 ms). CPU per fix of each node JVM (and of its JIT compiler threads), of
+     * PostgreSQL (postmaster and its backends) and of the broker; how many fixes went to a node other than the owner
+     * of their partition ({@code owner}: partition to node id; that node produced them, the owner consumes them).
      */
-    private Map round(List<Long> wards, List<String> batches, String token) {
+    private Map round(List<Long> wards, int first, List<String> batches, String token, Map<Integer, String> owner) {
         long base = stored(wards)
         int fixes = batches.size() * BATCH
         Map<ServerProcess, Duration> cpuBefore = nodes.collectEntries { [it, cpu(it)] }
+        List<Map<String, Long>> threadsBefore = nodes.collect { threadTicks(it.process.pid()) }
         long pgBefore = pgCpuTicks(), brokerBefore = brokerCpuTicks()
         long began = System.nanoTime()
         def next = new AtomicInteger(0)
         def turn = new AtomicInteger()
+        def foreign = new AtomicInteger()
         (0..<SENDERS).collect {
             threads.submit({
                 int b
                 while ((b = next.getAndIncrement()) < batches.size()) {
                     while (true) {
-                        def n = nodes[turn.getAndIncrement() % nodes.size()]
-                        if (n.post("/api/sightings", batches[b], token, Duration.ofSeconds(60)).statusCode() == 202) {
+                        int k = turn.getAndIncrement() % nodes.size()
+                        if (nodes[k].post("/api/sightings", batches[b], token, Duration.ofSeconds(60)).statusCode() == 202) {
+                            if (owner) {
+                                foreign.addAndGet(foreignFixes(wards, first + b, owner, "n${k + 1}".toString()))
+                            }
                             break
                         }
                         Thread.sleep(100)
@@ -171,9 +191,12 @@ class ClusterBenchmarkSpec extends Specification {
             }
         }
         long storedFixes = stored(wards) - base
+        List<Map<String, Long>> threads = nodes.withIndex().collect { n, i -> minus(threadTicks(n.process.pid()), threadsBefore[i]) }
         [fixes    : fixes, stored: storedFixes, ackRate: fixes / ((acked - began) / 1e9),
          storeRate: done == 0 ? 0 : fixes / ((done - began) / 1e9),
          nodeCpu  : nodes.collect { n -> (cpu(n) - cpuBefore[n]).toNanos() / 1000.0 / fixes },
+         threads  : threads, foreign: foreign.get(),
+         jitCpu   : threads.sum { Map<String, Long> t -> t.findAll { it.key.contains("CompilerThre") }.values().sum() ?: 0L } * 10_000.0 / fixes,
          pgCpu    : (pgCpuTicks() - pgBefore) * 10_000.0 / fixes, brokerCpu: (brokerCpuTicks() - brokerBefore) * 10_000.0 / fixes,
          load     : new File("/proc/loadavg").text.split(" ")[0]]
     }
@@ -190,8 +213,43 @@ class ClusterBenchmarkSpec extends Specification {
                 figure("acknowledged/s", rounds.collect { it.ackRate as double }),
                 figure("stored/s", rounds.collect { it.storeRate as double }),
                 figure("node JVM µs/fix (sum)", rounds.collect { (it.nodeCpu as List<Double>).sum() as double }),
+                figure("of it JIT compilers", rounds.collect { it.jitCpu as double }),
+                figure("node JVM less JIT µs/fix (sum)", rounds.collect { ((it.nodeCpu as List<Double>).sum() - it.jitCpu) as double }),
                 figure("PostgreSQL µs/fix", rounds.collect { it.pgCpu as double }),
                 figure("broker µs/fix", rounds.collect { it.brokerCpu as double })].join("; ")
+    }
+
+    /**
+     * Where a node's CPU went over the counted rounds: CPU µs per fix of the rounds (all nodes' fixes) by thread name,
+     * digits folded (every {@code partition-N} one line), the biggest first, threads under 1 µs left out.
+     */
+    private static String threadSummary(String label, List<Map<String, Long>> rounds, int fixes) {
+        Map<String, Long> sum = [:]
+        rounds.each { r -> r.each { k, v -> sum[k] = (sum[k] ?: 0L) + v } }
+        String.format("%-28s threads, CPU µs per fix: ", label) + sum.findAll { it.value * 10_000.0 / fixes >= 1 }
+                .sort { -it.value }
+                .collect { k, v -> String.format(Locale.ROOT, "%s %.1f", k, v * 10_000.0 / fixes) }
+                .join(", ")
+    }
+
+    /** utime + stime of each thread of a process, in clock ticks, summed by thread name with digits folded. */
+    private static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> byName = [:]
+        new File("/proc/$pid/task").listFiles()?.each { File task ->
+            try {
+                String stat = new File(task, "stat").text
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll(/\d+/, "N")
+                List<String> f = stat.substring(stat.lastIndexOf(')') + 2).split(" ").toList()
+                byName[name] = (byName[name] ?: 0L) + (f[11] as long) + (f[12] as long)
+            } catch (IOException ignored) {
+                // the thread ended
+            }
+        }
+        byName
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        after.collectEntries { k, v -> [k, v - (before[k] ?: 0L)] }
     }
 
     /** CPU ticks (1/100 s) of PostgreSQL: the postmaster, its live backends, and the backends it has reaped. */
@@ -220,9 +278,32 @@ class ClusterBenchmarkSpec extends Specification {
         }
     }
 
+    /**
+     * With {@code GEOWARD_BENCH_JFR=DIR}: a flight recording of the node JVM into {@code DIR/NAME.jfr} (the profile
+     * settings: method samples every 10-20 ms), to see where a node's CPU goes; otherwise nothing.
+     */
+    private static List<String> recording(String name) {
+        String dir = System.getenv("GEOWARD_BENCH_JFR")
+        dir ? ["-XX:StartFlightRecording=filename=$dir/${name}.jfr,settings=profile,dumponexit=true".toString()] : []
+    }
+
     /** A topic name of the label (Kafka allows letters, digits, '.', '_' and '-'). */
     private static String topic(String label) {
         "bench-" + label.replaceAll(/[^A-Za-z0-9]+/, "-")
+    }
+
+    /** Partition → the node id that owns it now (from {@code cluster_checkpoint}). */
+    private Map<Integer, String> partitionOwners(String topic) {
+        database.rows("SELECT partition, owner FROM cluster_checkpoint WHERE topic = ?", topic)
+                .collectEntries { [it[0] as int, it[1] as String] }
+    }
+
+    /** How many fixes of batch number {@code batch} (see {@link #batches}) belong to a partition {@code node} does not own. */
+    private static int foreignFixes(List<Long> wards, int batch, Map<Integer, String> owner, String node) {
+        (0..<BATCH).count { j ->
+            long ward = wards[(int) (((long) batch * BATCH + j) % wards.size())]
+            owner[PartitionedEvaluation.partitionOf(ward, 12)] != node
+        } as int
     }
 
     private int owners(String topic) {
