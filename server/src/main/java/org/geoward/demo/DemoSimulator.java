@@ -22,12 +22,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.geoward.demo.DemoCity.Officer;
 import org.geoward.demo.DemoCity.Pt;
 import org.geoward.demo.DemoCity.Role;
 import org.geoward.demo.DemoCity.Ward;
@@ -39,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * Drives the demo city (the driver; {@link DemoScenario} is the script): runs the simulated clock, sends the cast's
  * positions through the public doors ({@link DemoDoors}: most as {@code POST /api/sightings} to the running server, the
  * wanderer's watch and one patrol car through the OsmAnd listener), fires the scenario's events when their minute
- * comes (SOS, the citizen report, the home gas alarm) and plays the simulated officers through the dispatch API
- * (accept, go to the alert, arrive by fix, resolve).
+ * comes (SOS, the citizen report, the home gas alarm) and lets {@link DemoOfficers} play the simulated officers through
+ * the dispatch API (accept, go to the alert, arrive by fix, resolve).
  *
  * <p>Time is compressed {@code geoward.demo.speed} times (default 30): the simulated clock starts {@code
  * geoward.demo.lead-minutes} (45) before now, runs at speed × real time and never passes now, so every event time is
@@ -79,7 +77,7 @@ public class DemoSimulator {
     private Instant simStart;
     private long realStart;
     private String runId;
-    private final List<Patrol> patrols = new ArrayList<>();
+    private DemoOfficers officers;
     private boolean sosPressed;
     private boolean citizenReported;
     private boolean homeAlarmRaised;
@@ -183,7 +181,7 @@ public class DemoSimulator {
                 homeAlarm(now);
                 if (System.nanoTime() - lastPoll > 300_000_000L) {
                     lastPoll = System.nanoTime();
-                    dispatch(clock());
+                    officers.answer(clock(), this::escortHome);
                 }
                 Thread.sleep(100);
             }
@@ -223,11 +221,7 @@ public class DemoSimulator {
                     Duration.between(simStart, now).toMinutes());
         }
         scenario = new DemoScenario(runId);
-        for (Officer o : DemoCity.OFFICERS) {
-            Patrol patrol = new Patrol(o, cast.id(o.key()));
-            patrol.pos = o.loop().get(0);
-            patrols.add(patrol);
-        }
+        officers = new DemoOfficers(cast, doors, jdbc, tx);
         LOG.info(
                 "Demo: it is {} on the wall clock. The minors' water fence \"{}\" is registered all year for the demo,"
                         + " as its name says; a real deployment gives it the summer schedule, properties.active.months"
@@ -303,14 +297,7 @@ public class DemoSimulator {
                 batch.add(item);
             }
         }
-        for (Patrol o : patrols) {
-            o.move(interval.toSeconds());
-            if (o.officer.key().equals("police-01") && doors.hasOsmand()) {
-                doors.osmand("fuling-osmand-police-01", token("police-01"), t, o.pos, o.officer.kmh());
-            } else {
-                batch.add(fix("deviceId", "fuling-" + o.officer.key(), t, o.pos));
-            }
-        }
+        officers.patrol(t, interval, batch, this::token);
         doors.post("/api/sightings", batch, doors.simToken());
         sent.addAndGet(batch.size());
     }
@@ -335,7 +322,8 @@ public class DemoSimulator {
         }
     }
 
-    private static Map<String, Object> fix(String idField, Object id, Instant t, Pt p) {
+    /** One item of a {@code POST /api/sightings} batch: the subject, device or track named by {@code idField}. */
+    static Map<String, Object> fix(String idField, Object id, Instant t, Pt p) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put(idField, id);
         item.put("time", t.toString());
@@ -353,72 +341,6 @@ public class DemoSimulator {
                 + "<text x='4' y='86' font-size='8' fill='#fff'>CAM-1 " + track + " " + t + "</text></svg>";
         return "data:image/svg+xml;charset=utf-8,"
                 + URLEncoder.encode(svg, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    // Dispatch -------------------------------------------------------------------------------------------------------
-
-    private record Assigned(
-            long alertId, String type, long subjectId, long officerId, boolean accepted, boolean arrived, Pt target) {}
-
-    private void dispatch(Instant now) {
-        Long[] officers = patrols.stream().map(p -> p.id).toArray(Long[]::new);
-        List<Assigned> rows = tx.executeRead(status -> jdbc.prepareStatement(
-                """
-                SELECT a.id, a.type, a.subject_id, a.assigned_officer_id, a.accepted_at IS NOT NULL,
-                       a.arrived_at IS NOT NULL, ST_X(coalesce(sp.pos, a.pos)::geometry),
-                       ST_Y(coalesce(sp.pos, a.pos)::geometry)
-                FROM alert a LEFT JOIN subject_position sp ON sp.subject_id = a.subject_id
-                WHERE a.status = 'DISPATCHED' AND a.assigned_officer_id = ANY(?)""",
-                ps -> {
-                    ps.setArray(1, ps.getConnection().createArrayOf("bigint", officers));
-                    List<Assigned> list = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            list.add(new Assigned(
-                                    rs.getLong(1),
-                                    rs.getString(2),
-                                    rs.getLong(3),
-                                    rs.getLong(4),
-                                    rs.getBoolean(5),
-                                    rs.getBoolean(6),
-                                    new Pt(rs.getDouble(7), rs.getDouble(8))));
-                        }
-                    }
-                    return list;
-                }));
-        Map<Long, Assigned> byOfficer = new HashMap<>();
-        rows.forEach(r -> byOfficer.put(r.officerId, r));
-        for (Patrol o : patrols) {
-            Assigned a = byOfficer.get(o.id);
-            if (a == null) {
-                o.release();
-                continue;
-            }
-            if (!a.accepted) {
-                if (!o.officer.human() && doors.post("/api/alerts/" + a.alertId + "/accept", null, officerToken(o))) {
-                    LOG.info("Demo: {} accepts {} alert {}", o.officer.name(), a.type, a.alertId);
-                    o.respond(a.alertId, a.target);
-                }
-                continue;
-            }
-            o.respond(a.alertId, a.target);
-            if (a.arrived && o.onSceneUntil == null) {
-                o.onSceneUntil = now.plus(Duration.ofMinutes(3));
-            } else if (a.arrived && !o.officer.human() && !now.isBefore(o.onSceneUntil)) {
-                boolean workOrder = "WORK_ORDER".equals(a.type);
-                Map<String, Object> body = workOrder
-                        ? Map.of("result", "演示: 已劝离, 现场处置完毕")
-                        : Map.of("outcome", outcome(a.type), "note", "演示: 现场处置完毕");
-                String path = workOrder
-                        ? "/api/work-orders/" + a.alertId + "/feedback"
-                        : "/api/alerts/" + a.alertId + "/resolve";
-                if (doors.post(path, body, officerToken(o))) {
-                    LOG.info("Demo: {} resolves {} alert {}", o.officer.name(), a.type, a.alertId);
-                    escortHome(a.subjectId, o.pos, now);
-                    o.release();
-                }
-            }
-        }
     }
 
     /**
@@ -482,16 +404,6 @@ public class DemoSimulator {
         }
     }
 
-    private static String outcome(String type) {
-        return switch (type) {
-            case "WANDER" -> "FOUND";
-            case "SOS" -> "ASSISTED";
-            case "DANGER" -> "ESCORTED";
-            case "LOITER" -> "WARNED";
-            default -> "VISITED";
-        };
-    }
-
     /** A found ward walks home with the officer. */
     private void escortHome(long subjectId, Pt from, Instant now) {
         for (Ward w : DemoCity.WARDS) {
@@ -501,63 +413,9 @@ public class DemoSimulator {
         }
     }
 
-    // HTTP
-    // -------------------------------------------------------------------------------------------------------------
-
-    private String officerToken(Patrol o) {
-        return doors.officerToken(o.officer.key(), o.id);
-    }
-
     /** The OsmAnd token of {@code key}'s device: the seeder makes new ones each time it runs. */
     private String token(String key) {
         DemoSeeder.Cast current = seeder.cast();
         return (current == null ? cast : current).osmandTokens().get(key);
-    }
-
-    // Movement
-    // ----------------------------------------------------------------------------------------------------------
-
-    /** An officer: patrols a loop, or goes to an alert and stays there until it is resolved. */
-    private static final class Patrol {
-        final Officer officer;
-        final long id;
-        Pt pos;
-        int next = 1;
-        Long alertId;
-        Pt target;
-        Instant onSceneUntil;
-
-        Patrol(Officer officer, long id) {
-            this.officer = officer;
-            this.id = id;
-        }
-
-        void respond(long alert, Pt where) {
-            if (alertId == null || alertId != alert) {
-                onSceneUntil = null;
-            }
-            alertId = alert;
-            target = where;
-        }
-
-        void release() {
-            alertId = null;
-            target = null;
-            onSceneUntil = null;
-        }
-
-        void move(long seconds) {
-            double step = officer.kmh() / 3.6 * seconds;
-            if (target != null) {
-                pos = pos.toward(target, step);
-                return;
-            }
-            List<Pt> loop = officer.loop();
-            Pt goal = loop.get(next % loop.size());
-            pos = pos.toward(goal, step);
-            if (pos.equals(goal)) {
-                next = (next + 1) % loop.size();
-            }
-        }
     }
 }
