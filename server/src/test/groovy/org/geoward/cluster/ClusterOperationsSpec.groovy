@@ -5,8 +5,10 @@ import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.sql.Connection
+import java.sql.Timestamp
 import java.time.Duration
 import java.time.Instant
+import java.time.temporal.ChronoUnit
 import java.util.concurrent.CopyOnWriteArrayList
 import org.geoward.partition.PartitionedEvaluation
 import org.geoward.device.DeviceEndToEndSpec
@@ -55,31 +57,81 @@ class ClusterOperationsSpec extends Specification {
         nodes.each { it.close() }
     }
 
-    def "/ready answers 503 naming kafka while the broker is stopped, and 200 again once it is back"() {
-        given:
+    def "every door of a node acknowledges a fix only once Kafka has it: 503 (GT06: no ack) and /ready 503 while the broker is stopped, both 200 again once it is back"() {
+        given: 'a node with its OsmAnd and GT06 doors, and a ward with an OsmAnd, an OwnTracks and a GT06 device'
         String topic = "ops-ready-${++featureNo}"
-        def a = node("a", topic)
+        int osmandPort = ServerProcess.freePort(), gt06Port = ServerProcess.freePort()
+        def a = node("a", topic, [GEOWARD_OSMAND_PORT: osmandPort as String, GEOWARD_GT06_PORT: gt06Port as String])
         assert ServerProcess.waitFor(60) { ready(a).status == 200 }
+        String token = a.token("admin", PASSWORD)
+        long ward = newWard(a, token, "doors")
+        Map osmand = [uniqueId: "ops-osmand-${UUID.randomUUID()}".toString()]
+        osmand.token = a.create("/api/devices", [uniqueId: osmand.uniqueId, protocol: "OSMAND", subjectId: ward], token).token
+        Map owntracks = [uniqueId: "ops-ot-${UUID.randomUUID()}".toString()]
+        owntracks.token = a.create("/api/devices", [uniqueId: owntracks.uniqueId, protocol: "OWNTRACKS", subjectId: ward], token).token
+        String imei = DeviceWorld.imei()
+        a.create("/api/devices", [uniqueId: imei, protocol: "GT06", subjectId: ward], token)
+        Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS)
+        Closure<Map> doors = { int k -> // one fix through each door, k seconds apart per door, in parallel
+            Instant t = t0.plusSeconds(10 * k)
+            def calls = [
+                    http: { a.post("/api/sightings", [[subjectId: ward, time: t.toString(), lon: 106.9, lat: 29.9, accuracy: 5]], token, Duration.ofSeconds(30)) },
+                    osmand: { osmandGet(osmandPort, "id=${osmand.uniqueId}&timestamp=${t.plusSeconds(1).epochSecond}&lat=29.9&lon=106.9&token=${osmand.token}") },
+                    owntracks: { ownTracks(a, owntracks, t.plusSeconds(2)) },
+                    gt06: { gt06Location(gt06Port, imei, t.plusSeconds(3)) }]
+            Map<String, Thread> threads = [:]
+            Map answers = [:].asSynchronized()
+            calls.each { door, call -> threads[door] = Thread.start { answers[door] = call() } }
+            threads.values()*.join(30_000)
+            answers
+        }
 
-        when: 'the broker stops'
+        when: 'the broker runs: one fix through each door'
+        Map before = doors(0)
+
+        and: 'the broker stops: one more through each door'
         broker.stop()
         Map during = null
         boolean down = ServerProcess.waitFor(20) { (during = ready(a)).status == 503 }
+        Map refused = doors(1)
 
-        and: 'comes back'
+        and: 'comes back: one more through each door'
         broker.start()
         Map after = null
         boolean up = ServerProcess.waitFor(60) { (after = ready(a)).status == 200 }
+        Map again = doors(2)
 
-        then: 'meanwhile the probe said what it waits for, within its second'
+        then: 'with the broker up, every door acknowledged'
+        before.http.statusCode() == 202
+        before.osmand.statusCode() == 200
+        before.owntracks.statusCode() == 200
+        before.gt06 == true
+
+        and: 'with it stopped, no door acknowledged: 503 with Retry-After, and the GT06 location not acknowledged'
+        refused.http.statusCode() == 503
+        refused.http.headers().firstValue("Retry-After").isPresent()
+        refused.osmand.statusCode() == 503
+        refused.osmand.headers().firstValue("Retry-After").isPresent()
+        refused.owntracks.statusCode() == 503
+        refused.gt06 == false
+
+        and: 'meanwhile the probe said what it waits for, within its second'
         down
         during.body.status == "DOWN"
         during.body.waitingFor.any { it.startsWith("kafka: ") }
         during.millis < 2_000
 
-        and:
+        and: 'once it was back, every door acknowledged again without a restart, and exactly the acknowledged fixes are stored'
         up
         after.body.status == "UP"
+        again.http.statusCode() == 202
+        again.osmand.statusCode() == 200
+        again.owntracks.statusCode() == 200
+        again.gt06 == true
+        ServerProcess.waitFor(30) { stored(ward) == 8 }
+        Thread.sleep(500)
+        database.rows("SELECT time FROM sighting WHERE subject_id = ? ORDER BY time", ward).collect { (it[0] as Timestamp).toInstant() } ==
+                [0, 2].collectMany { k -> (0..3).collect { t0.plusSeconds(10 * k + it) } }
     }
 
     def "/metrics shows the fixes a partition has in Kafka but not yet evaluated, and 0 once it caught up"() {
@@ -234,6 +286,40 @@ class ClusterOperationsSpec extends Specification {
 
         cleanup:
         stream?.interrupt()
+    }
+
+    // the device doors -----------------------------------------------------------------------------------------------
+
+    private static HttpResponse<String> osmandGet(int port, String query) {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:$port/?$query"))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString())
+    }
+
+    private static HttpResponse<String> ownTracks(ServerProcess n, Map device, Instant time) {
+        String basic = Base64.encoder.encodeToString("${device.uniqueId}:${device.token}".getBytes("UTF-8"))
+        String body = """{"_type":"location","lat":29.9,"lon":106.9,"tst":${time.epochSecond},"acc":5,"tid":"op"}"""
+        n.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:${n.port}/ingest/owntracks"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", "Basic $basic").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString())
+    }
+
+    /**
+     * Logs in on a new GT06 connection and sends one location; true if the location was acknowledged within 15 s,
+     * false if not (no answer, or the connection closed).
+     */
+    private static boolean gt06Location(int port, String imei, Instant time) {
+        new Socket("127.0.0.1", port).withCloseable { socket ->
+            socket.soTimeout = 15_000
+            socket.outputStream.write(DeviceEndToEndSpec.loginFrame(imei, 1))
+            assert DeviceEndToEndSpec.readAck(socket) == DeviceEndToEndSpec.expectedAck(0x01, 1)
+            socket.outputStream.write(DeviceEndToEndSpec.locationFrame(time, 29.9, 106.9, 2))
+            try {
+                DeviceEndToEndSpec.readAck(socket) == DeviceEndToEndSpec.expectedAck(0x12, 2)
+            } catch (SocketTimeoutException ignored) {
+                false
+            }
+        }
     }
 
     // nodes and probes ------------------------------------------------------------------------------------------------

@@ -2,8 +2,12 @@ package org.geoward.partition
 
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import org.geoward.alert.AlertSpecBase
+import org.geoward.cluster.ClusterLease
 import org.geoward.evaluate.AlertType
+import org.geoward.evaluate.SubjectState
+import spock.util.concurrent.PollingConditions
 
+import java.time.Duration
 import java.time.Instant
 
 /**
@@ -76,5 +80,64 @@ class CheckpointsSpec extends AlertSpecBase {
 
         cleanup:
         subjects.each { scene.update('DELETE FROM subject_state WHERE subject_id = ?', it) }
+    }
+
+    def "a checkpoint writes the states and the next offset in one transaction, and under an old epoch neither"() {
+        given: 'partition 3 of a topic of its own, adopted under epoch 2 (by this node) after epoch 1 (by one presumed dead)'
+        String topic = "checkpoint-spec-${UUID.randomUUID()}"
+        int partition = 3
+        long ward = scene.subject('WARD')
+        while (PartitionedEvaluation.partitionOf(ward, 12) != partition) {
+            ward = scene.subject('WARD')
+        }
+        scene.update("INSERT INTO cluster_checkpoint (topic, partition, partitions, next_offset, epoch, owner) VALUES (?, ?, 12, 0, 2, 'new')",
+                topic, partition)
+        def checkpoints = new Checkpoints(tx, jdbc, 12, topic, 'spec')
+        Closure<SubjectState> state = { String at -> SubjectState.fromJson(V1_STATE.replace('2026-11-22T08:00:00Z', at)) }
+
+        when: 'the owner under epoch 2 checkpoints offset 41'
+        checkpoints.save(partition, 2, [(ward): state('2026-11-22T09:00:00Z')], [ward] as Set, 41)
+
+        then: 'the state and the next offset, 42, are both there'
+        scene.first('SELECT next_offset FROM cluster_checkpoint WHERE topic = ? AND partition = ?', topic, partition) == 42
+        scene.first('SELECT last_fix_at FROM subject_state WHERE subject_id = ?', ward).toInstant() == Instant.parse('2026-11-22T09:00:00Z')
+
+        when: 'the node of epoch 1, still running, checkpoints a later state and offset 99'
+        checkpoints.save(partition, 1, [(ward): state('2026-11-22T10:00:00Z')], [ward] as Set, 99)
+
+        then: 'it is refused, and neither its state nor its offset was written'
+        thrown(Checkpoints.PartitionTakenOver)
+        scene.first('SELECT next_offset FROM cluster_checkpoint WHERE topic = ? AND partition = ?', topic, partition) == 42
+        scene.first('SELECT last_fix_at FROM subject_state WHERE subject_id = ?', ward).toInstant() == Instant.parse('2026-11-22T09:00:00Z')
+
+        cleanup:
+        scene.update('DELETE FROM cluster_checkpoint WHERE topic = ?', topic)
+        scene.update('DELETE FROM subject_state WHERE subject_id = ?', ward)
+    }
+
+    def "a lease of scheduled work is held by one node at a time, renewed by it, and taken over once it expires"() {
+        given: 'two cluster nodes and a single node'
+        String job = "lease-spec-${UUID.randomUUID()}"
+        def x = new ClusterLease('127.0.0.1:9092', 'x', 8080, tx, jdbc)
+        def y = new ClusterLease('127.0.0.1:9092', 'y', 8081, tx, jdbc)
+        def single = new ClusterLease('', '', 8080, tx, jdbc)
+        Duration ttl = Duration.ofMillis(800)
+
+        expect: 'x takes it; while x renews it, y does not get it'
+        x.holds(job, ttl)
+        !y.holds(job, ttl)
+        x.holds(job, ttl)
+        !y.holds(job, ttl)
+
+        and: 'x stops renewing: once the lease expires, y takes it and x no longer holds it'
+        new PollingConditions(timeout: 10, delay: 0.1).eventually { assert y.holds(job, ttl) }
+        !x.holds(job, ttl)
+
+        and: 'a single node always holds every lease, and writes no row for it'
+        single.holds("$job-single", ttl)
+        scene.first('SELECT count(*) FROM cluster_lease WHERE name = ?', "$job-single".toString()) == 0
+
+        cleanup:
+        scene.update('DELETE FROM cluster_lease WHERE name = ?', job)
     }
 }
