@@ -57,9 +57,7 @@ final class BatchPoster {
                         + JsonText.abbreviate(response.body()));
             }
             busy++;
-            long wait = response.headers()
-                    .firstValueAsLong("Retry-After")
-                    .orElse(1);
+            long wait = response.headers().firstValueAsLong("Retry-After").orElse(1);
             TimeUnit.SECONDS.sleep(Math.max(0, Math.min(wait, MAX_WAIT_SECONDS)));
         }
         throw new IllegalStateException("POST /api/sightings answered 503 " + MAX_ATTEMPTS + " times in a row");

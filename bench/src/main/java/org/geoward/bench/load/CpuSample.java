@@ -48,5 +48,4 @@ record CpuSample(long jvm, long postgres, long generator, long machineBusy, long
                 + (after.generator() - before.generator());
         return Math.max(0, 100.0 * (after.machineBusy() - before.machineBusy() - ours) / total);
     }
-
 }

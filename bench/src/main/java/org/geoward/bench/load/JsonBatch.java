@@ -76,9 +76,7 @@ final class JsonBatch {
             Walker.decimal(j, lon[i], (long) SCALE);
             j.append(",\"lat\":");
             Walker.decimal(j, lat[i], (long) SCALE);
-            j.append(",\"accuracy\":")
-                    .append(walkers[i].accuracyMeters())
-                    .append(",\"source\":\"GPS\"}");
+            j.append(",\"accuracy\":").append(walkers[i].accuracyMeters()).append(",\"source\":\"GPS\"}");
         }
         return j.append(']').toString().getBytes(StandardCharsets.UTF_8);
     }
