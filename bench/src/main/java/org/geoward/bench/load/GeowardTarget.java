@@ -34,6 +34,10 @@ final class GeowardTarget implements Target {
     private static final String[] KINDS = {"SAFE", "DANGER", "BAN"};
     private static final int TRACK_PAGE = 50_000;
     private static final int SETUP_THREADS = 4;
+    /**
+     * A guardian's consent on record with each ward: without it Geoward refuses the ward's fixes (403, docs/privacy.md).
+     */
+    private static final String CONSENT = ",\"consent\":{\"by\":\"geoward bench\",\"textVersion\":\"2026-12\"}";
 
     private final RestClient rest;
     private final String dbUrl;
@@ -112,7 +116,8 @@ final class GeowardTarget implements Target {
     }
 
     private BenchDevice ward(String name) {
-        String ward = rest.postJson("/api/subjects", "{\"kind\":\"WARD\",\"name\":" + JsonText.quote(name) + "}")
+        String ward = rest.postJson(
+                        "/api/subjects", "{\"kind\":\"WARD\",\"name\":" + JsonText.quote(name) + CONSENT + "}")
                 .body();
         return new BenchDevice(name, null, Long.parseLong(JsonText.member(ward, "id")), null);
     }
@@ -161,7 +166,8 @@ final class GeowardTarget implements Target {
 
     private BenchDevice wardWithDevice(String runId, int n) {
         String ward = rest.postJson(
-                        "/api/subjects", "{\"kind\":\"WARD\",\"name\":" + JsonText.quote(runId + " ward " + n) + "}")
+                        "/api/subjects",
+                        "{\"kind\":\"WARD\",\"name\":" + JsonText.quote(runId + " ward " + n) + CONSENT + "}")
                 .body();
         String subjectId = JsonText.member(ward, "id");
         String uniqueId = runId + "-" + n;
