@@ -32,14 +32,27 @@ public final class JsonLoad {
     private final PrintStream out = System.out;
     private final GeowardTarget target;
     private final ServerMetrics metrics;
+    private final DatabaseActivity database;
     private final ExecutorService pool;
     private final List<List<Walker>> perSender = new ArrayList<>();
     private final int[][] cursors;
 
     /** One timed phase: rows stored, wall time, CPU before and after (after the evaluation caught up). */
-    record Phase(long rows, double seconds, CpuSample before, CpuSample after, double fixesPerGroup) {
+    record Phase(
+            long rows,
+            double seconds,
+            CpuSample before,
+            CpuSample after,
+            double fixesPerGroup,
+            DatabaseActivity.Sample dbBefore,
+            DatabaseActivity.Sample dbAfter) {
         double rate() {
             return rows / seconds;
+        }
+
+        /** Rows updated (by anyone) in the database per row stored, from pg_stat_database (good to a second's worth). */
+        double updatedPerRow() {
+            return DatabaseActivity.perFix(dbBefore.updated(), dbAfter.updated(), rows);
         }
 
         double micros(ToDoubleFunction<CpuSample> field) {
@@ -51,6 +64,7 @@ public final class JsonLoad {
         this.options = options;
         this.target = new GeowardTarget(options.api(), options.dbUrl(), options.dbUser(), options.dbPassword());
         this.metrics = new ServerMetrics(target.rest());
+        this.database = new DatabaseActivity(options.dbUrl(), options.dbUser(), options.dbPassword());
         this.pool = Executors.newFixedThreadPool(options.senders());
         this.cursors = new int[options.senders()][1];
     }
@@ -171,6 +185,7 @@ public final class JsonLoad {
                 .map(own -> own.stream().map(JsonBatch::json).toList())
                 .toList();
         double[] groups0 = metrics.groups();
+        DatabaseActivity.Sample db0 = database.sample();
         CpuSample before = CpuSample.take(options.serverPid(), options.pgData());
         long start = System.nanoTime();
         long rows = post(batches, bodies);
@@ -179,16 +194,19 @@ public final class JsonLoad {
         CpuSample after = CpuSample.take(options.serverPid(), options.pgData());
         double[] groups1 = metrics.groups();
         double perGroup = (groups1[1] - groups0[1]) / Math.max(1, groups1[0] - groups0[0]);
-        return new Phase(rows, seconds, before, after, perGroup);
+        Thread.sleep(1_100); // PostgreSQL publishes its counters about once a second
+        return new Phase(rows, seconds, before, after, perGroup, db0, database.sample());
     }
 
     private Phase timedCopy(CopyLoader copier, List<List<JsonBatch>> batches) throws Exception {
+        DatabaseActivity.Sample db0 = database.sample();
         CpuSample before = CpuSample.take(options.serverPid(), options.pgData());
         long start = System.nanoTime();
         long rows = copy(copier, batches);
         double seconds = (System.nanoTime() - start) / 1e9;
         CpuSample after = CpuSample.take(options.serverPid(), options.pgData());
-        return new Phase(rows, seconds, before, after, Double.NaN);
+        Thread.sleep(1_100); // PostgreSQL publishes its counters about once a second
+        return new Phase(rows, seconds, before, after, Double.NaN, db0, database.sample());
     }
 
     private long post(List<List<JsonBatch>> batches) throws Exception {
@@ -248,7 +266,8 @@ public final class JsonLoad {
                 Locale.ROOT,
                 "ROUND %d first=%s copy_rows/s=%.0f http_rows/s=%.0f ratio=%.1f%% http_jvm_us=%.1f http_pg_us=%.1f"
                         + " http_gen_us=%.1f copy_jvm_us=%.1f copy_pg_us=%.1f copy_gen_us=%.1f http_fixes_per_group=%.0f"
-                        + " http_others_pct=%.0f copy_others_pct=%.0f http_s=%.2f copy_s=%.2f load=%s",
+                        + " http_pg_updated_per_row=%.2f http_others_pct=%.0f copy_others_pct=%.0f http_s=%.2f copy_s=%.2f"
+                        + " load=%s",
                 round,
                 copyFirst ? "copy" : "http",
                 copy.rate(),
@@ -261,6 +280,7 @@ public final class JsonLoad {
                 copy.micros(CpuSample::postgres),
                 copy.micros(CpuSample::generator),
                 http.fixesPerGroup(),
+                http.updatedPerRow(),
                 CpuSample.othersPercent(http.before(), http.after()),
                 CpuSample.othersPercent(copy.before(), copy.after()),
                 http.seconds(),
