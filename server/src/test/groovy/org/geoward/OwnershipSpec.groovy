@@ -103,7 +103,7 @@ class OwnershipSpec extends Specification {
      * before it, so a lower package that needs an upper one declares an interface the upper one implements.
      */
     static final List<String> FOUNDATION =
-            ['problem', 'clock', 'geo', 'evaluate', 'database', 'lease', 'audit', 'security', 'account', 'subject', 'fence']
+            ['problem', 'json', 'clock', 'geo', 'evaluate', 'database', 'lease', 'audit', 'security', 'account', 'subject', 'fence']
 
     static final Pattern GEOWARD_IMPORT = Pattern.compile('(?m)^import\\s+(?:static\\s+)?org\\.geoward\\.([a-z]+)\\.')
 

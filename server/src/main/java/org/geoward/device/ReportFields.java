@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.geoward.json.JsonValues;
 
 /** Reads numbers and times out of text and JSON report fields, with errors that name the field and the report. */
 public final class ReportFields {
@@ -40,7 +41,7 @@ public final class ReportFields {
             return parseNumber(value.textValue(), field, where);
         }
         throw new DecodeException(
-                "field '" + field + "' should be a number but is " + DeviceJson.text(value) + " in " + where);
+                "field '" + field + "' should be a number but is " + JsonValues.text(value) + " in " + where);
     }
 
     /** Returns the value if it is finite and not negative, else {@code null} (devices send -1 for "unknown"). */
