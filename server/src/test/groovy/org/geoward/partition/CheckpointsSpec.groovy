@@ -2,7 +2,7 @@ package org.geoward.partition
 
 import io.micronaut.test.extensions.spock.annotation.MicronautTest
 import org.geoward.alert.AlertSpecBase
-import org.geoward.cluster.ClusterLease
+import org.geoward.lease.ClusterLease
 import org.geoward.evaluate.AlertType
 import org.geoward.evaluate.SubjectState
 import spock.util.concurrent.PollingConditions
