@@ -20,7 +20,8 @@ import spock.lang.Specification
  * Cluster mode against the real parts: a Kafka broker (KRaft, from Maven Central's jars), two Geoward nodes as
  * separate JVMs and one PostGIS. 100 wards and their 100 guardians send fixes, spread over both nodes; each ward
  * idles in its safe zone, walks out of it alone (one WANDER) and into the river (one DANGER). While they send, a node
- * is killed with SIGKILL (feature 1) or both are restarted one after the other (feature 2). Afterwards every
+ * is killed with SIGKILL and then both are restarted one after the other (feature 1, in the suite), or both are
+ * stopped cleanly and restarted over a longer sending (feature 2, {@code GEOWARD_CHAOS_LONG}). Afterwards every
  * acknowledged fix must be in {@code sighting}, every ward must have exactly its two alerts, and each alert exactly
  * one SMS to the guardian, sent once. The broker stopped and started again (feature 3) must give 503 with
  * Retry-After meanwhile and 202 after, without a restart of the nodes.
