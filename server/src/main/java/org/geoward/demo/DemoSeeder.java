@@ -1,12 +1,10 @@
 package org.geoward.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.StartupEvent;
-import io.micronaut.core.type.Argument;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -32,6 +30,7 @@ import org.geoward.fence.FenceCatalog;
 import org.geoward.fence.FenceService;
 import org.geoward.fence.StoredFence;
 import org.geoward.grid.GridOfficers;
+import org.geoward.json.Json;
 import org.geoward.notify.QuietPeriods;
 import org.geoward.security.PasswordHasher;
 import org.geoward.sighting.SightingDeletion;
@@ -75,7 +74,6 @@ public class DemoSeeder {
     private final FenceService fenceService;
     private final PasswordHasher hasher;
     private final DemoAccounts accounts;
-    private final JsonMapper json;
     private final SubjectSeeds seeds;
     private final AlertAssignments alertAssignments;
     private final AlertRecords alertRecords;
@@ -93,7 +91,6 @@ public class DemoSeeder {
             FenceService fenceService,
             PasswordHasher hasher,
             DemoAccounts accounts,
-            JsonMapper json,
             SubjectSeeds seeds,
             AlertAssignments alertAssignments,
             AlertRecords alertRecords,
@@ -112,7 +109,6 @@ public class DemoSeeder {
         this.sightings = sightings;
         this.hasher = hasher;
         this.accounts = accounts;
-        this.json = json;
         this.seeds = seeds;
         this.alertAssignments = alertAssignments;
         this.alertRecords = alertRecords;
@@ -239,9 +235,9 @@ public class DemoSeeder {
             String sql = "ST_LineMerge(ST_CollectionExtract(ST_Intersection(ST_GeomFromGeoJSON(?),"
                     + " ST_Intersection(ST_MakeValid(ST_GeomFromGeoJSON(?)), ST_MakeEnvelope(?, 29.0, ?, 30.5, 4326))), 2))";
             Map<String, JsonNode> props = properties((String) b[0], (String) b[1], "BAN");
-            props.put("bufferMeters", JsonNode.createNumberNode(400.0));
-            props.put("dwellMinutes", JsonNode.createNumberNode(30));
-            props.put("active", object(Map.of("from", JsonNode.createStringNode("2021-01-01"))));
+            props.put("bufferMeters", Json.number(400.0));
+            props.put("dwellMinutes", Json.number(30));
+            props.put("active", object(Map.of("from", Json.text("2021-01-01"))));
             fence(fences, props, sql, (ps, i) -> {
                 ps.setString(i, yangtze);
                 ps.setString(i + 1, fuling);
@@ -254,9 +250,9 @@ public class DemoSeeder {
             String sql = "ST_LineMerge(ST_CollectionExtract(ST_Intersection(ST_GeomFromGeoJSON(?),"
                     + " ST_MakeEnvelope(?, ?, ?, ?, 4326)), 2))";
             Map<String, JsonNode> props = properties((String) d[0], (String) d[1], "DANGER");
-            props.put("bufferMeters", JsonNode.createNumberNode((Double) d[7]));
+            props.put("bufferMeters", Json.number((Double) d[7]));
             if (d[8] != null) {
-                props.put("categories", JsonNode.createArrayNode(List.of(JsonNode.createStringNode((String) d[8]))));
+                props.put("categories", Json.array(List.of(Json.text((String) d[8]))));
             }
             fence(fences, props, sql, (ps, i) -> {
                 ps.setString(i, river);
@@ -269,15 +265,15 @@ public class DemoSeeder {
         for (Safe s : DemoCity.SAFE) {
             List<JsonNode> wards = DemoCity.WARDS.stream()
                     .filter(w -> s.key().equals(w.safeKey()))
-                    .map(w -> JsonNode.createStringNode(Long.toString(ids.get(w.key()))))
+                    .map(w -> Json.text(Long.toString(ids.get(w.key()))))
                     .toList();
             Map<String, JsonNode> props = properties(s.key(), s.name(), "SAFE");
             if (s.radius() > 0) {
-                props.put("radiusMeters", JsonNode.createNumberNode(s.radius()));
+                props.put("radiusMeters", Json.number(s.radius()));
             }
-            props.put("subjects", JsonNode.createArrayNode(wards));
+            props.put("subjects", Json.array(wards));
             if (s.night()) {
-                props.put("active", object(Map.of("daily", JsonNode.createStringNode("22:00-06:00"))));
+                props.put("active", object(Map.of("daily", Json.text("22:00-06:00"))));
             }
             fence(fences, props, "ST_GeomFromText(?, 4326)", (ps, i) -> ps.setString(i, s.wkt()));
         }
@@ -289,7 +285,7 @@ public class DemoSeeder {
             String key = (String) g[0];
             double west = (Double) g[2], south = (Double) g[3], east = (Double) g[4], north = (Double) g[5];
             Map<String, JsonNode> props = properties(key, (String) g[1], "GRID");
-            props.put("unit", JsonNode.createStringNode("POLICE"));
+            props.put("unit", Json.text("POLICE"));
             long grid = fence(fences, props, "ST_MakeEnvelope(?, ?, ?, ?, 4326)", (ps, i) -> {
                 ps.setDouble(i, west);
                 ps.setDouble(i + 1, south);
@@ -312,15 +308,15 @@ public class DemoSeeder {
     /** A demo fence's own properties: its name and kind, and the demo's marks that find it again. */
     private static Map<String, JsonNode> properties(String key, String name, String kind) {
         Map<String, JsonNode> props = new LinkedHashMap<>();
-        props.put("name", JsonNode.createStringNode(name));
-        props.put("kind", JsonNode.createStringNode(kind));
-        props.put("demo", JsonNode.createStringNode("fuling"));
-        props.put("demoKey", JsonNode.createStringNode(key));
+        props.put("name", Json.text(name));
+        props.put("kind", Json.text(kind));
+        props.put("demo", Json.text("fuling"));
+        props.put("demoKey", Json.text(key));
         return props;
     }
 
     private static JsonNode object(Map<String, JsonNode> members) {
-        return JsonNode.createObjectNode(members);
+        return Json.object(members);
     }
 
     private interface GeomBinder {
@@ -333,8 +329,8 @@ public class DemoSeeder {
         Map<String, Long> found = new HashMap<>();
         for (StoredFence f : fenceService.list(null)) {
             JsonNode key = f.draft().extra().get("demoKey");
-            if (isDemo(f) && key != null && key.isString()) {
-                found.put(key.getStringValue(), f.id());
+            if (isDemo(f) && key != null && key.isTextual()) {
+                found.put(key.textValue(), f.id());
             }
         }
         return found;
@@ -348,7 +344,7 @@ public class DemoSeeder {
 
     private static boolean isDemo(StoredFence f) {
         JsonNode demo = f.draft().extra().get("demo");
-        return demo != null && demo.isString() && "fuling".equals(demo.getStringValue());
+        return demo != null && demo.isTextual() && "fuling".equals(demo.textValue());
     }
 
     /**
@@ -356,7 +352,7 @@ public class DemoSeeder {
      * geometry is {@code geometrySql} (computed by PostGIS from the demo's data, read back as GeoJSON).
      */
     private long fence(Map<String, Long> fences, Map<String, JsonNode> props, String geometrySql, GeomBinder binder) {
-        String key = props.get("demoKey").getStringValue();
+        String key = props.get("demoKey").textValue();
         Long id = fences.get(key);
         if (id != null) {
             return id;
@@ -369,7 +365,7 @@ public class DemoSeeder {
             }
         });
         JsonNode feature = object(Map.of(
-                "type", JsonNode.createStringNode("Feature"),
+                "type", Json.text("Feature"),
                 "geometry", read(geojson),
                 "properties", object(props)));
         long made = fenceService.create(feature).id();
@@ -379,9 +375,9 @@ public class DemoSeeder {
 
     private JsonNode read(String text) {
         try {
-            return json.readValue(text, Argument.of(JsonNode.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return Json.parse(text);
+        } catch (Json.MalformedJson e) {
+            throw new IllegalStateException("PostGIS wrote GeoJSON that " + e.getMessage() + ": " + text, e);
         }
     }
 
@@ -391,18 +387,19 @@ public class DemoSeeder {
             if (in == null) {
                 throw new IllegalStateException("demo data " + path + " is missing from the classpath");
             }
-            JsonNode root = json.readValue(in.readAllBytes(), Argument.of(JsonNode.class));
-            for (JsonNode feature : root.get("features").values()) {
+            JsonNode root = Json.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            for (JsonNode feature : root.get("features")) {
                 JsonNode props = feature.get("properties");
                 JsonNode featureName = props == null ? null : props.get("name");
-                if (name == null || (featureName != null && name.equals(featureName.getStringValue()))) {
-                    return new String(
-                            json.writeValueAsBytes(feature.get("geometry")), java.nio.charset.StandardCharsets.UTF_8);
+                if (name == null || (featureName != null && name.equals(featureName.textValue()))) {
+                    return Json.write(feature.get("geometry"));
                 }
             }
             throw new IllegalStateException("no feature " + name + " in " + path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (Json.MalformedJson e) {
+            throw new IllegalStateException("demo data " + path + " " + e.getMessage(), e);
         }
     }
 

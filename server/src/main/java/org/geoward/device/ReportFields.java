@@ -1,12 +1,14 @@
 package org.geoward.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.geoward.json.JsonValues;
 
 /** Reads numbers and times out of text and JSON report fields, with errors that name the field and the report. */
 public final class ReportFields {
@@ -39,7 +41,7 @@ public final class ReportFields {
             return parseNumber(value.textValue(), field, where);
         }
         throw new DecodeException(
-                "field '" + field + "' should be a number but is " + DeviceJson.text(value) + " in " + where);
+                "field '" + field + "' should be a number but is " + JsonValues.text(value) + " in " + where);
     }
 
     /** Returns the value if it is finite and not negative, else {@code null} (devices send -1 for "unknown"). */
@@ -63,6 +65,8 @@ public final class ReportFields {
             return number < Integer.MAX_VALUE ? Instant.ofEpochSecond(number) : Instant.ofEpochMilli(number);
         } catch (NumberFormatException notAnInteger) {
             // fall through to the date formats
+        } catch (DateTimeException beyondInstant) {
+            throw notATime(value, field, where);
         }
         try {
             if (text.contains("T")) {
@@ -73,9 +77,13 @@ public final class ReportFields {
                 }
             }
             return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new DecodeException("field '" + field + "' is not a time: '" + value + "' in " + where
-                    + "; expected epoch seconds, epoch milliseconds, ISO-8601 or 'yyyy-MM-dd HH:mm:ss'");
+        } catch (DateTimeException e) {
+            throw notATime(value, field, where);
         }
+    }
+
+    private static DecodeException notATime(String value, String field, String where) {
+        return new DecodeException("field '" + field + "' is not a time: '" + value + "' in " + where
+                + "; expected epoch seconds, epoch milliseconds, ISO-8601 or 'yyyy-MM-dd HH:mm:ss'");
     }
 }

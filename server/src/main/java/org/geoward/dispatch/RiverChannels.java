@@ -1,17 +1,18 @@
 package org.geoward.dispatch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.geoward.geo.Geodesic;
+import org.geoward.json.Json;
 import org.geoward.problem.SettingsException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.GeometryFactory;
@@ -42,8 +43,8 @@ final class RiverChannels {
     private final double kx;
     private final double ky;
 
-    RiverChannels(@Value("${geoward.dispatch.rivers:demo/yangtze_wu_fuling.geojson}") String source, JsonMapper json) {
-        List<Named> lines = read(source, json);
+    RiverChannels(@Value("${geoward.dispatch.rivers:demo/yangtze_wu_fuling.geojson}") String source) {
+        List<Named> lines = read(source);
         double sumLon = 0, sumLat = 0;
         int n = 0;
         for (Named line : lines) {
@@ -193,12 +194,12 @@ final class RiverChannels {
 
     private record Named(String name, double[][] points) {}
 
-    private static List<Named> read(String source, JsonMapper json) {
+    private static List<Named> read(String source) {
         if (source == null || source.isBlank()) {
             return List.of();
         }
         try (InputStream in = open(source)) {
-            JsonNode root = json.readValue(in.readAllBytes(), JsonNode.class);
+            JsonNode root = Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             List<Named> lines = new ArrayList<>();
             JsonNode features = root.get("features");
             for (int f = 0; features != null && f < features.size(); f++) {
@@ -220,6 +221,8 @@ final class RiverChannels {
             return lines;
         } catch (IOException e) {
             throw new SettingsException("geoward.dispatch.rivers: cannot read " + source, e);
+        } catch (Json.MalformedJson e) {
+            throw new SettingsException("geoward.dispatch.rivers: " + source + " " + e.getMessage(), e);
         }
     }
 
@@ -239,13 +242,13 @@ final class RiverChannels {
         double[][] points = new double[coordinates.size()][];
         for (int i = 0; i < coordinates.size(); i++) {
             JsonNode c = coordinates.get(i);
-            points[i] = new double[] {c.get(0).getDoubleValue(), c.get(1).getDoubleValue()};
+            points[i] = new double[] {c.get(0).doubleValue(), c.get(1).doubleValue()};
         }
         return points;
     }
 
     private static String text(JsonNode node, String name, String fallback) {
         JsonNode value = node == null ? null : node.get(name);
-        return value != null && value.isString() ? value.getStringValue() : fallback;
+        return value != null && value.isTextual() ? value.textValue() : fallback;
     }
 }

@@ -1,6 +1,6 @@
 package org.geoward.fence;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -15,9 +15,9 @@ import java.util.TreeSet;
 import org.geoward.evaluate.Fence;
 import org.geoward.evaluate.FenceKind;
 import org.geoward.evaluate.SubjectCategory;
+import org.geoward.json.JsonFields;
+import org.geoward.json.JsonValues;
 import org.geoward.problem.ProblemException;
-import org.geoward.subject.JsonFields;
-import org.geoward.subject.JsonValues;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Lineal;
 import org.locationtech.jts.geom.Point;
@@ -75,7 +75,7 @@ final class FeatureReader {
         Integer gap = JsonFields.optionalPositiveInt(props, "maxGapMinutes", "properties.maxGapMinutes");
         Set<Long> subjects = JsonFields.optionalIds(props, "subjects", "properties.subjects");
         Map<String, JsonNode> extra = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : props.entries()) {
+        for (Map.Entry<String, JsonNode> e : props.properties()) {
             if (!OWN.contains(e.getKey())) {
                 extra.put(e.getKey(), e.getValue());
             }
@@ -114,9 +114,9 @@ final class FeatureReader {
         for (int i = 0; i < value.size(); i++) {
             JsonNode item = value.get(i);
             SubjectCategory category = null;
-            if (item.isString()) {
+            if (item.isTextual()) {
                 try {
-                    category = SubjectCategory.valueOf(item.getStringValue());
+                    category = SubjectCategory.valueOf(item.textValue());
                 } catch (IllegalArgumentException e) {
                     // named below
                 }
@@ -145,14 +145,14 @@ final class FeatureReader {
         for (int i = 0; i < value.size(); i++) {
             JsonNode item = value.get(i);
             if (!item.isNumber()
-                    || item.getDoubleValue() != Math.rint(item.getDoubleValue())
-                    || item.getDoubleValue() < 1
-                    || item.getDoubleValue() > 12) {
+                    || item.doubleValue() != Math.rint(item.doubleValue())
+                    || item.doubleValue() < 1
+                    || item.doubleValue() > 12) {
                 throw ProblemException.badRequest(
                         field + "[" + i + "]",
                         "a month is a whole number from 1 (January) to 12 (December), not " + JsonValues.show(item));
             }
-            months.add(item.getIntValue());
+            months.add(item.intValue());
         }
         return months;
     }
@@ -162,7 +162,7 @@ final class FeatureReader {
             throw ProblemException.badRequest(null, "The body must be a GeoJSON Feature object");
         }
         JsonNode type = feature.get("type");
-        String given = type != null && type.isString() ? type.getStringValue() : null;
+        String given = type != null && type.isTextual() ? type.textValue() : null;
         if ("Feature".equals(given)) {
             return;
         }
@@ -188,12 +188,12 @@ final class FeatureReader {
         if (!given) {
             throw ProblemException.badRequest(field, shape + " needs " + member + " > 0 (metres)");
         }
-        if (!value.isNumber() || !(value.getDoubleValue() > 0) || value.getDoubleValue() > MAX_REACH_METERS) {
+        if (!value.isNumber() || !(value.doubleValue() > 0) || value.doubleValue() > MAX_REACH_METERS) {
             throw ProblemException.badRequest(
                     field,
                     member + " must be a number of metres above 0 and at most 100000, not " + JsonValues.show(value));
         }
-        return value.getDoubleValue();
+        return value.doubleValue();
     }
 
     private static double hysteresis(JsonNode props) {
@@ -201,12 +201,12 @@ final class FeatureReader {
         if (value == null || value.isNull()) {
             return Fence.DEFAULT_HYSTERESIS_METERS;
         }
-        if (!value.isNumber() || !(value.getDoubleValue() >= 0) || value.getDoubleValue() > MAX_HYSTERESIS_METERS) {
+        if (!value.isNumber() || !(value.doubleValue() >= 0) || value.doubleValue() > MAX_HYSTERESIS_METERS) {
             throw ProblemException.badRequest(
                     "properties.hysteresisMeters",
                     "hysteresisMeters must be a number of metres from 0 to 1000, not " + JsonValues.show(value));
         }
-        return value.getDoubleValue();
+        return value.doubleValue();
     }
 
     private record Window(
@@ -268,11 +268,11 @@ final class FeatureReader {
         }
         LocalTime from;
         LocalTime until;
-        if (daily.isString()) {
-            List<String> parts = List.of(daily.getStringValue().split("-", -1));
+        if (daily.isTextual()) {
+            List<String> parts = List.of(daily.textValue().split("-", -1));
             if (parts.size() != 2) {
                 throw ProblemException.badRequest(
-                        field, "active.daily '" + daily.getStringValue() + "' must look like \"22:00-06:00\"");
+                        field, "active.daily '" + daily.textValue() + "' must look like \"22:00-06:00\"");
             }
             from = time(parts.get(0).trim(), field);
             until = time(parts.get(1).trim(), field);

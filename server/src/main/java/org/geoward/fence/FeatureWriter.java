@@ -1,11 +1,12 @@
 package org.geoward.fence;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.geoward.json.Json;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.LineString;
@@ -28,20 +29,19 @@ final class FeatureWriter {
         props.put("id", text(id));
         props.put("name", text(d.name()));
         props.put("kind", text(d.kind().name()));
-        props.put("dwellMinutes", d.dwellMinutes() == null ? JsonNode.nullNode() : number(d.dwellMinutes()));
+        props.put("dwellMinutes", d.dwellMinutes() == null ? Json.nullNode() : number(d.dwellMinutes()));
         props.put("hysteresisMeters", number(d.hysteresisMeters()));
         props.put("maxGapMinutes", number(d.maxGapMinutes()));
         props.put(
                 "subjects",
-                JsonNode.createArrayNode(
+                Json.array(
                         d.subjects().stream().map(s -> text(String.valueOf(s))).toList()));
-        props.put("radiusMeters", d.radiusMeters() == null ? JsonNode.nullNode() : number(d.radiusMeters()));
-        props.put("bufferMeters", d.bufferMeters() == null ? JsonNode.nullNode() : number(d.bufferMeters()));
+        props.put("radiusMeters", d.radiusMeters() == null ? Json.nullNode() : number(d.radiusMeters()));
+        props.put("bufferMeters", d.bufferMeters() == null ? Json.nullNode() : number(d.bufferMeters()));
         props.put("active", active(d));
         props.put(
                 "categories",
-                JsonNode.createArrayNode(
-                        d.categories().stream().map(c -> text(c.name())).toList()));
+                Json.array(d.categories().stream().map(c -> text(c.name())).toList()));
         props.put("createdAt", instant(fence.createdAt()));
         props.put("updatedAt", instant(fence.updatedAt()));
         props.put("retiredAt", instant(fence.retiredAt()));
@@ -50,8 +50,8 @@ final class FeatureWriter {
         feature.put("type", text("Feature"));
         feature.put("id", text(id));
         feature.put("geometry", geometry(d.geometry()));
-        feature.put("properties", JsonNode.createObjectNode(props));
-        return JsonNode.createObjectNode(feature);
+        feature.put("properties", Json.object(props));
+        return Json.object(feature);
     }
 
     /** The fences as a FeatureCollection. */
@@ -60,35 +60,30 @@ final class FeatureWriter {
         collection.put("type", text("FeatureCollection"));
         collection.put(
                 "features",
-                JsonNode.createArrayNode(
-                        fences.stream().map(FeatureWriter::feature).toList()));
-        return JsonNode.createObjectNode(collection);
+                Json.array(fences.stream().map(FeatureWriter::feature).toList()));
+        return Json.object(collection);
     }
 
     private static JsonNode active(FenceDraft d) {
         Map<String, JsonNode> active = new LinkedHashMap<>();
         active.put(
                 "from",
-                d.activeFrom() == null
-                        ? JsonNode.nullNode()
-                        : text(d.activeFrom().toString()));
+                d.activeFrom() == null ? Json.nullNode() : text(d.activeFrom().toString()));
         active.put(
                 "until",
-                d.activeUntil() == null
-                        ? JsonNode.nullNode()
-                        : text(d.activeUntil().toString()));
-        active.put("daily", d.dailyFrom() == null ? JsonNode.nullNode() : text(d.dailyFrom() + "-" + d.dailyUntil()));
+                d.activeUntil() == null ? Json.nullNode() : text(d.activeUntil().toString()));
+        active.put("daily", d.dailyFrom() == null ? Json.nullNode() : text(d.dailyFrom() + "-" + d.dailyUntil()));
         active.put("zone", text(d.zone().getId()));
         if (!d.months().isEmpty()) {
             // only when given: {from, until, daily, zone} is what clients have always read
             active.put(
                     "months",
-                    JsonNode.createArrayNode(d.months().stream()
+                    Json.array(d.months().stream()
                             .sorted()
-                            .map(m -> JsonNode.createNumberNode(m.intValue()))
+                            .map(m -> Json.number(m.intValue()))
                             .toList()));
         }
-        return JsonNode.createObjectNode(active);
+        return Json.object(active);
     }
 
     /** A GeoJSON geometry object (RFC 7946) for the JTS geometry. */
@@ -96,7 +91,7 @@ final class FeatureWriter {
         Map<String, JsonNode> geometry = new LinkedHashMap<>();
         geometry.put("type", text(g.getGeometryType()));
         geometry.put("coordinates", coordinates(g));
-        return JsonNode.createObjectNode(geometry);
+        return Json.object(geometry);
     }
 
     private static JsonNode coordinates(Geometry g) {
@@ -112,13 +107,13 @@ final class FeatureWriter {
             for (int i = 0; i < polygon.getNumInteriorRing(); i++) {
                 rings.add(positions(polygon.getInteriorRingN(i).getCoordinates()));
             }
-            return JsonNode.createArrayNode(rings);
+            return Json.array(rings);
         }
         List<JsonNode> parts = new ArrayList<>();
         for (int i = 0; i < g.getNumGeometries(); i++) {
             parts.add(coordinates(g.getGeometryN(i)));
         }
-        return JsonNode.createArrayNode(parts);
+        return Json.array(parts);
     }
 
     private static JsonNode positions(Coordinate[] coordinates) {
@@ -126,24 +121,22 @@ final class FeatureWriter {
         for (Coordinate c : coordinates) {
             list.add(position(c));
         }
-        return JsonNode.createArrayNode(list);
+        return Json.array(list);
     }
 
     private static JsonNode position(Coordinate c) {
-        return JsonNode.createArrayNode(List.of(number(c.x), number(c.y)));
+        return Json.array(List.of(number(c.x), number(c.y)));
     }
 
     private static JsonNode text(String value) {
-        return JsonNode.createStringNode(value);
+        return Json.text(value);
     }
 
     private static JsonNode number(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15
-                ? JsonNode.createNumberNode((long) value)
-                : JsonNode.createNumberNode(value);
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Json.number((long) value) : Json.number(value);
     }
 
     private static JsonNode instant(Instant instant) {
-        return instant == null ? JsonNode.nullNode() : text(instant.toString());
+        return instant == null ? Json.nullNode() : text(instant.toString());
     }
 }

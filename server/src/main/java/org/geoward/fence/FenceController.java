@@ -1,5 +1,6 @@
 package org.geoward.fence;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -10,7 +11,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.geoward.account.Visibility;
+import org.geoward.json.Json;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -56,8 +57,8 @@ final class FenceController {
     @Operation(
             summary = "Create a fence from a GeoJSON Feature (Polygon, MultiPolygon, Point + radiusMeters,"
                     + " LineString + bufferMeters)")
-    HttpResponse<JsonNode> create(@Body JsonNode feature) {
-        StoredFence fence = fences.create(feature);
+    HttpResponse<JsonNode> create(@Body String feature) {
+        StoredFence fence = fences.create(Json.body(feature));
         catalog.invalidate();
         return HttpResponse.created(FeatureWriter.feature(fence), URI.create("/api/fences/" + fence.id()));
     }
@@ -84,8 +85,8 @@ final class FenceController {
     @Put("/{id}")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Replace a fence; applies from the next fix, nothing is re-evaluated")
-    JsonNode replace(@PathVariable String id, @Body JsonNode feature) {
-        StoredFence fence = fences.replace(parseId(id), feature);
+    JsonNode replace(@PathVariable String id, @Body String feature) {
+        StoredFence fence = fences.replace(parseId(id), Json.body(feature));
         catalog.invalidate();
         return FeatureWriter.feature(fence);
     }

@@ -1,6 +1,6 @@
 package org.geoward.fence;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;

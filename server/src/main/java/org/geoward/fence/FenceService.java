@@ -1,12 +1,9 @@
 package org.geoward.fence;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,6 +24,7 @@ import org.geoward.evaluate.FenceKind;
 import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.geo.Geometries;
+import org.geoward.json.Json;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.SubjectDirectory;
 
@@ -51,12 +49,10 @@ public class FenceService {
 
     private final JdbcOperations jdbc;
     private final SubjectDirectory subjects;
-    private final JsonMapper json;
 
-    FenceService(JdbcOperations jdbc, SubjectDirectory subjects, JsonMapper json) {
+    FenceService(JdbcOperations jdbc, SubjectDirectory subjects) {
         this.jdbc = jdbc;
         this.subjects = subjects;
-        this.json = json;
     }
 
     /** Stores the fence the Feature describes. */
@@ -227,7 +223,7 @@ public class FenceService {
                         .createArrayOf(
                                 "int2",
                                 d.months().stream().map(Integer::shortValue).toArray()));
-        ps.setString(i++, write(JsonNode.createObjectNode(d.extra())));
+        ps.setString(i++, Json.write(Json.object(d.extra())));
         return i;
     }
 
@@ -310,22 +306,13 @@ public class FenceService {
     private Map<String, JsonNode> extra(String properties) {
         Map<String, JsonNode> extra = new LinkedHashMap<>();
         try {
-            JsonNode node = json.readValue(properties, JsonNode.class);
-            for (Map.Entry<String, JsonNode> e : node.entries()) {
+            for (Map.Entry<String, JsonNode> e : Json.parse(properties).properties()) {
                 extra.put(e.getKey(), e.getValue());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("fence properties are not JSON: " + properties, e);
+        } catch (Json.MalformedJson e) {
+            throw new IllegalStateException("fence properties " + e.getMessage() + ": " + properties, e);
         }
         return extra;
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Instant instant(Timestamp timestamp) {

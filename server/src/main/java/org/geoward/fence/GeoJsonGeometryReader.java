@@ -1,9 +1,10 @@
 package org.geoward.fence;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.geoward.geo.Geometries;
+import org.geoward.json.JsonValues;
 import org.geoward.problem.ProblemException;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
@@ -36,20 +37,20 @@ final class GeoJsonGeometryReader {
             throw ProblemException.badRequest(ROOT, "geometry must be a GeoJSON geometry object");
         }
         JsonNode type = geometry.get("type");
-        if (type == null || !type.isString()) {
+        if (type == null || !type.isTextual()) {
             throw ProblemException.badRequest(ROOT + ".type", "geometry.type is required: one of " + TYPES);
         }
         String path = ROOT + ".coordinates";
         JsonNode coordinates = geometry.get("coordinates");
-        if (!isSupported(type.getStringValue())) {
+        if (!isSupported(type.textValue())) {
             throw ProblemException.badRequest(
-                    ROOT + ".type", "geometry type '" + type.getStringValue() + "' is not supported: use a " + TYPES);
+                    ROOT + ".type", "geometry type '" + type.textValue() + "' is not supported: use a " + TYPES);
         }
         if (coordinates == null || !coordinates.isArray()) {
             throw ProblemException.badRequest(path, path + " is required and must be an array");
         }
         Geometry result =
-                switch (type.getStringValue()) {
+                switch (type.textValue()) {
                     case "Point" -> FACTORY.createPoint(position(coordinates, path));
                     case "LineString" -> line(coordinates, path);
                     case "MultiLineString" -> FACTORY.createMultiLineString(
@@ -146,9 +147,9 @@ final class GeoJsonGeometryReader {
     private static double number(JsonNode node, String path) {
         if (node == null || !node.isNumber()) {
             throw ProblemException.badRequest(
-                    path, path + " must be a number, not " + (node == null ? "nothing" : node.getValue()));
+                    path, path + " must be a number, not " + (node == null ? "nothing" : JsonValues.text(node)));
         }
-        double value = node.getDoubleValue();
+        double value = node.doubleValue();
         if (!Double.isFinite(value)) {
             throw ProblemException.badRequest(path, path + " must be a finite number");
         }

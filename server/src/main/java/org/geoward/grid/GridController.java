@@ -6,13 +6,13 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.geoward.account.Visibility;
+import org.geoward.json.Json;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -49,15 +49,15 @@ final class GridController {
     @Put("/{id}/officers")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Replace the grid's officers with [{officerId, role}]")
-    Grid replaceOfficers(@PathVariable String id, @Body JsonNode officers) {
-        return grids.replaceOfficers(parseId(id), officers);
+    Grid replaceOfficers(@PathVariable String id, @Body String officers) {
+        return grids.replaceOfficers(parseId(id), Json.body(officers));
     }
 
     @Post("/import")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Import grid cells from a GeoJSON FeatureCollection (properties name, unit, officers)")
-    GridImport.Result importGrids(@Body JsonNode collection) {
-        return importer.run(collection);
+    GridImport.Result importGrids(@Body String collection) {
+        return importer.run(Json.body(collection));
     }
 
     private static long parseId(String id) {

@@ -1,7 +1,7 @@
 package org.geoward.grid;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.geoward.fence.FenceService;
 import org.geoward.fence.StoredFence;
+import org.geoward.json.Json;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -81,19 +82,19 @@ class GridImport {
             return feature;
         }
         Map<String, JsonNode> copy = new LinkedHashMap<>();
-        feature.entries().forEach(e -> copy.put(e.getKey(), e.getValue()));
+        feature.properties().forEach(e -> copy.put(e.getKey(), e.getValue()));
         Map<String, JsonNode> props = new LinkedHashMap<>();
         JsonNode given = feature.get("properties");
         if (given != null && given.isObject()) {
-            given.entries().forEach(e -> props.put(e.getKey(), e.getValue()));
+            given.properties().forEach(e -> props.put(e.getKey(), e.getValue()));
         }
         props.remove("officers");
-        props.put("kind", JsonNode.createStringNode("GRID"));
-        copy.put("properties", JsonNode.createObjectNode(props));
-        return JsonNode.createObjectNode(copy);
+        props.put("kind", Json.text("GRID"));
+        copy.put("properties", Json.object(props));
+        return Json.object(copy);
     }
 
     private static String text(JsonNode node) {
-        return node != null && node.isString() ? node.getStringValue() : null;
+        return node != null && node.isTextual() ? node.textValue() : null;
     }
 }

@@ -1,7 +1,7 @@
 package org.geoward.grid;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.geoward.account.Visibility.Condition;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
-import org.geoward.subject.JsonFields;
 
 /**
  * Reads grids with their officers and open items, and replaces a grid's officers. Each public method is one

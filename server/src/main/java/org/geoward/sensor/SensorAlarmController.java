@@ -1,6 +1,7 @@
 package org.geoward.sensor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -9,7 +10,6 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -24,9 +24,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.geoward.clock.SteadyClock;
+import org.geoward.json.Json;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.BasicCredentials;
-import org.geoward.subject.JsonFields;
 
 /**
  * The alarm door of home sensors: {@code POST /ingest/sensors} with HTTP Basic device credentials (the sensor's
@@ -61,7 +62,7 @@ final class SensorAlarmController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Receive a home sensor's alarm (HTTP Basic: the sensor's uniqueId and token)")
     HttpResponse<Receipt> receive(
-            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body JsonNode body) {
+            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String text) {
         BasicCredentials credentials = BasicCredentials.parse(
                 authorization, "a home sensor must send HTTP Basic credentials: its unique id and its token");
         SensorService.Stored sensor = sensors.findByUniqueId(credentials.uniqueId())
@@ -72,6 +73,7 @@ final class SensorAlarmController {
             throw new ProblemException(
                     HttpStatus.UNAUTHORIZED, "wrong token for home sensor " + credentials.uniqueId());
         }
+        JsonNode body = text == null || text.isBlank() ? null : Json.body(text);
         if (body == null || !body.isObject()) {
             throw ProblemException.badRequest(null, "The body must be a JSON object such as {\"alarm\": \"GAS\"}");
         }

@@ -1,7 +1,7 @@
 package org.geoward.sensor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
@@ -14,10 +14,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.geoward.evaluate.SubjectCategory;
+import org.geoward.json.JsonFields;
+import org.geoward.json.JsonValues;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.PasswordHasher;
-import org.geoward.subject.JsonFields;
-import org.geoward.subject.JsonValues;
 
 /** Registers, lists and removes home sensors, and checks a sensor's token. Each public method is one transaction. */
 @Singleton
@@ -225,14 +225,14 @@ class SensorService {
 
     private static double coordinate(JsonNode body, String name, double bound) {
         JsonNode value = body.get(name);
-        if (value == null || !value.isNumber() || !(Math.abs(value.getDoubleValue()) <= bound)) {
+        if (value == null || !value.isNumber() || !(Math.abs(value.doubleValue()) <= bound)) {
             throw ProblemException.badRequest(
                     name,
                     name + " (the home's " + (bound == 90 ? "latitude" : "longitude") + ") is required, in degrees"
                             + " between -" + (int) bound + " and " + (int) bound + ", not "
                             + (value == null ? "missing" : JsonValues.show(value)));
         }
-        return value.getDoubleValue();
+        return value.doubleValue();
     }
 
     private String newToken() {

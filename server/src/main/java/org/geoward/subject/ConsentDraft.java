@@ -1,6 +1,7 @@
 package org.geoward.subject;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
 
 /**

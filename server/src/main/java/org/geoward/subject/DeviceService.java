@@ -1,8 +1,8 @@
 package org.geoward.subject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.PasswordHasher;
 

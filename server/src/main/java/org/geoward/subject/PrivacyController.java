@@ -1,5 +1,6 @@
 package org.geoward.subject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -9,12 +10,12 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.geoward.json.Json;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -44,7 +45,8 @@ final class PrivacyController {
             summary = "Record a guardian's consent to tracking a ward",
             description = "Body {by, textVersion}: who consented and to which version of the consent text. A ward"
                     + " without consent on record is not tracked: its fixes are refused with 403.")
-    Subject consent(@PathVariable String id, @Body JsonNode body) {
+    Subject consent(@PathVariable String id, @Body String json) {
+        JsonNode body = Json.body(json);
         return subjects.consent(SubjectController.parseId(id), body);
     }
 

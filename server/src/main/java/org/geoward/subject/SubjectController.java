@@ -1,5 +1,6 @@
 package org.geoward.subject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -9,7 +10,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
@@ -18,6 +18,7 @@ import java.net.URI;
 import java.util.List;
 import org.geoward.account.Visibility;
 import org.geoward.evaluate.SubjectKind;
+import org.geoward.json.Json;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -39,7 +40,8 @@ final class SubjectController {
     @Post
     @Secured("ADMIN")
     @Operation(summary = "Register a subject (WARD with guardians, GUARDIAN, OFFICER with unit, VISITOR)")
-    HttpResponse<Subject> create(@Body JsonNode body) {
+    HttpResponse<Subject> create(@Body String json) {
+        JsonNode body = Json.body(json);
         Subject subject = subjects.create(body);
         return HttpResponse.created(subject, URI.create("/api/subjects/" + subject.id()));
     }
@@ -101,7 +103,8 @@ final class SubjectController {
     @Put("/{id}")
     @Secured("ADMIN")
     @Operation(summary = "Change a subject: name, phone, guardians, offlineMinutes, unit, status, travelMode")
-    Subject update(@PathVariable String id, @Body JsonNode body) {
+    Subject update(@PathVariable String id, @Body String json) {
+        JsonNode body = Json.body(json);
         return subjects.update(parseId(id), body);
     }
 

@@ -1,9 +1,10 @@
 package org.geoward.subject;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 import org.geoward.evaluate.SubjectCategory;
 import org.geoward.evaluate.SubjectKind;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
 
 /**

@@ -1,8 +1,8 @@
 package org.geoward.subject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.sql.PreparedStatement;

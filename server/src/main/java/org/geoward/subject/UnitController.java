@@ -1,5 +1,6 @@
 package org.geoward.subject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -8,13 +9,14 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.geoward.json.Json;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -43,7 +45,8 @@ final class UnitController {
     @Post
     @Secured("ADMIN")
     @Operation(summary = "Create a unit: {name: POLICE-like, label?}")
-    HttpResponse<Units.UnitInfo> create(@Body JsonNode body) {
+    HttpResponse<Units.UnitInfo> create(@Body String json) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         String name = JsonFields.requiredText(body, "name", "name").trim();
         Units.UnitInfo created = units.create(name, label(body));
@@ -53,7 +56,8 @@ final class UnitController {
     @Put("/{name}")
     @Secured("ADMIN")
     @Operation(summary = "Rename a unit {name?} (its officers, work orders and grids follow) and/or relabel {label}")
-    Units.UnitInfo update(@PathVariable String name, @Body JsonNode body) {
+    Units.UnitInfo update(@PathVariable String name, @Body String json) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         String newName = JsonFields.isPresent(body, "name")
                 ? JsonFields.requiredText(body, "name", "name").trim()
@@ -72,7 +76,8 @@ final class UnitController {
     @Post("/{name}/officers")
     @Secured("ADMIN")
     @Operation(summary = "Move officers into the unit: {officerIds: [id]}")
-    Units.UnitInfo move(@PathVariable String name, @Body JsonNode body) {
+    Units.UnitInfo move(@PathVariable String name, @Body String json) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         JsonNode ids = body.get("officerIds");
         if (ids == null || !ids.isArray() || ids.size() == 0 || ids.size() > 500) {
@@ -90,13 +95,13 @@ final class UnitController {
         if (label == null || label.isNull()) {
             return null;
         }
-        if (!label.isString()
-                || label.getStringValue().isBlank()
-                || label.getStringValue().length() > MAX_LABEL) {
+        if (!label.isTextual()
+                || label.textValue().isBlank()
+                || label.textValue().length() > MAX_LABEL) {
             throw ProblemException.badRequest(
                     "label", "label must be a text of 1 to " + MAX_LABEL + " characters, or null");
         }
-        return label.getStringValue().trim();
+        return label.textValue().trim();
     }
 
     private static void requireObject(JsonNode body) {

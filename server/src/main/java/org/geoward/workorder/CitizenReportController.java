@@ -1,6 +1,7 @@
 package org.geoward.workorder;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -9,7 +10,6 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
@@ -18,9 +18,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.geoward.dispatch.AssignmentService;
+import org.geoward.json.Json;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.CitizenReporter;
-import org.geoward.subject.JsonFields;
 
 /**
  * The citizen report: {@code POST /citizen-reports} {@code {kind, lon, lat, note?}} needs no account. kind
@@ -64,7 +65,8 @@ final class CitizenReportController {
     @Post("/citizen-reports")
     @Operation(
             summary = "A citizen's report without an account: {kind: CHILDREN_AT_WATER|PERSON_LOST, lon, lat, note?}")
-    HttpResponse<Receipt> report(HttpRequest<?> request, @Body JsonNode body) {
+    HttpResponse<Receipt> report(HttpRequest<?> request, @Body String json) {
+        JsonNode body = Json.body(json);
         Duration wait = limit.admit(request.getRemoteAddress().getAddress().getHostAddress());
         if (wait != null) {
             throw ProblemException.tooMany(
@@ -103,12 +105,12 @@ final class CitizenReportController {
 
     private static double coordinate(JsonNode body, String name, double bound) {
         JsonNode value = body.get(name);
-        if (value == null || !value.isNumber() || !(Math.abs(value.getDoubleValue()) <= bound)) {
+        if (value == null || !value.isNumber() || !(Math.abs(value.doubleValue()) <= bound)) {
             throw ProblemException.badRequest(
                     name,
                     name + " is required, in degrees between -" + (int) bound + " and " + (int) bound
                             + " (allow the page to use your location)");
         }
-        return value.getDoubleValue();
+        return value.doubleValue();
     }
 }

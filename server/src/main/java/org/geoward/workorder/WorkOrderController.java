@@ -1,5 +1,6 @@
 package org.geoward.workorder;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -8,7 +9,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.TransactionOperations;
@@ -19,9 +19,10 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.geoward.json.Json;
+import org.geoward.json.JsonFields;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.Role;
-import org.geoward.subject.JsonFields;
 
 /**
  * Work orders: report, list, read with the timeline, and the steps of the loop. Staff only; analysing, ordering to
@@ -46,7 +47,8 @@ final class WorkOrderController {
 
     @Post("/api/work-orders")
     @Operation(summary = "Report an issue: {category, description, lon, lat, photos: [url], subjectId?}")
-    HttpResponse<WorkOrder> report(@Body JsonNode body, Authentication auth) {
+    HttpResponse<WorkOrder> report(@Body String json, Authentication auth) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         Category category = JsonFields.requiredEnum(body, "category", "category", Category.class);
         String description = JsonFields.optionalText(body, "description", "description");
@@ -65,7 +67,8 @@ final class WorkOrderController {
     @Post("/api/alerts/{id}/work-order")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Raise a work order from an alert: {category, description?}")
-    HttpResponse<WorkOrder> fromAlert(@PathVariable long id, @Body JsonNode body, Authentication auth) {
+    HttpResponse<WorkOrder> fromAlert(@PathVariable long id, @Body String json, Authentication auth) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         Category category = JsonFields.requiredEnum(body, "category", "category", Category.class);
         WorkOrder order = service.fromAlert(
@@ -101,7 +104,8 @@ final class WorkOrderController {
     @Post("/api/work-orders/{id}/analysis")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Analyse: {category?, severity}")
-    WorkOrder analyse(@PathVariable long id, @Body JsonNode body, Authentication auth) {
+    WorkOrder analyse(@PathVariable long id, @Body String json, Authentication auth) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         return service.analyse(
                 id,
@@ -113,7 +117,8 @@ final class WorkOrderController {
     @Post("/api/work-orders/{id}/order")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Order to a unit: {unit}; to an officer: POST /api/alerts/{id}/assign")
-    WorkOrder order(@PathVariable long id, @Body JsonNode body, Authentication auth) {
+    WorkOrder order(@PathVariable long id, @Body String json, Authentication auth) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         String unit = JsonFields.requiredText(body, "unit", "unit").trim();
         if (!unit.matches("[A-Z][A-Z0-9_-]{0,31}")) {
@@ -124,14 +129,16 @@ final class WorkOrderController {
 
     @Post("/api/work-orders/{id}/follow-up")
     @Operation(summary = "Follow up: {note}")
-    WorkOrder followUp(@PathVariable long id, @Body JsonNode body, Authentication auth) {
+    WorkOrder followUp(@PathVariable long id, @Body String json, Authentication auth) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         return service.followUp(id, JsonFields.requiredText(body, "note", "note"), actor(auth));
     }
 
     @Post("/api/work-orders/{id}/feedback")
     @Operation(summary = "Answer with the result: {result, photo?}; resolves the work order")
-    WorkOrder feedback(@PathVariable long id, @Body JsonNode body, Authentication auth) {
+    WorkOrder feedback(@PathVariable long id, @Body String json, Authentication auth) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         String photo = JsonFields.optionalText(body, "photo", "photo");
         if (photo != null) {
@@ -142,18 +149,19 @@ final class WorkOrderController {
 
     @Post("/api/work-orders/{id}/evaluation")
     @Operation(summary = "Evaluate: {rating: 1-5, comment?}")
-    WorkOrder evaluate(@PathVariable long id, @Body JsonNode body, Authentication auth) {
+    WorkOrder evaluate(@PathVariable long id, @Body String json, Authentication auth) {
+        JsonNode body = Json.body(json);
         requireObject(body);
         JsonNode rating = body.get("rating");
         if (rating == null
                 || !rating.isNumber()
-                || rating.getDoubleValue() != Math.rint(rating.getDoubleValue())
-                || rating.getIntValue() < 1
-                || rating.getIntValue() > 5) {
+                || rating.doubleValue() != Math.rint(rating.doubleValue())
+                || rating.intValue() < 1
+                || rating.intValue() > 5) {
             throw ProblemException.badRequest("rating", "rating must be a whole number from 1 to 5");
         }
         return service.evaluate(
-                id, rating.getIntValue(), JsonFields.optionalText(body, "comment", "comment"), actor(auth));
+                id, rating.intValue(), JsonFields.optionalText(body, "comment", "comment"), actor(auth));
     }
 
     static WorkOrderService.Actor actor(Authentication auth) {
@@ -178,7 +186,7 @@ final class WorkOrderController {
         if (value == null || !value.isNumber()) {
             throw ProblemException.badRequest(name, name + " is required, in degrees (WGS 84)");
         }
-        double v = value.getDoubleValue();
+        double v = value.doubleValue();
         if (!(Math.abs(v) <= bound)) {
             throw ProblemException.badRequest(name, name + " must be between -" + (int) bound + " and " + (int) bound);
         }
@@ -197,11 +205,11 @@ final class WorkOrderController {
         for (int i = 0; i < photos.size(); i++) {
             JsonNode p = photos.get(i);
             String field = "photos[" + i + "]";
-            if (p == null || !p.isString()) {
+            if (p == null || !p.isTextual()) {
                 throw ProblemException.badRequest(field, field + " must be a URL string");
             }
-            checkUrl(p.getStringValue(), field);
-            urls.add(p.getStringValue());
+            checkUrl(p.textValue(), field);
+            urls.add(p.textValue());
         }
         return urls;
     }

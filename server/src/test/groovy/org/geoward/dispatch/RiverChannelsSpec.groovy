@@ -1,6 +1,5 @@
 package org.geoward.dispatch
 
-import io.micronaut.json.JsonMapper
 import org.geoward.support.Vincenty
 import spock.lang.Shared
 import spock.lang.Specification
@@ -10,7 +9,7 @@ import spock.lang.Specification
  * (public domain, shipped as demo/yangtze_wu_fuling.geojson), checked against Vincenty summed vertex by vertex.
  */
 class RiverChannelsSpec extends Specification {
-    @Shared RiverChannels rivers = new RiverChannels('demo/yangtze_wu_fuling.geojson', JsonMapper.createDefault())
+    @Shared RiverChannels rivers = new RiverChannels('demo/yangtze_wu_fuling.geojson')
     @Shared Map<String, List<List<Double>>> lines = read()
 
     static Map<String, List<List<Double>>> read() {

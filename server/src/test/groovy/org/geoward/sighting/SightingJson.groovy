@@ -7,7 +7,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.geoward.subject.JsonValues;
 
 /**
  * The tree reader of {@code POST /api/sightings} items that {@link SightingBody} (Jackson's streaming parser straight
@@ -56,7 +55,7 @@ final class SightingJson {
         if (raw != null && raw.trim().matches("\\d{1,18}")) {
             return Long.parseLong(raw.trim());
         }
-        throw new IllegalArgumentException(where + " must be an id such as \"42\", not " + JsonValues.show(v));
+        throw new IllegalArgumentException(where + " must be an id such as \"42\", not " + show(v));
     }
 
     private static String text(JsonNode item, String name) {
@@ -74,7 +73,7 @@ final class SightingJson {
         if (v.isNumber()) {
             return v.getNumberValue().toString();
         }
-        throw new IllegalArgumentException(name + " must be a string, not " + JsonValues.show(v));
+        throw new IllegalArgumentException(name + " must be a string, not " + show(v));
     }
 
     private static Double number(JsonNode item, String name) {
@@ -93,7 +92,7 @@ final class SightingJson {
                 throw new IllegalArgumentException(name + " '" + s + "' is not a number");
             }
         }
-        throw new IllegalArgumentException(name + " must be a number, not " + JsonValues.show(v));
+        throw new IllegalArgumentException(name + " must be a number, not " + show(v));
     }
 
     private static Instant time(JsonNode item) {
@@ -103,7 +102,7 @@ final class SightingJson {
         }
         if (!v.isString()) {
             throw new IllegalArgumentException(
-                    "time must be an ISO-8601 string such as 2026-11-22T08:00:00Z, not " + JsonValues.show(v));
+                    "time must be an ISO-8601 string such as 2026-11-22T08:00:00Z, not " + show(v));
         }
         String s = v.getStringValue().trim();
         try {
@@ -132,7 +131,7 @@ final class SightingJson {
             return List.of();
         }
         if (!v.isArray()) {
-            throw new IllegalArgumentException("companions must be an array of subject ids, not " + JsonValues.show(v));
+            throw new IllegalArgumentException("companions must be an array of subject ids, not " + show(v));
         }
         List<Long> ids = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
@@ -149,6 +148,27 @@ final class SightingJson {
         if (v.isBoolean()) {
             return v.getBooleanValue();
         }
-        throw new IllegalArgumentException(name + " must be true or false, not " + JsonValues.show(v));
+        throw new IllegalArgumentException(name + " must be true or false, not " + show(v));
+    }
+
+    /** How many characters of a string value an error text repeats. */
+    private static final int SHOWN = 40;
+
+    /** A value as an error text shows it (the server's rule when this reader was written). */
+    static String show(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "null";
+        }
+        if (value.isString()) {
+            String s = value.getStringValue();
+            return '"' + (s.length() > SHOWN ? s.substring(0, SHOWN) + "…" : s) + '"';
+        }
+        if (value.isNumber()) {
+            return value.getNumberValue().toString();
+        }
+        if (value.isBoolean()) {
+            return Boolean.toString(value.getBooleanValue());
+        }
+        return value.isArray() ? "an array" : "an object";
     }
 }

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.geoward.device.Coordinates;
 import org.geoward.device.DecodeException;
-import org.geoward.device.DeviceJson;
 import org.geoward.device.ReportFields;
+import org.geoward.json.Json;
+import org.geoward.json.JsonFields;
+import org.geoward.json.JsonValues;
 import org.geoward.sighting.Sighting;
 
 /**
@@ -26,11 +28,16 @@ final class OsmAndJson {
     private OsmAndJson() {}
 
     static List<Sighting> decode(String body, Clock clock) throws DecodeException {
-        JsonNode root = DeviceJson.parse(body, PROTOCOL);
+        JsonNode root;
+        try {
+            root = Json.parse(body);
+        } catch (Json.MalformedJson e) {
+            throw DecodeException.body(PROTOCOL, e);
+        }
         if (!root.isObject()) {
             throw new DecodeException(PROTOCOL + " body must be an object with 'location' and 'device_id'");
         }
-        JsonNode location = DeviceJson.member(root, "location");
+        JsonNode location = JsonFields.member(root, "location");
         if (location == null) {
             throw new DecodeException(PROTOCOL + " body has no 'location' object");
         }
@@ -44,7 +51,7 @@ final class OsmAndJson {
         for (JsonNode each : locations) {
             if (!each.isObject()) {
                 throw new DecodeException(
-                        PROTOCOL + " body has no 'location' object (got " + DeviceJson.text(each) + ")");
+                        PROTOCOL + " body has no 'location' object (got " + JsonValues.text(each) + ")");
             }
             positions.add(decodeLocation(each, deviceId(root, each), clock));
         }
@@ -52,18 +59,18 @@ final class OsmAndJson {
     }
 
     private static String deviceId(JsonNode root, JsonNode location) throws DecodeException {
-        JsonNode id = DeviceJson.member(root, "device_id") != null
-                ? DeviceJson.member(root, "device_id")
-                : DeviceJson.member(location, "device_id");
-        if (id == null || DeviceJson.text(id).isBlank()) {
+        JsonNode id = JsonFields.member(root, "device_id") != null
+                ? JsonFields.member(root, "device_id")
+                : JsonFields.member(location, "device_id");
+        if (id == null || JsonValues.text(id).isBlank()) {
             throw new DecodeException(PROTOCOL + " body has no device id: expected 'device_id' beside 'location'");
         }
-        return DeviceJson.text(id).trim();
+        return JsonValues.text(id).trim();
     }
 
     private static Sighting decodeLocation(JsonNode location, String id, Clock clock) throws DecodeException {
         String where = PROTOCOL + " report from device '" + id + "'";
-        JsonNode coords = DeviceJson.member(location, "coords");
+        JsonNode coords = JsonFields.member(location, "coords");
         if (coords == null || !coords.isObject()) {
             throw new DecodeException(where + " has no 'location.coords' object");
         }
@@ -75,12 +82,12 @@ final class OsmAndJson {
         Coordinates.check(lat, lon, where);
         Map<String, String> extras = extras(location);
         Instant time;
-        JsonNode timestamp = DeviceJson.member(location, "timestamp");
+        JsonNode timestamp = JsonFields.member(location, "timestamp");
         if (timestamp == null) {
             time = clock.instant();
             extras.put("time", "received");
         } else {
-            time = ReportFields.parseTime(DeviceJson.text(timestamp), "location.timestamp", where);
+            time = ReportFields.parseTime(JsonValues.text(timestamp), "location.timestamp", where);
         }
         Double mps = ReportFields.nonNegative(ReportFields.number(coords.get("speed"), "coords.speed", where));
         return Sighting.builder()
@@ -92,7 +99,7 @@ final class OsmAndJson {
                 .speed(mps == null ? null : mps * OsmAndDecoder.KMH_PER_MPS)
                 .heading(ReportFields.nonNegative(ReportFields.number(coords.get("heading"), "coords.heading", where)))
                 .altitude(ReportFields.finite(ReportFields.number(coords.get("altitude"), "coords.altitude", where)))
-                .battery(batteryPercent(DeviceJson.member(location, "battery"), where))
+                .battery(batteryPercent(JsonFields.member(location, "battery"), where))
                 .extras(extras)
                 .build();
     }
@@ -112,24 +119,24 @@ final class OsmAndJson {
     private static Map<String, String> extras(JsonNode location) {
         Map<String, String> extras = new HashMap<>();
         for (String name : List.of("event", "is_moving", "odometer", "mock", "uuid")) {
-            if (DeviceJson.member(location, name) != null) {
-                extras.put(name, DeviceJson.text(location.get(name)));
+            if (JsonFields.member(location, name) != null) {
+                extras.put(name, JsonValues.text(location.get(name)));
             }
         }
-        JsonNode battery = DeviceJson.member(location, "battery");
-        if (battery != null && battery.isObject() && DeviceJson.member(battery, "is_charging") != null) {
-            extras.put("charging", DeviceJson.text(battery.get("is_charging")));
+        JsonNode battery = JsonFields.member(location, "battery");
+        if (battery != null && battery.isObject() && JsonFields.member(battery, "is_charging") != null) {
+            extras.put("charging", JsonValues.text(battery.get("is_charging")));
         }
-        JsonNode activity = DeviceJson.member(location, "activity");
-        if (activity != null && activity.isObject() && DeviceJson.member(activity, "type") != null) {
-            extras.put("activity", DeviceJson.text(activity.get("type")));
+        JsonNode activity = JsonFields.member(location, "activity");
+        if (activity != null && activity.isObject() && JsonFields.member(activity, "type") != null) {
+            extras.put("activity", JsonValues.text(activity.get("type")));
         }
-        JsonNode custom = DeviceJson.member(location, "extras");
+        JsonNode custom = JsonFields.member(location, "extras");
         if (custom != null && custom.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = custom.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isNull()) {
-                    extras.put(e.getKey(), DeviceJson.text(e.getValue()));
+                    extras.put(e.getKey(), JsonValues.text(e.getValue()));
                 }
             }
         }

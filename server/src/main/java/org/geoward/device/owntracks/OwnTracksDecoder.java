@@ -1,6 +1,7 @@
 package org.geoward.device.owntracks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,9 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.geoward.device.Coordinates;
 import org.geoward.device.DecodeException;
-import org.geoward.device.DeviceJson;
 import org.geoward.device.HttpReply;
 import org.geoward.device.ReportFields;
+import org.geoward.json.Json;
+import org.geoward.json.JsonFields;
+import org.geoward.json.JsonValues;
 import org.geoward.sighting.Sighting;
 
 /**
@@ -53,11 +56,16 @@ public final class OwnTracksDecoder {
      * {@code tid} are optional then, and {@code knownId} is the id when the message has neither.
      */
     public Optional<Sighting> decode(String body, String knownId) throws DecodeException {
-        JsonNode root = DeviceJson.parse(body, PROTOCOL);
+        JsonNode root;
+        try {
+            root = Json.parse(body);
+        } catch (Json.MalformedJson e) {
+            throw DecodeException.body(PROTOCOL, e);
+        }
         if (!root.isObject()) {
             throw new DecodeException(PROTOCOL + " body must be a JSON object with '_type'");
         }
-        JsonNode typeNode = DeviceJson.member(root, "_type");
+        JsonNode typeNode = JsonFields.member(root, "_type");
         if (typeNode == null) {
             List<String> fields = new ArrayList<>();
             root.fieldNames().forEachRemaining(fields::add);
@@ -68,7 +76,7 @@ public final class OwnTracksDecoder {
             return Optional.empty();
         }
         String id =
-                DeviceJson.member(root, "topic") == null && DeviceJson.member(root, "tid") == null && knownId != null
+                JsonFields.member(root, "topic") == null && JsonFields.member(root, "tid") == null && knownId != null
                         ? knownId
                         : uniqueId(root);
         String where = PROTOCOL + " " + type + " from '" + id + "'";
@@ -80,7 +88,7 @@ public final class OwnTracksDecoder {
         Coordinates.check(lat, lon, where);
         return Optional.of(Sighting.builder()
                 .device(id)
-                .time(time(DeviceJson.member(root, "tst"), where))
+                .time(time(JsonFields.member(root, "tst"), where))
                 .at(lon, lat)
                 .accuracy(ReportFields.nonNegative(ReportFields.number(root.get("acc"), "acc", where)))
                 .speed(ReportFields.nonNegative(ReportFields.number(root.get("vel"), "vel", where)))
@@ -92,10 +100,10 @@ public final class OwnTracksDecoder {
     }
 
     private static String uniqueId(JsonNode root) throws DecodeException {
-        JsonNode topic = DeviceJson.member(root, "topic");
-        JsonNode tid = DeviceJson.member(root, "tid");
+        JsonNode topic = JsonFields.member(root, "topic");
+        JsonNode tid = JsonFields.member(root, "tid");
         String id =
-                topic != null ? DeviceJson.text(topic).replace('/', '-') : tid != null ? DeviceJson.text(tid) : null;
+                topic != null ? JsonValues.text(topic).replace('/', '-') : tid != null ? JsonValues.text(tid) : null;
         if (id == null || id.isBlank()) {
             throw new DecodeException(PROTOCOL + " message has no device id: expected 'topic' or 'tid'");
         }
@@ -105,11 +113,12 @@ public final class OwnTracksDecoder {
     private static Instant time(JsonNode tst, String where) throws DecodeException {
         if (tst == null || !tst.isNumber()) {
             throw new DecodeException(where + " needs 'tst' as integer epoch seconds but has "
-                    + (tst == null ? "none" : "'" + DeviceJson.text(tst) + "'"));
+                    + (tst == null ? "none" : "'" + JsonValues.text(tst) + "'"));
         }
         try {
             return Instant.ofEpochSecond(tst.decimalValue().longValueExact());
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | DateTimeException e) {
+            // not a long, or beyond the years Instant holds
             throw new DecodeException(where + " has 'tst' " + tst.decimalValue() + ", not integer epoch seconds");
         }
     }
@@ -121,7 +130,7 @@ public final class OwnTracksDecoder {
             String name = e.getKey();
             JsonNode value = e.getValue();
             if (!KNOWN.contains(name) && !value.isNull() && !value.isObject()) {
-                extras.put(name.equals("t") ? "trigger" : name, DeviceJson.text(value));
+                extras.put(name.equals("t") ? "trigger" : name, JsonValues.text(value));
             }
         }
         return extras;

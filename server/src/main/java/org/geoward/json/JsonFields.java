@@ -1,6 +1,6 @@
-package org.geoward.subject;
+package org.geoward.json;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +28,12 @@ public final class JsonFields {
         return text;
     }
 
+    /** The member {@code name} of an object, or null when it is absent, JSON null, or {@code node} no object. */
+    public static JsonNode member(JsonNode node, String name) {
+        JsonNode value = node == null ? null : node.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
     /** Whether {@code node} has the member {@code name} with a non-null value. */
     public static boolean isPresent(JsonNode node, String name) {
         JsonNode value = node.get(name);
@@ -49,10 +55,10 @@ public final class JsonFields {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isString()) {
+        if (!value.isTextual()) {
             throw ProblemException.badRequest(field, field + " must be a string, not " + JsonValues.show(value));
         }
-        String text = value.getStringValue();
+        String text = value.textValue();
         int nul = text.indexOf('\0');
         if (nul >= 0) {
             throw ProblemException.badRequest(
@@ -92,25 +98,25 @@ public final class JsonFields {
             return null;
         }
         if (!value.isNumber()
-                || value.getDoubleValue() != Math.rint(value.getDoubleValue())
-                || value.getDoubleValue() < 1
-                || value.getDoubleValue() > Integer.MAX_VALUE) {
+                || value.doubleValue() != Math.rint(value.doubleValue())
+                || value.doubleValue() < 1
+                || value.doubleValue() > Integer.MAX_VALUE) {
             throw ProblemException.badRequest(
                     field, field + " must be a positive whole number, not " + JsonValues.show(value));
         }
-        return value.getIntValue();
+        return value.intValue();
     }
 
     /** A subject or device id written as a JSON string of digits or as a JSON integer. */
     public static long id(JsonNode value, String field) {
         if (value != null && value.isNumber()) {
-            double d = value.getDoubleValue();
+            double d = value.doubleValue();
             if (d == Math.rint(d) && d > 0 && d < 9.0e15) {
-                return value.getLongValue();
+                return value.longValue();
             }
-        } else if (value != null && value.isString()) {
+        } else if (value != null && value.isTextual()) {
             try {
-                long id = Long.parseLong(value.getStringValue().trim());
+                long id = Long.parseLong(value.textValue().trim());
                 if (id > 0) {
                     return id;
                 }
