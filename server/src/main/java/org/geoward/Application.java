@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import java.util.Arrays;
+import org.geoward.database.DataDirectory;
 import org.geoward.database.PrivateDatabase;
 import org.geoward.database.PrivateDatabaseException;
 

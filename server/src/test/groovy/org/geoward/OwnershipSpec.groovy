@@ -23,7 +23,8 @@ class OwnershipSpec extends Specification {
             fence: 'fence', work_order: 'workorder', grid_officer: 'grid',
             sighting: 'sighting', subject_position: 'sighting', subject_state: 'partition',
             app_user: 'account', user_ward: 'account',
-            notification: 'notify', sms_message: 'notify', sms_quiet: 'notify']
+            notification: 'notify', sms_message: 'notify', sms_quiet: 'notify',
+            cluster_lease: 'lease']
 
     /**
      * The one write a package other than the owner makes, and why: retention drops the log's expired day partitions
@@ -102,7 +103,7 @@ class OwnershipSpec extends Specification {
      * before it, so a lower package that needs an upper one declares an interface the upper one implements.
      */
     static final List<String> FOUNDATION =
-            ['problem', 'json', 'clock', 'geo', 'evaluate', 'database', 'audit', 'security', 'account', 'subject', 'fence']
+            ['problem', 'json', 'clock', 'geo', 'evaluate', 'database', 'lease', 'audit', 'security', 'account', 'subject', 'fence']
 
     static final Pattern GEOWARD_IMPORT = Pattern.compile('(?m)^import\\s+(?:static\\s+)?org\\.geoward\\.([a-z]+)\\.')
 

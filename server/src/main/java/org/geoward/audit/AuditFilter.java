@@ -160,12 +160,19 @@ final class AuditFilter implements HttpServerFilter {
                 response.getStatus().getCode());
     }
 
+    /** A route template's query part, {@code {?x,y}} or {@code {&x}}: compiled once, not per request. */
+    private static final Pattern QUERY_PART = Pattern.compile("\\{[?&][^}]*}");
+    /** A route variable with a pattern, {@code {id:[0-9]+}}. */
+    private static final Pattern VARIABLE_PATTERN = Pattern.compile("\\{(\\w+):[^}]*}");
+
     /**
      * The route template as the API document writes it: without its query part and without the patterns of its
      * variables ({@code /api/alerts/{id:[0-9]+}.cap{?x}} → {@code /api/alerts/{id}.cap}).
      */
     static String endpoint(String template) {
-        return template.replaceAll("\\{[?&][^}]*}", "").replaceAll("\\{(\\w+):[^}]*}", "{$1}");
+        return VARIABLE_PATTERN
+                .matcher(QUERY_PART.matcher(template).replaceAll(""))
+                .replaceAll("{$1}");
     }
 
     /** The query string without an {@code access_token} parameter (the SSE stream's), never to be recorded. */

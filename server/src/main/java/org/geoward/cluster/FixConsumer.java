@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
 class FixConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(FixConsumer.class);
 
+    /** A fetch returns once it holds this many bytes (about 1,000 compressed fixes), or after the fetch wait. */
+    static final int FETCH_MIN_BYTES = 64 * 1024;
+
     private final KafkaSettings settings;
     private final PartitionedEvaluation evaluation;
     private final SightingLog log;
@@ -119,6 +122,10 @@ class FixConsumer {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        // a poll is one storing transaction: let a fetch gather up to FETCH_MIN_BYTES for at most fetch-wait
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int)
+                settings.fetchWait().toMillis());
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int)
                 settings.sessionTimeout().toMillis());
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int)

@@ -26,6 +26,7 @@ public class KafkaSettings {
     private final String group;
     private final String node;
     private final Duration sessionTimeout;
+    private final Duration fetchWait;
 
     KafkaSettings(
             @Value("${geoward.kafka.bootstrap}") String bootstrap,
@@ -35,6 +36,7 @@ public class KafkaSettings {
             @Value("${geoward.kafka.group:geoward-evaluation}") String group,
             @Value("${geoward.kafka.node-id:}") String node,
             @Value("${geoward.kafka.session-timeout:10s}") Duration sessionTimeout,
+            @Value("${geoward.kafka.fetch-wait:10ms}") Duration fetchWait,
             @Value("${micronaut.server.port:8080}") int port) {
         this.bootstrap = bootstrap;
         this.topic = topic;
@@ -43,6 +45,7 @@ public class KafkaSettings {
         this.group = group;
         this.node = node.isBlank() ? hostName() + ":" + port : node;
         this.sessionTimeout = sessionTimeout;
+        this.fetchWait = fetchWait;
     }
 
     /** {@code host:port[,host:port...]} of the brokers. */
@@ -83,6 +86,15 @@ public class KafkaSettings {
 
     Duration sessionTimeout() {
         return sessionTimeout;
+    }
+
+    /**
+     * How long the broker may hold the evaluating consumer's fetch for more fixes to arrive (Kafka's {@code
+     * fetch.max.wait.ms}): each poll is stored in one transaction, so a fetch that waits a little carries many fixes
+     * at low rates instead of one or two. Adds at most this much to the time from a fix to its alert.
+     */
+    Duration fetchWait() {
+        return fetchWait;
     }
 
     /** The settings every client shares. */

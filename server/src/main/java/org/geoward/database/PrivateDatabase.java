@@ -7,7 +7,6 @@ import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.geoward.DataDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

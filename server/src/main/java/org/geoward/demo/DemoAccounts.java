@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import org.geoward.DataDirectory;
+import org.geoward.database.DataDirectory;
 
 /**
  * The demo accounts' passwords: one file per account in the data directory ({@code demo-<name>-password}, mode

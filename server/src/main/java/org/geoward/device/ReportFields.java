@@ -1,6 +1,7 @@
 package org.geoward.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -64,6 +65,8 @@ public final class ReportFields {
             return number < Integer.MAX_VALUE ? Instant.ofEpochSecond(number) : Instant.ofEpochMilli(number);
         } catch (NumberFormatException notAnInteger) {
             // fall through to the date formats
+        } catch (DateTimeException beyondInstant) {
+            throw notATime(value, field, where);
         }
         try {
             if (text.contains("T")) {
@@ -74,9 +77,13 @@ public final class ReportFields {
                 }
             }
             return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new DecodeException("field '" + field + "' is not a time: '" + value + "' in " + where
-                    + "; expected epoch seconds, epoch milliseconds, ISO-8601 or 'yyyy-MM-dd HH:mm:ss'");
+        } catch (DateTimeException e) {
+            throw notATime(value, field, where);
         }
+    }
+
+    private static DecodeException notATime(String value, String field, String where) {
+        return new DecodeException("field '" + field + "' is not a time: '" + value + "' in " + where
+                + "; expected epoch seconds, epoch milliseconds, ISO-8601 or 'yyyy-MM-dd HH:mm:ss'");
     }
 }

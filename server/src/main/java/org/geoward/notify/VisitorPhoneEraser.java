@@ -5,7 +5,7 @@ import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.List;
-import org.geoward.cluster.ClusterLease;
+import org.geoward.lease.ClusterLease;
 import org.geoward.sighting.SightingDeletion;
 import org.geoward.subject.VisitorPhones;
 import org.slf4j.Logger;

@@ -21,8 +21,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.geoward.clock.SteadyClock;
-import org.geoward.cluster.ClusterLease;
 import org.geoward.evaluate.SubjectKind;
+import org.geoward.lease.ClusterLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

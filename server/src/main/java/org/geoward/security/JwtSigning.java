@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import org.geoward.DataDirectory;
+import org.geoward.database.DataDirectory;
 
 /**
  * Supplies the HS256 key that signs and checks access tokens: {@code GEOWARD_JWT_SECRET} when set (give every node

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.geoward.evaluate.SubjectKind;
 
 /**
  * Writes sightings as the rows of a binary {@code COPY sighting (...) FROM STDIN (FORMAT binary)}, in PostgreSQL's
@@ -31,6 +34,11 @@ final class SightingCopy {
     private static final byte[][] SOURCE_NAMES = Arrays.stream(Source.values())
             .map(source -> source.name().getBytes(StandardCharsets.UTF_8))
             .toArray(byte[][]::new);
+
+    /** Each {@code SubjectKind}'s name in UTF-8: encoded once, not per row (it was 16 % of the log writer's samples). */
+    private static final Map<String, byte[]> KIND_NAMES = Arrays.stream(SubjectKind.values())
+            .collect(Collectors.toUnmodifiableMap(
+                    SubjectKind::name, k -> k.name().getBytes(StandardCharsets.UTF_8)));
 
     private SightingCopy() {}
 
@@ -69,7 +77,12 @@ final class SightingCopy {
         text(out, s.evidenceUrl());
         int8(out, s.deviceRow());
         int8(out, seq);
-        text(out, kind);
+        byte[] kindName = KIND_NAMES.get(kind);
+        if (kindName != null) {
+            text(out, kindName);
+        } else {
+            text(out, kind);
+        }
     }
 
     /** Microseconds since PostgreSQL's epoch (the sighting's time is already truncated to microseconds). */

@@ -95,6 +95,9 @@ class ClusterBenchmarkSpec extends Specification {
             if (kafka) {
                 env += [GEOWARD_KAFKA_BOOTSTRAP: broker.bootstrap, GEOWARD_KAFKA_TOPIC: topic(label),
                         GEOWARD_KAFKA_GROUP    : topic(label), GEOWARD_NODE_ID: "n$i".toString()]
+                if (fetchWait) {
+                    env += [GEOWARD_KAFKA_FETCH_WAIT: fetchWait]
+                }
             }
             n.start(env)
         }
@@ -121,10 +124,11 @@ class ClusterBenchmarkSpec extends Specification {
         List<Map> measured = all.subList(warmup, all.size())
         all.eachWithIndex { Map m, int r ->
             String line = String.format(Locale.ROOT, "%-18s round %d%s: %7.0f fixes/s acknowledged, %7.0f fixes/s stored;"
-                    + " CPU µs per fix: node JVM %s (sum %.0f, JIT compilers %.0f), PostgreSQL %.0f%s; stored %d of %d;"
+                    + " CPU µs per fix: node JVM %s (sum %.0f, JIT compilers %.0f), PostgreSQL %.0f%s; PostgreSQL commits"
+                    + " per fix %.4f; stored %d of %d;"
                     + " sent to a node not owning the fix's partition %.0f %%; load %s", label,
                     r, r < warmup ? " (warm-up)" : "", m.ackRate, m.storeRate, m.nodeCpu.collect { String.format("%.0f", it) }, m.nodeCpu.sum(),
-                    m.jitCpu, m.pgCpu, kafka ? String.format(", broker %.0f", m.brokerCpu) : "", m.stored, m.fixes,
+                    m.jitCpu, m.pgCpu, kafka ? String.format(", broker %.0f", m.brokerCpu) : "", m.commits, m.stored, m.fixes,
                     100.0 * m.foreign / m.fixes, m.load)
             results << line
             println line
@@ -133,16 +137,24 @@ class ClusterBenchmarkSpec extends Specification {
         nodes.eachWithIndex { ServerProcess n, int i ->
             results << threadSummary("$label, node ${i + 1}", measured.collect { (it.threads as List<Map>)[i] },
                     measured.sum { it.fixes as int } as int)
+            // the JIT is a cost per node JVM, not per fix: its CPU over the node's whole life so far
+            long jit = threadTicks(n.process.pid()).findAll { it.key.contains("CompilerThre") }.values().sum() ?: 0L
+            results << String.format(Locale.ROOT, "%-28s JIT compiler threads since the start: %.1f s of CPU, over %d fixes",
+                    "$label, node ${i + 1}", jit / 100.0, all.sum { it.fixes as int } + BATCH)
         }
 
         then:
         all.every { it.stored == it.fixes }
 
+        // with GEOWARD_BENCH_AB, also the cluster cases with a fetch that does not wait (as before 2026-12-07: under
+        // load, a fetch then returns at once with what is there)
         where:
-        label             | count | kafka
-        "single node"     | 1     | false
-        "cluster, 1 node" | 1     | true
-        "cluster, 2 nodes"| 2     | true
+        [label, count, kafka, fetchWait] << [
+                ["single node", 1, false, null],
+                ["cluster, 1 node", 1, true, null],
+                ["cluster, 2 nodes", 2, true, null]] + (System.getenv("GEOWARD_BENCH_AB") ? [
+                ["cluster, 1 node, fetch-wait 0", 1, true, "0ms"],
+                ["cluster, 2 nodes, fetch-wait 0", 2, true, "0ms"]] : [])
     }
 
     /**
@@ -157,7 +169,7 @@ class ClusterBenchmarkSpec extends Specification {
         int fixes = batches.size() * BATCH
         Map<ServerProcess, Duration> cpuBefore = nodes.collectEntries { [it, cpu(it)] }
         List<Map<String, Long>> threadsBefore = nodes.collect { threadTicks(it.process.pid()) }
-        long pgBefore = pgCpuTicks(), brokerBefore = brokerCpuTicks()
+        long pgBefore = pgCpuTicks(), brokerBefore = brokerCpuTicks(), commitsBefore = commits()
         long began = System.nanoTime()
         def next = new AtomicInteger(0)
         def turn = new AtomicInteger()
@@ -198,6 +210,7 @@ class ClusterBenchmarkSpec extends Specification {
          threads  : threads, foreign: foreign.get(),
          jitCpu   : threads.sum { Map<String, Long> t -> t.findAll { it.key.contains("CompilerThre") }.values().sum() ?: 0L } * 10_000.0 / fixes,
          pgCpu    : (pgCpuTicks() - pgBefore) * 10_000.0 / fixes, brokerCpu: (brokerCpuTicks() - brokerBefore) * 10_000.0 / fixes,
+         commits  : (commits() - commitsBefore) / (double) fixes,
          load     : new File("/proc/loadavg").text.split(" ")[0]]
     }
 
@@ -216,17 +229,19 @@ class ClusterBenchmarkSpec extends Specification {
                 figure("of it JIT compilers", rounds.collect { it.jitCpu as double }),
                 figure("node JVM less JIT µs/fix (sum)", rounds.collect { ((it.nodeCpu as List<Double>).sum() - it.jitCpu) as double }),
                 figure("PostgreSQL µs/fix", rounds.collect { it.pgCpu as double }),
-                figure("broker µs/fix", rounds.collect { it.brokerCpu as double })].join("; ")
+                figure("broker µs/fix", rounds.collect { it.brokerCpu as double }),
+                String.format(Locale.ROOT, "PostgreSQL commits per fix %.4f",
+                        rounds.collect { it.commits as double }.sort()[rounds.size().intdiv(2)])].join("; ")
     }
 
     /**
      * Where a node's CPU went over the counted rounds: CPU µs per fix of the rounds (all nodes' fixes) by thread name,
-     * digits folded (every {@code partition-N} one line), the biggest first, threads under 1 µs left out.
+     * digits folded (every {@code partition-N} one line), the biggest first, threads under 0.1 µs left out.
      */
     private static String threadSummary(String label, List<Map<String, Long>> rounds, int fixes) {
         Map<String, Long> sum = [:]
         rounds.each { r -> r.each { k, v -> sum[k] = (sum[k] ?: 0L) + v } }
-        String.format("%-28s threads, CPU µs per fix: ", label) + sum.findAll { it.value * 10_000.0 / fixes >= 1 }
+        String.format("%-28s threads, CPU µs per fix: ", label) + sum.findAll { it.value * 10_000.0 / fixes >= 0.1 }
                 .sort { -it.value }
                 .collect { k, v -> String.format(Locale.ROOT, "%s %.1f", k, v * 10_000.0 / fixes) }
                 .join(", ")
@@ -304,6 +319,18 @@ class ClusterBenchmarkSpec extends Specification {
             long ward = wards[(int) (((long) batch * BATCH + j) % wards.size())]
             owner[PartitionedEvaluation.partitionOf(ward, 12)] != node
         } as int
+    }
+
+    /**
+     * Transactions committed in the database so far ({@code pg_stat_database.xact_commit}; backends publish their
+     * counts at most once a second, so a round's figure is good to about a second's commits).
+     */
+    private long commits() {
+        db.createStatement().withCloseable { st ->
+            def rs = st.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+            rs.next()
+            rs.getLong(1)
+        }
     }
 
     private int owners(String topic) {

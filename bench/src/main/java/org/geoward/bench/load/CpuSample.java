@@ -33,4 +33,19 @@ record CpuSample(long jvm, long postgres, long generator, long machineBusy, long
         }
         return (after - before) * 1e6 / ProcCpu.TICKS_PER_SECOND / fixes;
     }
+
+    /**
+     * The share of the machine's CPU (all cores) that neither the server JVM, nor PostgreSQL, nor this generator
+     * used: other people's work on a shared machine. NaN when one of them could not be read.
+     */
+    static double othersPercent(CpuSample before, CpuSample after) {
+        long total = after.machineTotal() - before.machineTotal();
+        if (total <= 0 || before.jvm() < 0 || before.postgres() < 0) {
+            return Double.NaN;
+        }
+        long ours = (after.jvm() - before.jvm())
+                + (after.postgres() - before.postgres())
+                + (after.generator() - before.generator());
+        return Math.max(0, 100.0 * (after.machineBusy() - before.machineBusy() - ours) / total);
+    }
 }

@@ -34,12 +34,17 @@ final class GeowardTarget implements Target {
     private static final String[] KINDS = {"SAFE", "DANGER", "BAN"};
     private static final int TRACK_PAGE = 50_000;
     private static final int SETUP_THREADS = 4;
+    /**
+     * A guardian's consent on record with each ward: without it Geoward refuses the ward's fixes (403, docs/privacy.md).
+     */
+    private static final String CONSENT = ",\"consent\":{\"by\":\"geoward bench\",\"textVersion\":\"2026-12\"}";
 
     private final RestClient rest;
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
     private final List<String> fenceIds = new ArrayList<>();
+    private String accessToken;
 
     GeowardTarget(URI api, String dbUrl, String dbUser, String dbPassword) {
         this.rest = new RestClient(api);
@@ -54,18 +59,77 @@ final class GeowardTarget implements Target {
                         "/login",
                         "{\"username\":" + JsonText.quote(user) + ",\"password\":" + JsonText.quote(password) + "}")
                 .body();
-        rest.authenticate("Authorization", "Bearer " + JsonText.member(body, "access_token"));
+        accessToken = JsonText.member(body, "access_token");
+        rest.authenticate("Authorization", "Bearer " + accessToken);
     }
 
     @Override
     public List<BenchDevice> setUp(Ring ring, int devices, String runId) {
-        List<BenchDevice> made = new ArrayList<>(devices);
+        List<BenchDevice> made = register(devices, n -> wardWithDevice(runId, n));
+        makeFences(ring, runId, made);
+        return made;
+    }
+
+    /**
+     * Like {@link #setUp}, but wards without devices (their fixes are posted by subject id to {@code POST
+     * /api/sightings}), which saves the server a bcrypt hash per device.
+     */
+    List<BenchDevice> setUpWards(Ring ring, int wards, String runId) {
+        List<BenchDevice> made = register(wards, n -> ward(runId + " ward " + n));
+        makeFences(ring, runId, made);
+        return made;
+    }
+
+    /**
+     * {@code wards} wards with a SAFE octagon of {@code radiusMeters} round {lon, lat} that names them all: a fix of
+     * one of them inside, then one outside, opens a WANDER alert.
+     */
+    List<BenchDevice> setUpSafeZone(String runId, int wards, double lon, double lat, double radiusMeters) {
+        List<BenchDevice> made = register(wards, n -> ward(runId + " probe " + n));
+        StringJoiner subjects = new StringJoiner(",", "[", "]");
+        made.forEach(w -> subjects.add(JsonText.quote(Long.toString(w.storeKey()))));
+        StringBuilder ring = new StringBuilder("[[");
+        for (int i = 0; i <= 8; i++) {
+            double a = 2 * Math.PI * (i % 8) / 8;
+            ring.append(i == 0 ? "" : ",")
+                    .append('[')
+                    .append(lon + radiusMeters * Math.cos(a) / Ring.M_PER_DEG_LON)
+                    .append(',')
+                    .append(lat + radiusMeters * Math.sin(a) / Ring.M_PER_DEG_LAT)
+                    .append(']');
+        }
+        String feature = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" + ring
+                + "]]},\"properties\":{\"name\":" + JsonText.quote(runId + " probe zone")
+                + ",\"kind\":\"SAFE\",\"subjects\":" + subjects + "}}";
+        fenceIds.add(JsonText.member(rest.postJson("/api/fences", feature).body(), "id"));
+        return made;
+    }
+
+    /** The REST client, logged in. */
+    RestClient rest() {
+        return rest;
+    }
+
+    /** The access token {@link #logIn} got (for {@code ?access_token=} on the alert stream). */
+    String accessToken() {
+        return accessToken;
+    }
+
+    private BenchDevice ward(String name) {
+        String ward = rest.postJson(
+                        "/api/subjects", "{\"kind\":\"WARD\",\"name\":" + JsonText.quote(name) + CONSENT + "}")
+                .body();
+        return new BenchDevice(name, null, Long.parseLong(JsonText.member(ward, "id")), null);
+    }
+
+    private List<BenchDevice> register(int count, java.util.function.IntFunction<BenchDevice> one) {
+        List<BenchDevice> made = new ArrayList<>(count);
         ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
         try {
-            List<Future<BenchDevice>> pending = new ArrayList<>(devices);
-            for (int i = 0; i < devices; i++) {
+            List<Future<BenchDevice>> pending = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
                 int n = i;
-                pending.add(pool.submit(() -> wardWithDevice(runId, n)));
+                pending.add(pool.submit(() -> one.apply(n)));
             }
             for (Future<BenchDevice> f : pending) {
                 made.add(f.get());
@@ -79,6 +143,10 @@ final class GeowardTarget implements Target {
         } finally {
             pool.shutdownNow();
         }
+        return made;
+    }
+
+    private void makeFences(Ring ring, String runId, List<BenchDevice> made) {
         int safeFences = (ring.fences() + KINDS.length - 1) / KINDS.length;
         for (int k = 0; k < ring.fences(); k++) {
             String kind = KINDS[k % KINDS.length];
@@ -94,12 +162,12 @@ final class GeowardTarget implements Target {
                     + (kind.equals("SAFE") ? ",\"subjects\":" + subjects : "") + "}}";
             fenceIds.add(JsonText.member(rest.postJson("/api/fences", feature).body(), "id"));
         }
-        return made;
     }
 
     private BenchDevice wardWithDevice(String runId, int n) {
         String ward = rest.postJson(
-                        "/api/subjects", "{\"kind\":\"WARD\",\"name\":" + JsonText.quote(runId + " ward " + n) + "}")
+                        "/api/subjects",
+                        "{\"kind\":\"WARD\",\"name\":" + JsonText.quote(runId + " ward " + n) + CONSENT + "}")
                 .body();
         String subjectId = JsonText.member(ward, "id");
         String uniqueId = runId + "-" + n;
@@ -206,6 +274,9 @@ final class GeowardTarget implements Target {
             rest.delete("/api/fences/" + id);
         }
         for (BenchDevice d : devices) {
+            if (d.deviceKey() == null) {
+                continue; // a ward without a device
+            }
             rest.delete("/api/devices/" + d.deviceKey());
         }
     }

@@ -139,7 +139,7 @@ record LoadOptions(
     }
 
     /** The network this runs on may only be reached at its loopback addresses. */
-    private static void checkLoopback(URI uri, boolean allowRemote) throws IOException {
+    static void checkLoopback(URI uri, boolean allowRemote) throws IOException {
         if (uri.getHost() == null || uri.getPort() < 0 || !"http".equals(uri.getScheme())) {
             throw new IllegalArgumentException("expected http://host:port, not " + uri);
         }
@@ -150,7 +150,7 @@ record LoadOptions(
     }
 
     /** Reads option values once each, so that a misspelt option is refused instead of ignored. */
-    private static final class Reader {
+    static final class Reader {
         private final Map<String, String> given;
 
         Reader(Map<String, String> given) {

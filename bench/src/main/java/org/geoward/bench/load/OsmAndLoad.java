@@ -265,7 +265,7 @@ public final class OsmAndLoad {
                 line,
                 "machine_busy_pct",
                 format(total > 0 ? 100.0 * (after.machineBusy() - before.machineBusy()) / total : Double.NaN, 0));
-        field(line, "others_pct", format(othersPercent(before, after), 0));
+        field(line, "others_pct", format(CpuSample.othersPercent(before, after), 0));
         field(line, "seconds", format(seconds, 1));
         field(line, "devices", walkers.size());
         field(line, "fences", options.fences());
@@ -278,21 +278,6 @@ public final class OsmAndLoad {
         field(line, "run", options.runId());
         out.println(line);
         return (int) Math.min(Integer.MAX_VALUE, missing);
-    }
-
-    /**
-     * The share of the machine's CPU (all cores) that neither the server JVM, nor PostgreSQL, nor this generator
-     * used: other people's work on a shared machine. NaN when one of them could not be read.
-     */
-    private static double othersPercent(CpuSample before, CpuSample after) {
-        long total = after.machineTotal() - before.machineTotal();
-        if (total <= 0 || before.jvm() < 0 || before.postgres() < 0) {
-            return Double.NaN;
-        }
-        long ours = (after.jvm() - before.jvm())
-                + (after.postgres() - before.postgres())
-                + (after.generator() - before.generator());
-        return Math.max(0, 100.0 * (after.machineBusy() - before.machineBusy() - ours) / total);
     }
 
     private static void field(StringBuilder line, String name, Object value) {

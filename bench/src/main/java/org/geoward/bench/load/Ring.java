@@ -18,11 +18,21 @@ final class Ring {
     private final int fences;
     private final double radiusMeters;
     private final double fenceRadiusMeters;
+    private final double fenceShiftMeters;
 
     Ring(int fences) {
+        this(fences, 0);
+    }
+
+    /**
+     * A ring whose fences are moved {@code fenceShiftMeters} east of where the walks go (0: on the ring), so that with
+     * a shift of a few kilometres no walk ever comes near a fence; the walkers are the same either way.
+     */
+    Ring(int fences, double fenceShiftMeters) {
         this.fences = fences;
         this.radiusMeters = Math.max(1_000, fences * 400 / (2 * Math.PI));
         this.fenceRadiusMeters = Math.min(400, 0.3 * 2 * Math.PI * radiusMeters / fences);
+        this.fenceShiftMeters = fenceShiftMeters;
     }
 
     int fences() {
@@ -32,7 +42,7 @@ final class Ring {
     /** The closed outline of fence {@code k} as {lon, lat} pairs, counter-clockwise, first point repeated last. */
     double[][] outline(int k) {
         double angle = 2 * Math.PI * k / fences;
-        double cx = radiusMeters * Math.cos(angle);
+        double cx = radiusMeters * Math.cos(angle) + fenceShiftMeters;
         double cy = radiusMeters * Math.sin(angle);
         double[][] points = new double[OCTAGON + 1][];
         for (int i = 0; i <= OCTAGON; i++) {

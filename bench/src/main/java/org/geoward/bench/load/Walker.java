@@ -42,10 +42,8 @@ final class Walker {
      * allow one fix per device per second, and the rest would be dropped as duplicates of the same event time.
      */
     String next() {
-        angle += stepRadians;
-        double[] lonLat = Ring.lonLat(radiusMeters * Math.cos(angle), radiusMeters * Math.sin(angle));
-        long millis = Math.max(System.currentTimeMillis(), lastMillis + 1);
-        lastMillis = millis;
+        double[] lonLat = step();
+        long millis = lastMillis;
         // the compass bearing of the direction of travel (north 0, east 90)
         double sign = Math.signum(stepRadians);
         double heading = (Math.toDegrees(Math.atan2(-Math.sin(angle) * sign, Math.cos(angle) * sign)) + 360) % 360;
@@ -67,8 +65,28 @@ final class Walker {
                 .toString();
     }
 
+    /**
+     * Moves one step and returns the new {lon, lat}; {@link #lastMillis} is then its time, the wall clock in epoch
+     * milliseconds or 1 ms after the previous fix, whichever is later.
+     */
+    double[] step() {
+        angle += stepRadians;
+        lastMillis = Math.max(System.currentTimeMillis(), lastMillis + 1);
+        return Ring.lonLat(radiusMeters * Math.cos(angle), radiusMeters * Math.sin(angle));
+    }
+
+    /** The time of the last fix {@link #step} made, epoch milliseconds. */
+    long lastMillis() {
+        return lastMillis;
+    }
+
+    /** The accuracy this device reports, metres. */
+    int accuracyMeters() {
+        return accuracyMeters;
+    }
+
     /** Appends a non-negative {@code value} with as many decimals as {@code scale} has zeros. */
-    private static void decimal(StringBuilder out, double value, long scale) {
+    static void decimal(StringBuilder out, double value, long scale) {
         long units = Math.round(value * scale);
         out.append(units / scale).append('.');
         String fraction = Long.toString(units % scale);
@@ -80,6 +98,11 @@ final class Walker {
 
     void countAcked() {
         acked++;
+    }
+
+    /** Counts {@code n} fixes stored at once (a JSON batch answered 202, or a COPY committed). */
+    void countAcked(int n) {
+        acked += n;
     }
 
     /** The fixes of this device the target answered 200 to. */

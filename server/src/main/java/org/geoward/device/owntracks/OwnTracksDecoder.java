@@ -1,6 +1,7 @@
 package org.geoward.device.owntracks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,7 +117,8 @@ public final class OwnTracksDecoder {
         }
         try {
             return Instant.ofEpochSecond(tst.decimalValue().longValueExact());
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | DateTimeException e) {
+            // not a long, or beyond the years Instant holds
             throw new DecodeException(where + " has 'tst' " + tst.decimalValue() + ", not integer epoch seconds");
         }
     }

@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * invalid). The messages in flight from the broker are stored together by one thread (up to 500 in one group commit)
  * and acknowledged in the order they arrived; one at a time, a message waited for its own commit (about 270 a second). While ingest answers "busy" or the database is away the message is tried again with backoff and not
  * acknowledged; if the server stops meanwhile, the broker delivers it again to the next session. After a lost
- * connection the client reconnects with backoff (1 s doubling to {@code geoward.mqtt.max-backoff}, 30 s).
- * Thread-safe.
+ * connection the client reconnects with backoff (1 s doubling to {@code geoward.mqtt.max-backoff}, 30 s). A batch
+ * that fails unexpectedly, or an acknowledgement that cannot be sent, drops the connection and makes it again: the
+ * broker resends unacknowledged messages only to a new connection, and stops sending once its in-flight window is
+ * full of them. Thread-safe.
  */
 @Singleton
 @Requires(property = "geoward.mqtt.url", pattern = ".+")
@@ -139,6 +141,10 @@ final class OwnTracksMqtt implements MqttCallback {
     private void connectLoop() {
         Duration backoff = FIRST_BACKOFF;
         while (running) {
+            MqttClient c = client;
+            if (c != null && c.isConnected()) {
+                return; // another connect loop got there first
+            }
             try {
                 connect();
                 return;
@@ -222,8 +228,10 @@ final class OwnTracksMqtt implements MqttCallback {
             } catch (InterruptedException e) {
                 // stop() sets running first
             } catch (RuntimeException e) {
-                // not acknowledged: the broker delivers them again after a reconnection
-                LOG.error("MQTT: storing {} messages failed; not acknowledged", batch.size(), e);
+                // not acknowledged: the broker holds unacknowledged messages back until the client reconnects (and
+                // stops sending once its in-flight window is full), so the connection is dropped and made again
+                LOG.error("MQTT: storing {} messages failed; not acknowledged, reconnecting", batch.size(), e);
+                reconnect();
             } finally {
                 batch.clear();
             }
@@ -243,12 +251,39 @@ final class OwnTracksMqtt implements MqttCallback {
             try {
                 c.messageArrivedComplete(a.message().getId(), a.message().getQos());
             } catch (MqttException e) {
-                // not acknowledged: the broker delivers it again; a stored fix then counts as a duplicate
+                // not acknowledged: the broker delivers it again after a reconnection (a stored fix then counts as a
+                // duplicate); one left unacknowledged on a live connection would hold its slot in flight for good
                 LOG.info(
-                        "MQTT: could not acknowledge message {} ({})",
+                        "MQTT: could not acknowledge message {} ({}); reconnecting",
                         a.message().getId(),
                         e.toString());
+                reconnect();
+                return;
             }
+        }
+    }
+
+    /**
+     * Drops the connection and makes a new one, so that the broker delivers again what was not acknowledged on it
+     * (MQTT 3.1.1 resends unacknowledged messages only on a new connection of the same session).
+     */
+    private void reconnect() {
+        MqttClient c = client;
+        if (c == null || !running) {
+            return;
+        }
+        connected.set(0);
+        session.incrementAndGet();
+        arrived.clear();
+        try {
+            c.disconnectForcibly(0, 1_000);
+        } catch (MqttException e) {
+            LOG.debug("MQTT: disconnect: {}", e.toString());
+        }
+        synchronized (this) {
+            connector = new Thread(this::connectLoop, "mqtt-connect");
+            connector.setDaemon(true);
+            connector.start();
         }
     }
 
@@ -283,6 +318,11 @@ final class OwnTracksMqtt implements MqttCallback {
                 }
             } catch (DecodeException e) {
                 refuse(m.topic(), e.getMessage());
+            } catch (RuntimeException e) {
+                // a decoder bug: the same bytes fail the same way when the broker sends them again, so holding the
+                // message back would only stop every message behind it; it is refused, loudly
+                LOG.error("MQTT: message on {} could not be decoded; refused", m.topic(), e);
+                dropped.increment();
             }
         }
         return positions.isEmpty() || store(topics, positions);

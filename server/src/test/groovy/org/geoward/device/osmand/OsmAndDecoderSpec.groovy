@@ -114,6 +114,7 @@ class OsmAndDecoderSpec extends Specification {
         'id=7&location=45'                      || "'location' should be 'lat,lon'"
         'lat=45&lon=30'                         || "no device id"
         'id=7&lat=45&lon=30&timestamp=yesterday' || "field 'timestamp' is not a time: 'yesterday'"
+        'id=7&lat=45&lon=30&timestamp=-9223372036854775808' || "field 'timestamp' is not a time: '-9223372036854775808'"
         'id=7&lat=45&lon=30&speed=fast'         || "field 'speed' is not a number"
     }
 

@@ -92,6 +92,8 @@ class OwnTracksDecoderSpec extends Specification {
         '{"lat":1,"lon":2}'                                           || "has no '_type'"
         '[]'                                                          || 'must be a JSON object'
         '{"_type":'                                                   || 'not valid JSON'
+        '{"_type":"location","lat":1,"lon":2,"tst":9223372036854775807,"tid":"JJ"}' || "not integer epoch seconds"
+        '{"_type":"location","lat":1,"lon":2,"tst":-9223372036854775808,"tid":"JJ"}' || "not integer epoch seconds"
     }
 
     def "the HTTP reply is an empty JSON array"() {

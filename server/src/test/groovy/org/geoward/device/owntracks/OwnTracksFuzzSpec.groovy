@@ -114,6 +114,8 @@ class OwnTracksFuzzSpec extends Specification {
         'tst with a fraction'     | 'good'                           | { JsonOutput.toJson(location(60) + [tst: 1.5]) }                 || 400    | "'tst'"
         'tst overflowing a long'  | 'good'                           | { JsonOutput.toJson(location(60)).replaceFirst(/"tst":\d+/, '"tst":1' + '0' * 30) } || 400 | "'tst'"
         'tst 0 (1970)'            | 'good'                           | { JsonOutput.toJson(location(60) + [tst: 0]) }                   || 400    | '1980'
+        'tst beyond any Instant'  | 'good'                           | { JsonOutput.toJson(location(60) + [tst: Long.MAX_VALUE]) }      || 400    | "not integer epoch seconds"
+        'tst before any Instant'  | 'good'                           | { JsonOutput.toJson(location(60) + [tst: Long.MIN_VALUE]) }      || 400    | "not integer epoch seconds"
         'tst a day ahead'         | 'good'                           | { JsonOutput.toJson(location(-86_400)) }                         || 400    | 'future'
         'battery as words'        | 'good'                           | { JsonOutput.toJson(location(60) + [batt: 'full']) }             || 400    | 'batt'
         'deep nesting'            | 'good'                           | '[' * 5000 + ']' * 5000                                          || 400    | 'JSON'
@@ -169,6 +171,7 @@ class OwnTracksFuzzSpec extends Specification {
         'lat 95'                  | null                      | { JsonOutput.toJson(location(60) + [lat: 95]) } || 0
         'tst as words'            | null                      | { JsonOutput.toJson(location(60) + [tst: 'yesterday']) } || 0
         'tst 0 (1970)'            | null                      | { JsonOutput.toJson(location(60) + [tst: 0]) } || 0
+        'tst beyond any Instant'  | null                      | { JsonOutput.toJson(location(60) + [tst: Long.MAX_VALUE]) } || 0
         'binary garbage'          | null                      | new String([0, 1, 2, -1, -2] as byte[], 'ISO-8859-1') || 0
         'NUL in the tid (kept)'   | null                      | { JsonOutput.toJson(location(60) + [tid: "a\u0000b"]) } || 1
         'a topic without device'  | 'owntracks/someone'       | { JsonOutput.toJson(location(60)) } || 0

@@ -1,4 +1,4 @@
-package org.geoward;
+package org.geoward.database;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -32,7 +32,8 @@ public final class DataDirectory {
         return path;
     }
 
-    static Path resolve(String configured) {
+    /** The directory {@code configured} names, or the default for this user when it is blank; creates nothing. */
+    public static Path resolve(String configured) {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured).toAbsolutePath();
         }

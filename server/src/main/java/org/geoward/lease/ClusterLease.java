@@ -1,4 +1,4 @@
-package org.geoward.cluster;
+package org.geoward.lease;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
