@@ -1,9 +1,16 @@
-# Shared by bench/osmand-load.sh and bench/json-load.sh (sourced, not run): builds the bench if needed, starts a
+# Shared by bench/osmand-load.sh and bench/json-load.sh (sourced, not run): takes /tmp/geoward-bench.lock, builds the bench if needed, starts a
 # fresh Geoward on a private, durable PostGIS in a temporary data directory (start_geoward), and stops it and removes
 # the directory again (stop_server; the server log is copied to $logs first). The caller defines say, die and logs,
 # and may set bench_name (the temporary directory's prefix). After start_geoward, server_args holds the options
 # that point a generator at this server (--api --user --password-file --db-url --db-user --db-password-file
 # --server-pid --pg-data) and osmand_url its OsmAnd listener.
+
+# one benchmark at a time on this shared machine: the lock is taken before anything is built or started
+exec 9>/tmp/geoward-bench.lock
+if ! flock -n 9; then
+    say "waiting for /tmp/geoward-bench.lock (another benchmark is running; at most an hour)"
+    flock -w 3600 9 || die "gave up waiting for /tmp/geoward-bench.lock"
+fi
 
 needs_build() {
     local jar

@@ -39,12 +39,6 @@ while [ $# -gt 0 ]; do
 done
 
 bench_name=json-load
-# one benchmark at a time on this shared machine
-exec 9>/tmp/geoward-bench.lock
-if ! flock -n 9; then
-    say "waiting for /tmp/geoward-bench.lock (another benchmark is running; at most an hour)"
-    flock -w 3600 9 || die "gave up waiting for /tmp/geoward-bench.lock"
-fi
 
 # shellcheck source=bench/geoward-server.sh
 . bench/geoward-server.sh

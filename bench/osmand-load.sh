@@ -49,13 +49,7 @@ done
 [[ "$rounds" =~ ^[1-9][0-9]?$ ]] || die "--rounds must be 1 to 99"
 [[ "$warmup_round" =~ ^[0-9]{1,3}$ ]] || die "--warmup-round-seconds must be 0 to 999"
 
-# one benchmark at a time on this shared machine
 bench_name=osmand-load
-exec 9>/tmp/geoward-bench.lock
-if ! flock -n 9; then
-    say "waiting for /tmp/geoward-bench.lock (another benchmark is running; at most an hour)"
-    flock -w 3600 9 || die "gave up waiting for /tmp/geoward-bench.lock"
-fi
 
 # shellcheck source=bench/geoward-server.sh
 . bench/geoward-server.sh

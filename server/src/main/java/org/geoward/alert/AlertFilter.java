@@ -1,11 +1,10 @@
 package org.geoward.alert;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.geoward.clock.QueryTimes;
 import org.geoward.evaluate.AlertType;
 import org.geoward.problem.ProblemException;
 
@@ -42,8 +41,8 @@ record AlertFilter(
             String to,
             String limit,
             String offset) {
-        Instant fromTime = instant("from", from);
-        Instant toTime = instant("to", to);
+        Instant fromTime = QueryTimes.parse("from", from);
+        Instant toTime = QueryTimes.parse("to", to);
         if (fromTime != null && toTime != null && !fromTime.isBefore(toTime)) {
             throw ProblemException.badRequest("to", "to must be after from");
         }
@@ -120,17 +119,5 @@ record AlertFilter(
                     "bbox", "bbox must be west,south,east,north with west <= east and south <= north");
         }
         return b;
-    }
-
-    static Instant instant(String name, String raw) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(raw.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(
-                    name, name + " '" + raw + "' is not an ISO-8601 time such as 2026-11-22T08:00:00Z");
-        }
     }
 }

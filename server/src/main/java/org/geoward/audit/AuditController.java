@@ -9,9 +9,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import org.geoward.clock.QueryTimes;
 import org.geoward.problem.ProblemException;
 
 /** Reads the audit trail (ADMIN and AUDITOR): filtered, paged newest first, and verified end to end. */
@@ -48,8 +46,8 @@ final class AuditController {
         return queries.page(new AuditQueries.Filter(
                 subjectId == null ? null : number("subjectId", subjectId, 0),
                 user == null || user.isBlank() ? null : user.trim(),
-                time("from", from),
-                time("to", to),
+                QueryTimes.parse("from", from),
+                QueryTimes.parse("to", to),
                 before == null ? null : number("before", before, 0),
                 max));
     }
@@ -72,20 +70,6 @@ final class AuditController {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw ProblemException.badRequest(field, field + " must be a whole number, not '" + value + "'");
-        }
-    }
-
-    private static Instant time(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(
-                    field,
-                    field + " must be an ISO-8601 time with offset, e.g. 2026-12-06T08:00:00+08:00, not '" + value
-                            + "'");
         }
     }
 }

@@ -12,8 +12,8 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.geoward.audit.NotAudited;
+import org.geoward.clock.QueryTimes;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -39,8 +39,8 @@ final class ReportController {
             @Nullable @QueryValue String to,
             @Nullable @QueryValue String unit,
             @Nullable @Header(HttpHeaders.ACCEPT) String accept) {
-        Instant until = to == null ? Instant.now() : instant("to", to);
-        Instant since = from == null ? until.minus(Duration.ofDays(30)) : instant("from", from);
+        Instant until = QueryTimes.parse("to", to, Instant.now());
+        Instant since = QueryTimes.parse("from", from, until.minus(Duration.ofDays(30)));
         if (!since.isBefore(until)) {
             throw ProblemException.badRequest("from", "from must be before to");
         }
@@ -49,14 +49,5 @@ final class ReportController {
             return HttpResponse.ok(ResponseTimeReport.csv(times)).contentType(CSV + "; charset=utf-8");
         }
         return HttpResponse.ok(times).contentType(MediaType.APPLICATION_JSON_TYPE);
-    }
-
-    private static Instant instant(String field, String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(
-                    field, field + " must be an ISO-8601 instant such as 2026-11-22T08:00:00Z");
-        }
     }
 }

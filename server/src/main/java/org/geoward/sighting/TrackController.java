@@ -11,10 +11,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import org.geoward.clock.QueryTimes;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -54,8 +53,8 @@ final class TrackController {
             @Nullable @QueryValue Integer limit,
             Authentication authentication) {
         long subjectId = subjectId(id);
-        Instant until = time("to", to, Instant.now());
-        Instant since = time("from", from, until.minus(Duration.ofHours(24)));
+        Instant until = QueryTimes.parse("to", to, Instant.now());
+        Instant since = QueryTimes.parse("from", from, until.minus(Duration.ofHours(24)));
         if (!since.isBefore(until)) {
             throw ProblemException.badRequest("to", "to must be after from");
         }
@@ -79,17 +78,5 @@ final class TrackController {
             throw ProblemException.badRequest("id", "subject id '" + raw + "' is not an id");
         }
         return Long.parseLong(raw.trim());
-    }
-
-    private static Instant time(String name, String raw, Instant otherwise) {
-        if (raw == null || raw.isBlank()) {
-            return otherwise;
-        }
-        try {
-            return OffsetDateTime.parse(raw.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(
-                    name, name + " '" + raw + "' is not an ISO-8601 time such as 2026-11-22T08:00:00Z");
-        }
     }
 }

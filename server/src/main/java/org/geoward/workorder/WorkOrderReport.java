@@ -15,9 +15,9 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.geoward.clock.QueryTimes;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -56,8 +56,8 @@ final class WorkOrderReport {
     @Get
     @Operation(summary = "Work orders per grid and unit: counts, deadlines met, resolve times, ratings")
     Report report(@Nullable @QueryValue String from, @Nullable @QueryValue String to) {
-        Instant until = to == null ? Instant.now() : instant("to", to);
-        Instant since = from == null ? until.minus(Duration.ofDays(30)) : instant("from", from);
+        Instant until = QueryTimes.parse("to", to, Instant.now());
+        Instant since = QueryTimes.parse("from", from, until.minus(Duration.ofDays(30)));
         if (!since.isBefore(until)) {
             throw ProblemException.badRequest("from", "from must be before to");
         }
@@ -94,14 +94,5 @@ final class WorkOrderReport {
             return found;
         }));
         return new Report(since, until, rows);
-    }
-
-    private static Instant instant(String field, String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(
-                    field, field + " must be an ISO-8601 instant such as 2026-12-01T00:00:00Z");
-        }
     }
 }

@@ -285,6 +285,57 @@ class FuzzSpec extends Specification {
         statuses.every { it in [202, 400, 413] }
     }
 
+    def "a time window beyond the years 0001-9999 is a 400 naming the parameter, never a 500: #param=#time on #path"() {
+        when: 'a time PostgreSQL\'s timestamptz cannot hold (its range ends in 294276 AD) is asked for'
+        def answer = raw.get("${path.replace('{ward}', ward)}?$param=${URLEncoder.encode(time, 'UTF-8')}", admin)
+
+        then:
+        answer.status == 400
+        says(answer, "$param '$time' is outside the years 0001 to 9999")
+
+        where:
+        [path, param, time] << [
+                ['/api/subjects/{ward}/track', '/api/alerts', '/api/audit', '/api/reports/response-times', '/api/reports/work-orders'],
+                ['from', 'to'],
+                ['-999999999-01-01T00:00:00Z', '+999999999-12-31T23:59:59Z', '+300000-01-01T00:00:00Z', '-0001-12-31T00:00:00Z']
+        ].combinations()
+    }
+
+    def "the edges of the years a query may name are answered: #param=#time on #path"() {
+        expect:
+        raw.get("${path.replace('{ward}', ward)}?$param=${URLEncoder.encode(time, 'UTF-8')}", admin).status == 200
+
+        where:
+        [path, param, time] << [
+                ['/api/subjects/{ward}/track', '/api/alerts', '/api/audit', '/api/reports/response-times', '/api/reports/work-orders'],
+                ['from'],
+                ['0001-01-01T00:00:00Z', '2026-01-01T08:00:00+08:00']
+        ].combinations() + [
+                ['/api/subjects/{ward}/track', '/api/alerts', '/api/audit', '/api/reports/response-times', '/api/reports/work-orders'],
+                ['to'],
+                ['9999-12-31T23:59:59Z']
+        ].combinations()
+    }
+
+    def "ids, limits, offsets, bounding boxes and enums out of any range are answered (a filter matching nothing) or a 4xx, never a 500: #path"() {
+        when:
+        def answer = raw.get(path.replace('{ward}', ward), admin)
+
+        then:
+        answer.status in [200, 400, 404]
+        answer.status == 200 || answer.header('Content-Type').startsWith('application/problem+json')
+
+        where:
+        path << ['2147483648', '-1', '99999999999999999999', 'abc', '1e3'].collectMany { n ->
+            ["/api/subjects/{ward}/track?limit=$n", "/api/alerts?limit=$n", "/api/alerts?offset=$n", "/api/subjects?limit=$n",
+             "/api/subjects?offset=$n", "/api/audit?limit=$n", "/api/audit?subjectId=$n", "/api/alerts?subjectId=$n",
+             "/api/alerts?fenceId=$n", "/api/subjects/$n", "/api/alerts/$n", "/api/fences/$n", "/api/fences/$n/occupants",
+             "/api/grids/$n", "/api/imports/$n", "/api/work-orders/$n", "/api/alerts/$n/nearest-officers",
+             "/api/notifications?alertId=$n", "/api/subjects/$n/sensors"]*.toString()
+        } + ['1e400,1', 'NaN,NaN', '200,200', '-91,0', ',', '1,2,3,4,5'].collect { "/api/alerts?bbox=$it".toString() } +
+                ['/api/alerts?status=NOPE', '/api/alerts?type=NOPE', '/api/subjects?kind=NOPE', '/api/notifications?channel=NOPE']
+    }
+
     // ---- helpers ----
 
     static final List<String> FIELDS = ['subjectId', 'deviceId', 'trackId', 'time', 'lon', 'lat', 'accuracy', 'source',

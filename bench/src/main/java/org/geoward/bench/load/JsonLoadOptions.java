@@ -3,9 +3,7 @@ package org.geoward.bench.load;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The JSON load's command line, read and checked once.
@@ -66,23 +64,8 @@ record JsonLoadOptions(
               --allow-remote             allow a target that is not on the loopback interface
             """;
 
-    private static final Set<String> FLAGS = Set.of("--allow-remote", "--help", "-h");
-
     static JsonLoadOptions parse(String[] args) throws IOException {
-        Map<String, String> given = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (FLAGS.contains(name)) {
-                given.put(name, "true");
-            } else if (name.startsWith("--") && i + 1 < args.length) {
-                given.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + name + "'\n" + USAGE);
-            }
-        }
-        if (given.containsKey("--help") || given.containsKey("-h")) {
-            throw new IllegalArgumentException(USAGE);
-        }
+        Map<String, String> given = LoadOptions.given(args, USAGE);
         LoadOptions.Reader r = new LoadOptions.Reader(given);
         URI api = URI.create(r.text("--api", "http://127.0.0.1:8080"));
         LoadOptions.checkLoopback(api, given.containsKey("--allow-remote"));

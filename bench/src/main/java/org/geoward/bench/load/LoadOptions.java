@@ -68,23 +68,8 @@ record LoadOptions(
               --allow-remote             allow targets that are not on the loopback interface
             """;
 
-    private static final Set<String> FLAGS = Set.of("--allow-remote", "--help", "-h");
-
     static LoadOptions parse(String[] args) throws IOException {
-        Map<String, String> given = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (FLAGS.contains(name)) {
-                given.put(name, "true");
-            } else if (name.startsWith("--") && i + 1 < args.length) {
-                given.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + name + "'\n" + USAGE);
-            }
-        }
-        if (given.containsKey("--help") || given.containsKey("-h")) {
-            throw new IllegalArgumentException(USAGE);
-        }
+        Map<String, String> given = given(args, USAGE);
         Reader r = new Reader(given);
         String target = r.text("--target", "geoward").toLowerCase(Locale.ROOT);
         if (!target.equals("geoward") && !target.equals("traccar")) {
@@ -139,6 +124,30 @@ record LoadOptions(
     }
 
     /** The network this runs on may only be reached at its loopback addresses. */
+    private static final Set<String> FLAGS = Set.of("--allow-remote", "--help", "-h");
+
+    /**
+     * The options on a command line, {@code --name value} each or one of the flags; {@code usage} is the error's text
+     * for anything else and for {@code --help}.
+     */
+    static Map<String, String> given(String[] args, String usage) {
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (FLAGS.contains(name)) {
+                given.put(name, "true");
+            } else if (name.startsWith("--") && i + 1 < args.length) {
+                given.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + name + "'\n" + usage);
+            }
+        }
+        if (given.containsKey("--help") || given.containsKey("-h")) {
+            throw new IllegalArgumentException(usage);
+        }
+        return given;
+    }
+
     static void checkLoopback(URI uri, boolean allowRemote) throws IOException {
         if (uri.getHost() == null || uri.getPort() < 0 || !"http".equals(uri.getScheme())) {
             throw new IllegalArgumentException("expected http://host:port, not " + uri);
