@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.geoward.monitor.ReadinessCheck;
+import org.geoward.readiness.ReadinessCheck;
 
 /**
  * Cluster mode: ready while a broker answers {@code describeCluster} within {@link #TIMEOUT_MILLIS}; while none does,

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.geoward.readiness.ReadinessCheck;
 
 /** Ready when a pooled connection answers {@code isValid} within a second. */
 @Singleton

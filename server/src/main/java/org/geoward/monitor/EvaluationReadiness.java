@@ -2,6 +2,7 @@ package org.geoward.monitor;
 
 import jakarta.inject.Singleton;
 import java.util.Optional;
+import org.geoward.readiness.ReadinessCheck;
 import org.geoward.sighting.EvaluationInput;
 
 /** Ready once the evaluation has replayed the log at start; before that ingest answers 503. */

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import org.geoward.partition.PartitionedEvaluation;
+import org.geoward.readiness.ReadinessCheck;
 
 /**
  * The probes, public and minimal (no versions, hosts or errors): {@code GET /live} answers 200 while the process can

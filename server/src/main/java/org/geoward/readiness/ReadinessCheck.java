@@ -1,10 +1,11 @@
-package org.geoward.monitor;
+package org.geoward.readiness;
 
 import java.util.Optional;
 
 /**
- * One thing Geoward needs before it takes traffic. {@code GET /ready} asks every bean of this type; a feature that
- * depends on another service (the database, the evaluation's replay, a broker in cluster mode) adds one.
+ * One thing Geoward needs before it takes traffic. {@code GET /ready} ({@code monitor/ProbeController}) asks every bean
+ * of this type; a feature that depends on another service (the database, the evaluation's replay, a broker in cluster
+ * mode) adds one.
  */
 public interface ReadinessCheck {
 
