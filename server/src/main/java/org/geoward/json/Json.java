@@ -29,7 +29,7 @@ import org.geoward.problem.ProblemException;
  * Stateless and thread-safe.
  */
 public final class Json {
-    /** The deepest nesting accepted: a GeoJSON MultiPolygon inside a FeatureCollection needs 7. */
+    /** The deepest nesting accepted: a GeoJSON MultiPolygon inside a FeatureCollection needs 8. */
     public static final int MAX_DEPTH = 32;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
@@ -61,8 +61,8 @@ public final class Json {
         } catch (StreamConstraintsException e) {
             throw new MalformedJson("is JSON nested deeper than " + MAX_DEPTH + " levels");
         } catch (JsonProcessingException e) {
-            throw new MalformedJson("is not valid JSON: " + e.getOriginalMessage() + " at "
-                    + e.getLocation().offsetDescription());
+            throw new MalformedJson("is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at " + e.getLocation().offsetDescription()));
         } catch (IOException e) {
             throw new MalformedJson("could not be read: " + e.getMessage());
         }

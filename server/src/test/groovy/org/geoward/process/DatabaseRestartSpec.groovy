@@ -5,15 +5,11 @@ import java.time.Duration
 import java.time.Instant
 import java.time.temporal.ChronoUnit
 import java.util.concurrent.Callable
-import java.util.concurrent.ExecutionException
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.Future
-import java.util.concurrent.TimeUnit
-import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicBoolean
 import org.geoward.process.IngestLedger.Answer
-import org.geoward.process.IngestLedger.Batch
 import spock.lang.AutoCleanup
 import spock.lang.Shared
 import spock.lang.Specification
@@ -21,18 +17,13 @@ import spock.lang.Specification
 /**
  * PostgreSQL killed ({@code pg_ctl stop -m immediate}) under a running server while three senders post to the JSON
  * API and a phone reports to the OsmAnd port, kept down for 8 s and started again. While it is down every sender must
- * hear 503 with Retry-After within {@link #ANSWER_LIMIT} (never a 500, never a hang; the OsmAnd port answered 500
+ * hear 503 with Retry-After within {@link Outage#ANSWER_LIMIT} (never a 500, never a hang; the OsmAnd port answered 500
  * once); afterwards the same server process must accept fixes again at both doors without a restart, and no
  * acknowledged fix may be lost.
  */
 class DatabaseRestartSpec extends Specification {
     static final String PASSWORD = "db-restart-pw"
     static final int SENDERS = 3
-    static final int BATCH = 50
-    /** The longest a sender may wait for an answer while the database is down: "a few seconds". */
-    static final Duration ANSWER_LIMIT = Duration.ofSeconds(5)
-    /** The client's timeout: longer than the limit, so that a slow answer shows how slow it was. */
-    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10)
     static final long OUTAGE_MILLIS = 8_000
 
     @Shared
@@ -57,12 +48,12 @@ class DatabaseRestartSpec extends Specification {
         Map phone = server.create("/api/devices", [uniqueId: "restart-phone-${UUID.randomUUID()}".toString(), protocol: "OSMAND",
                                                    subjectId: phoneWard], token)
         long serverPid = server.process.pid()
-        def ledger = new IngestLedger()
+        Instant base = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+        def outage = new Outage(server, token, wards, base, Duration.ofSeconds(90), 100).start(threads)
         def reports = new IngestLedger()
         def stop = new AtomicBoolean()
-        List<Future> senders = wards.collect { ward -> threads.submit({ send(ledger, token, ward, stop) } as Callable) }
-        senders << threads.submit({ report(reports, phone, phoneWard, stop) } as Callable)
-        assert ServerProcess.waitFor(60) { ledger.ackedFixes >= 5 * BATCH && reports.ackedFixes >= 5 }:
+        Future reporter = threads.submit({ report(reports, phone, phoneWard, stop) } as Callable)
+        assert ServerProcess.waitFor(60) { outage.ledger.ackedFixes >= 5 * Outage.BATCH && reports.ackedFixes >= 5 }:
                 "the senders got no 202 (the phone no 200) before the outage"
 
         when: 'PostgreSQL is killed, stays down for 8 s and is started again'
@@ -76,21 +67,20 @@ class DatabaseRestartSpec extends Specification {
 
         and: 'the senders go on until one of them is acknowledged again, and a few seconds more'
         boolean recovered = ServerProcess.waitFor(60) {
-            ledger.answers.any { it.status == 202 && it.startedAt >= upAt } && reports.answers.any { it.status == 200 && it.startedAt >= upAt }
+            outage.heard(202, upAt) && reports.answers.any { it.status == 200 && it.startedAt >= upAt }
         }
-        long recoveredAfter = (ledger.answers.findAll { it.status == 202 && it.startedAt >= upAt }*.endedAt.min() ?: 0) - upAt
+        long recoveredAfter = (outage.firstHeard(202, upAt) ?: 0) - upAt
         Thread.sleep(3_000)
         stop.set(true)
-        List<String> senderFailures = senders.findResults { outcome(it) }
-        List<Answer> answers = ledger.answers.toList()
-        List<Answer> duringOutage = answers.findAll { it.startedAt >= downFrom && it.startedAt < downUntil }
-        List<String> wrongDuringOutage = duringOutage.findAll { !fine(it, downUntil) }*.toString().unique()
-        List<String> serverErrors = answers.findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
-        List<String> lost = ledger.missingFrom(server) + reports.missingFrom(server)
+        List<String> senderFailures = outage.stop(120) + [Outage.outcome(reporter, 120)].findAll()
+        List<Answer> duringOutage = outage.askedBetween(downFrom, downUntil)
+        List<String> wrongDuringOutage = Outage.wrong(duringOutage, downUntil)
+        List<String> serverErrors = outage.serverErrors()
+        List<String> lost = outage.lost() + reports.missingFrom(server)
         List<Answer> reportsDuringOutage = reports.answers.toList().findAll { it.startedAt >= downFrom && it.startedAt < downUntil }
-        List<String> wrongReports = reportsDuringOutage.findAll { !fine(it, downUntil, 200) }*.toString().unique()
-        List<String> reportErrors = reports.answers.toList().findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
-        println "answers: ${ledger.tally()}; asked while PostgreSQL was down: ${duringOutage.size()};" +
+        List<String> wrongReports = Outage.wrong(reportsDuringOutage, downUntil, 200)
+        List<String> reportErrors = Outage.serverErrors(reports)
+        println "answers: ${outage.ledger.tally()}; asked while PostgreSQL was down: ${duringOutage.size()};" +
                 " first 202 ${recoveredAfter} ms after the restart; OsmAnd answers: ${reports.tally()}," +
                 " e.g. ${reportsDuringOutage.find { it.status == 503 }}"
 
@@ -108,40 +98,6 @@ class DatabaseRestartSpec extends Specification {
             server.alive
             server.process.pid() == serverPid
             lost.take(20) == []
-        }
-    }
-
-    /**
-     * What a sender asking during the outage may hear, within {@link #ANSWER_LIMIT}: 503 with Retry-After, or, just
-     * before the restart, a 202 that came once the database was back.
-     */
-    private static boolean fine(Answer answer, long downUntil, int accepted = 202) {
-        answer.millis <= ANSWER_LIMIT.toMillis() &&
-                (answer.status == 503 && answer.retryAfter != null || answer.status == accepted && answer.endedAt > downUntil)
-    }
-
-    /** Null when the sender finished, else why it did not. */
-    private static String outcome(Future sender) {
-        try {
-            sender.get(120, TimeUnit.SECONDS)
-            null
-        } catch (ExecutionException e) {
-            e.cause.message
-        } catch (TimeoutException e) {
-            "a sender did not finish within 120 s"
-        }
-    }
-
-    /** Posts batches of one ward's fixes, 100 ms apart in event time, until told to stop (at most 2,000 batches). */
-    private void send(IngestLedger ledger, String token, long ward, AtomicBoolean stop) {
-        Instant base = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
-        for (int b = 0; b < 2_000 && !stop.get(); b++) {
-            def batch = new Batch((0..<BATCH).collect { i ->
-                int n = b * BATCH + i
-                [subjectId: ward, time: base.plusMillis(100L * n).toString(), lon: 107.39 + n * 1e-6, lat: 29.70, accuracy: 5]
-            })
-            ledger.postUntilAcked(server, token, batch, CLIENT_TIMEOUT, Duration.ofSeconds(90))
-            Thread.sleep(100)
         }
     }
 
@@ -171,7 +127,7 @@ class DatabaseRestartSpec extends Specification {
 
     private Answer reportOnce(IngestLedger reports, String query, String key) {
         def request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:$osmandPort/?$query"))
-                .timeout(CLIENT_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build()
+                .timeout(Outage.CLIENT_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build()
         reports.send(server.http, request, 200, [key])
     }
 }

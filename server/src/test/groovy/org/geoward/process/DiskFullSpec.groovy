@@ -5,17 +5,10 @@ import java.nio.file.Path
 import java.time.Duration
 import java.time.Instant
 import java.time.temporal.ChronoUnit
-import java.util.concurrent.Callable
-import java.util.concurrent.ExecutionException
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
-import java.util.concurrent.Future
 import java.util.concurrent.TimeUnit
-import java.util.concurrent.TimeoutException
-import java.util.concurrent.atomic.AtomicBoolean
-import java.util.concurrent.atomic.AtomicInteger
 import org.geoward.process.IngestLedger.Answer
-import org.geoward.process.IngestLedger.Batch
 import spock.lang.Requires
 import spock.lang.Shared
 import spock.lang.Specification
@@ -37,11 +30,7 @@ import spock.lang.Specification
 class DiskFullSpec extends Specification {
     static final String PASSWORD = "disk-full-pw"
     static final int SENDERS = 3
-    static final int BATCH = 50
     static final int DISK_MB = 48
-    /** The longest a sender may wait for an answer while the disk is full: "a few seconds". */
-    static final Duration ANSWER_LIMIT = Duration.ofSeconds(5)
-    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10)
     /** How long the disk stays full once the first 503 came. */
     static final long FULL_MILLIS = 3_000
     /** What a 503 must not show a client: PostgreSQL's message, paths, Java names. */
@@ -83,10 +72,9 @@ class DiskFullSpec extends Specification {
         List<Long> wards = (1..SENDERS).collect {
             server.create("/api/subjects", [kind: "WARD", name: "disk ward $it", offlineMinutes: 100_000, consent: [by: "guardian", textVersion: "test"]], token).id as long
         }
-        Map<Long, AtomicInteger> counters = wards.collectEntries { [it, new AtomicInteger()] }
         Instant base = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
-        def ledger = new IngestLedger()
-        wards.each { ledger.postUntilAcked(server, token, batch(it, counters[it], base), CLIENT_TIMEOUT, Duration.ofSeconds(30)) }
+        def outage = new Outage(server, token, wards, base, Duration.ofSeconds(45), 50)
+        outage.postOneBatchEach(Duration.ofSeconds(30))
         long serverPid = server.process.pid()
 
         and: "every table and index of the database moved to a tablespace on a $DISK_MB MB tmpfs"
@@ -96,35 +84,30 @@ class DiskFullSpec extends Specification {
         println "tablespace 'small' holds ${used >> 10} kB of $DISK_MB MB"
 
         and: 'three senders posting batches, each until it is acknowledged'
-        def stop = new AtomicBoolean()
-        List<Future> senders = wards.collect { ward ->
-            threads.submit({ send(ledger, token, ward, counters[ward], base, stop) } as Callable)
-        }
-        assert ServerProcess.waitFor(30) { ledger.ackedFixes >= 10 * BATCH }: "the senders got no 202 before the disk filled"
+        outage.start(threads)
+        assert ServerProcess.waitFor(30) { outage.ledger.ackedFixes >= 10 * Outage.BATCH }: "the senders got no 202 before the disk filled"
 
         when: 'a filler file takes every byte left on the disk, and stays until the senders have heard 503 for a while'
         Path filler = disk.resolve("filler")
         long filled = fill(filler)
         long fullFrom = System.currentTimeMillis()
-        boolean refused = ServerProcess.waitFor(30) { ledger.answers.any { it.status == 503 && it.startedAt >= fullFrom } }
-        long firstRefusal = ledger.answers.findAll { it.status == 503 && it.startedAt >= fullFrom }*.endedAt.min() ?: System.currentTimeMillis()
+        boolean refused = ServerProcess.waitFor(30) { outage.heard(503, fullFrom) }
+        long firstRefusal = outage.firstHeard(503, fullFrom) ?: System.currentTimeMillis()
         Thread.sleep(Math.max(0, firstRefusal + FULL_MILLIS - System.currentTimeMillis()))
 
         and: 'then it is removed, and the senders go on until one of them is acknowledged again, and two seconds more'
         Files.delete(filler)
         long freedAt = System.currentTimeMillis()
-        boolean recovered = ServerProcess.waitFor(30) { ledger.answers.any { it.status == 202 && it.startedAt >= freedAt } }
-        long recoveredAfter = (ledger.answers.findAll { it.status == 202 && it.startedAt >= freedAt }*.endedAt.min() ?: 0) - freedAt
+        boolean recovered = ServerProcess.waitFor(30) { outage.heard(202, freedAt) }
+        long recoveredAfter = (outage.firstHeard(202, freedAt) ?: 0) - freedAt
         Thread.sleep(2_000)
-        stop.set(true)
-        List<String> senderFailures = senders.findResults { outcome(it) }
-        List<Answer> answers = ledger.answers.toList()
-        List<Answer> whileFull = answers.findAll { it.startedAt >= firstRefusal && it.startedAt < freedAt }
-        List<String> wrongWhileFull = whileFull.findAll { !fine(it, freedAt) }*.toString().unique()
-        List<String> leaks = answers.findAll { a -> a.status == 503 && INTERNALS.any { a.error?.contains(it) } }*.error.unique()
-        List<String> serverErrors = answers.findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
-        List<String> lost = ledger.missingFrom(server)
-        println "filler ${filled >> 20} MB; answers: ${ledger.tally()}; asked while full: ${whileFull.size()}," +
+        List<String> senderFailures = outage.stop(60)
+        List<Answer> whileFull = outage.askedBetween(firstRefusal, freedAt)
+        List<String> wrongWhileFull = Outage.wrong(whileFull, freedAt)
+        List<String> leaks = outage.leaks(INTERNALS)
+        List<String> serverErrors = outage.serverErrors()
+        List<String> lost = outage.lost()
+        println "filler ${filled >> 20} MB; answers: ${outage.ledger.tally()}; asked while full: ${whileFull.size()}," +
                 " e.g. ${whileFull.find { it.status == 503 }}; first 202 ${recoveredAfter} ms after the space returned"
 
         then: 'with the disk full every sender was told 503 with Retry-After, quickly and without internals; no 500;' +
@@ -155,26 +138,22 @@ class DiskFullSpec extends Specification {
         assert server.pgCtl(60, "-D", server.pgData.toString(), "-m", "fast", "-w", "-t", "30", "stop").exit == 0
         walDisk = moveWalToSmallDisk()
         server.startDatabase(databasePort)
-        Map<Long, AtomicInteger> counters = wards.collectEntries { [it, new AtomicInteger()] }
         Instant base = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
-        def ledger = new IngestLedger()
-        wards.each { ledger.postUntilAcked(server, token, batch(it, counters[it], base), CLIENT_TIMEOUT, Duration.ofSeconds(60)) }
+        def outage = new Outage(server, token, wards, base, Duration.ofSeconds(45), 50)
+        outage.postOneBatchEach(Duration.ofSeconds(60))
         server.database().withCloseable { it.createStatement().execute("CREATE TABLE wal_filler (n int, pad text)") }
         long serverPid = server.process.pid()
 
         and: 'three senders posting batches, each until it is acknowledged'
-        def stop = new AtomicBoolean()
-        List<Future> senders = wards.collect { ward ->
-            threads.submit({ send(ledger, token, ward, counters[ward], base, stop) } as Callable)
-        }
-        assert ServerProcess.waitFor(30) { ledger.ackedFixes >= 10 * BATCH }: "the senders got no 202 before the WAL disk filled"
+        outage.start(threads)
+        assert ServerProcess.waitFor(30) { outage.ledger.ackedFixes >= 10 * Outage.BATCH }: "the senders got no 202 before the WAL disk filled"
 
         when: 'a filler file takes every byte left on the WAL disk, and a bulk insert (another job of the database) writes WAL until PostgreSQL cannot'
         long filled = fill(walDisk.resolve("filler"))
         long fullFrom = System.currentTimeMillis()
         String bulk = bulkInsert()
-        boolean refused = ServerProcess.waitFor(60) { ledger.answers.any { it.status == 503 && it.startedAt >= fullFrom } }
-        long firstRefusal = ledger.answers.findAll { it.status == 503 && it.startedAt >= fullFrom }*.endedAt.min() ?: System.currentTimeMillis()
+        boolean refused = ServerProcess.waitFor(60) { outage.heard(503, fullFrom) }
+        long firstRefusal = outage.firstHeard(503, fullFrom) ?: System.currentTimeMillis()
         Thread.sleep(Math.max(0, firstRefusal + FULL_MILLIS - System.currentTimeMillis()))
         String pgLog = Files.readString(server.pgRoot.resolve("server.log"))
 
@@ -185,19 +164,18 @@ class DiskFullSpec extends Specification {
             server.startDatabase(databasePort)
         }
         long freedAt = System.currentTimeMillis()
-        boolean recovered = ServerProcess.waitFor(60) { ledger.answers.any { it.status == 202 && it.startedAt >= freedAt } }
-        long recoveredAfter = (ledger.answers.findAll { it.status == 202 && it.startedAt >= freedAt }*.endedAt.min() ?: 0) - freedAt
+        boolean recovered = ServerProcess.waitFor(60) { outage.heard(202, freedAt) }
+        long recoveredAfter = (outage.firstHeard(202, freedAt) ?: 0) - freedAt
         Thread.sleep(2_000)
-        stop.set(true)
-        List<String> senderFailures = senders.findResults { outcome(it) }
-        List<Answer> answers = ledger.answers.toList()
-        List<Answer> whileFull = answers.findAll { it.startedAt >= firstRefusal && it.startedAt < freedAt }
-        List<String> wrongWhileFull = whileFull.findAll { !(it.millis <= ANSWER_LIMIT.toMillis() && (it.status == 503 && it.retryAfter != null || it.status == 202)) }*.toString().unique()
-        List<String> leaks = answers.findAll { a -> a.status == 503 && INTERNALS.any { a.error?.contains(it) } }*.error.unique()
-        List<String> serverErrors = answers.findAll { it.status >= 500 && it.status != 503 }*.toString().unique()
-        List<String> lost = ledger.missingFrom(server)
+        List<String> senderFailures = outage.stop(60)
+        List<Answer> whileFull = outage.askedBetween(firstRefusal, freedAt)
+        // here a 202 is fine at any time while the WAL disk is full, not only after the space returns
+        List<String> wrongWhileFull = Outage.wrong(whileFull, 0)
+        List<String> leaks = outage.leaks(INTERNALS)
+        List<String> serverErrors = outage.serverErrors()
+        List<String> lost = outage.lost()
         println "WAL filler ${filled >> 20} MB; bulk insert: $bulk; PostgreSQL restarted by hand: $restartedByHand;" +
-                " answers: ${ledger.tally()}; asked while full: ${whileFull.size()}, e.g. ${whileFull.find { it.status == 503 }};" +
+                " answers: ${outage.ledger.tally()}; asked while full: ${whileFull.size()}, e.g. ${whileFull.find { it.status == 503 }};" +
                 " first 202 ${recoveredAfter} ms after the space returned"
 
         then: 'PostgreSQL stopped with a PANIC for want of WAL space'
@@ -244,15 +222,6 @@ class DiskFullSpec extends Specification {
         } catch (java.sql.SQLException e) {
             "failed: ${e.message?.readLines()?.first()}"
         }
-    }
-
-    /**
-     * What a sender asking while the disk is full may hear, within {@link #ANSWER_LIMIT}: 503 with Retry-After, or a
-     * 202 that came once the space was back.
-     */
-    private static boolean fine(Answer answer, long freedAt) {
-        answer.millis <= ANSWER_LIMIT.toMillis() &&
-                (answer.status == 503 && answer.retryAfter != null || answer.status == 202 && answer.endedAt > freedAt)
     }
 
     /** A tmpfs of {@link #DISK_MB} MB owned by user postgres, for the tablespace. */
@@ -302,34 +271,6 @@ class DiskFullSpec extends Specification {
             }
         }
         Files.size(file)
-    }
-
-    /** Null when the sender finished, else why it did not. */
-    private static String outcome(Future sender) {
-        try {
-            sender.get(60, TimeUnit.SECONDS)
-            null
-        } catch (ExecutionException e) {
-            e.cause.message
-        } catch (TimeoutException e) {
-            "a sender did not finish within 60 s"
-        }
-    }
-
-    /** Posts batches of one ward's fixes, each until acknowledged, until told to stop. */
-    private void send(IngestLedger ledger, String token, long ward, AtomicInteger counter, Instant base, AtomicBoolean stop) {
-        while (!stop.get()) {
-            ledger.postUntilAcked(server, token, batch(ward, counter, base), CLIENT_TIMEOUT, Duration.ofSeconds(45))
-            Thread.sleep(50)
-        }
-    }
-
-    /** The next {@link #BATCH} fixes of {@code ward}, 100 ms apart in event time. */
-    private static Batch batch(long ward, AtomicInteger counter, Instant base) {
-        int first = counter.getAndAdd(BATCH)
-        new Batch((first..<first + BATCH).collect { n ->
-            [subjectId: ward, time: base.plusMillis(100L * n).toString(), lon: 107.39 + n * 1e-6, lat: 29.70, accuracy: 5]
-        })
     }
 
     /** Null when a 1 MB tmpfs can be mounted and unmounted, else what was refused (printed, as the skip's reason). */
