@@ -14,11 +14,13 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.geoward.account.Visibility;
 import org.geoward.json.Json;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -57,7 +59,7 @@ final class FenceController {
     @Operation(
             summary = "Create a fence from a GeoJSON Feature (Polygon, MultiPolygon, Point + radiusMeters,"
                     + " LineString + bufferMeters)")
-    HttpResponse<JsonNode> create(@Body String feature) {
+    HttpResponse<JsonNode> create(@Body @Schema(implementation = JsonObject.class) String feature) {
         StoredFence fence = fences.create(Json.body(feature));
         catalog.invalidate();
         return HttpResponse.created(FeatureWriter.feature(fence), URI.create("/api/fences/" + fence.id()));
@@ -85,7 +87,7 @@ final class FenceController {
     @Put("/{id}")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Replace a fence; applies from the next fix, nothing is re-evaluated")
-    JsonNode replace(@PathVariable String id, @Body String feature) {
+    JsonNode replace(@PathVariable String id, @Body @Schema(implementation = JsonObject.class) String feature) {
         StoredFence fence = fences.replace(parseId(id), Json.body(feature));
         catalog.invalidate();
         return FeatureWriter.feature(fence);

@@ -9,10 +9,12 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.geoward.account.Visibility;
 import org.geoward.json.Json;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -49,14 +51,15 @@ final class GridController {
     @Put("/{id}/officers")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Replace the grid's officers with [{officerId, role}]")
-    Grid replaceOfficers(@PathVariable String id, @Body String officers) {
+    Grid replaceOfficers(
+            @PathVariable String id, @Body @Schema(implementation = GridOfficersBody.class) String officers) {
         return grids.replaceOfficers(parseId(id), Json.body(officers));
     }
 
     @Post("/import")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Import grid cells from a GeoJSON FeatureCollection (properties name, unit, officers)")
-    GridImport.Result importGrids(@Body String collection) {
+    GridImport.Result importGrids(@Body @Schema(implementation = JsonObject.class) String collection) {
         return importer.run(Json.body(collection));
     }
 

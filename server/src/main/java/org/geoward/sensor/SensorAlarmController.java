@@ -16,6 +16,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Map;
 import org.geoward.clock.SteadyClock;
 import org.geoward.json.Json;
 import org.geoward.json.JsonFields;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.BasicCredentials;
 
@@ -62,7 +64,8 @@ final class SensorAlarmController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Receive a home sensor's alarm (HTTP Basic: the sensor's uniqueId and token)")
     HttpResponse<Receipt> receive(
-            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body String text) {
+            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+            @Nullable @Body @Schema(implementation = JsonObject.class) String text) {
         BasicCredentials credentials = BasicCredentials.parse(
                 authorization, "a home sensor must send HTTP Basic credentials: its unique id and its token");
         SensorService.Stored sensor = sensors.findByUniqueId(credentials.uniqueId())

@@ -10,11 +10,13 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.geoward.account.Visibility;
 import org.geoward.json.Json;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -38,7 +40,8 @@ final class SensorController {
     @Operation(
             summary = "Register a home sensor {kind: GAS|SMOKE|WATER_LEAK|FALL|DOOR_OPEN, uniqueId, lon, lat, room?} at"
                     + " a ward's home; the answer carries its token, shown only this once")
-    HttpResponse<HomeSensor> register(@PathVariable String id, @Body String body) {
+    HttpResponse<HomeSensor> register(
+            @PathVariable String id, @Body @Schema(implementation = JsonObject.class) String body) {
         HomeSensor sensor = sensors.register(subjectId(id), Json.body(body));
         return HttpResponse.created(sensor, URI.create("/api/sensors/" + sensor.id()));
     }

@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.geoward.audit.NotAudited;
 import org.geoward.problem.ProblemException;
@@ -30,9 +31,10 @@ final class SightingController {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Record sightings",
-            description = "One sighting object or an array of up to 10,000. Answers 202 once the good ones are stored"
-                    + " and evaluated: {accepted, duplicates, rejected: [{index, error}]}. More than 10,000 is 413.")
-    HttpResponse<RecordResult> record(@Nullable @Body byte[] body) {
+            description =
+                    "One sighting object or an array of up to 10,000. Answers 202 once the good ones are stored"
+                            + " (their alerts follow from the evaluation, within a second): {accepted, duplicates, rejected: [{index, error}]}. More than 10,000 is 413.")
+    HttpResponse<RecordResult> record(@Nullable @Body @Schema(implementation = SightingsBody.class) byte[] body) {
         SightingBody.Items items = SightingBody.read(body);
         RecordResult result = service.record(items.sightings(), items.refused());
         if (result.accepted() == 0

@@ -12,10 +12,12 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.geoward.json.Json;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 
 /** The device registry: trackers, phones and apps bound to the subjects they report for. ADMIN only: the list holds every device's unique id. */
@@ -32,7 +34,7 @@ final class DeviceController {
     @Post
     @Secured("ADMIN")
     @Operation(summary = "Register a device; for HTTP protocols the answer carries its token, shown only this once")
-    HttpResponse<DeviceRegistration> register(@Body String json) {
+    HttpResponse<DeviceRegistration> register(@Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         DeviceRegistration device = devices.register(body);
         return HttpResponse.created(device, URI.create("/api/devices/" + device.id()));

@@ -14,8 +14,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.geoward.json.Json;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -45,7 +47,7 @@ final class PrivacyController {
             summary = "Record a guardian's consent to tracking a ward",
             description = "Body {by, textVersion}: who consented and to which version of the consent text. A ward"
                     + " without consent on record is not tracked: its fixes are refused with 403.")
-    Subject consent(@PathVariable String id, @Body String json) {
+    Subject consent(@PathVariable String id, @Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         return subjects.consent(SubjectController.parseId(id), body);
     }

@@ -13,12 +13,14 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.geoward.account.Visibility;
 import org.geoward.evaluate.SubjectKind;
 import org.geoward.json.Json;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -40,7 +42,7 @@ final class SubjectController {
     @Post
     @Secured("ADMIN")
     @Operation(summary = "Register a subject (WARD with guardians, GUARDIAN, OFFICER with unit, VISITOR)")
-    HttpResponse<Subject> create(@Body String json) {
+    HttpResponse<Subject> create(@Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         Subject subject = subjects.create(body);
         return HttpResponse.created(subject, URI.create("/api/subjects/" + subject.id()));
@@ -103,7 +105,7 @@ final class SubjectController {
     @Put("/{id}")
     @Secured("ADMIN")
     @Operation(summary = "Change a subject: name, phone, guardians, offlineMinutes, unit, status, travelMode")
-    Subject update(@PathVariable String id, @Body String json) {
+    Subject update(@PathVariable String id, @Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         return subjects.update(parseId(id), body);
     }

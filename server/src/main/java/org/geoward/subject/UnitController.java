@@ -11,12 +11,14 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.geoward.json.Json;
 import org.geoward.json.JsonFields;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 
 /**
@@ -45,7 +47,7 @@ final class UnitController {
     @Post
     @Secured("ADMIN")
     @Operation(summary = "Create a unit: {name: POLICE-like, label?}")
-    HttpResponse<Units.UnitInfo> create(@Body String json) {
+    HttpResponse<Units.UnitInfo> create(@Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         requireObject(body);
         String name = JsonFields.requiredText(body, "name", "name").trim();
@@ -56,7 +58,7 @@ final class UnitController {
     @Put("/{name}")
     @Secured("ADMIN")
     @Operation(summary = "Rename a unit {name?} (its officers, work orders and grids follow) and/or relabel {label}")
-    Units.UnitInfo update(@PathVariable String name, @Body String json) {
+    Units.UnitInfo update(@PathVariable String name, @Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         requireObject(body);
         String newName = JsonFields.isPresent(body, "name")
@@ -76,7 +78,7 @@ final class UnitController {
     @Post("/{name}/officers")
     @Secured("ADMIN")
     @Operation(summary = "Move officers into the unit: {officerIds: [id]}")
-    Units.UnitInfo move(@PathVariable String name, @Body String json) {
+    Units.UnitInfo move(@PathVariable String name, @Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         requireObject(body);
         JsonNode ids = body.get("officerIds");

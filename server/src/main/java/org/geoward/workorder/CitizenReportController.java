@@ -14,12 +14,14 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.geoward.dispatch.AssignmentService;
 import org.geoward.json.Json;
 import org.geoward.json.JsonFields;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 import org.geoward.subject.CitizenReporter;
 
@@ -65,7 +67,7 @@ final class CitizenReportController {
     @Post("/citizen-reports")
     @Operation(
             summary = "A citizen's report without an account: {kind: CHILDREN_AT_WATER|PERSON_LOST, lon, lat, note?}")
-    HttpResponse<Receipt> report(HttpRequest<?> request, @Body String json) {
+    HttpResponse<Receipt> report(HttpRequest<?> request, @Body @Schema(implementation = JsonObject.class) String json) {
         JsonNode body = Json.body(json);
         Duration wait = limit.admit(request.getRemoteAddress().getAddress().getHostAddress());
         if (wait != null) {

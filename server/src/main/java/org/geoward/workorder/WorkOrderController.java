@@ -13,6 +13,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.transaction.TransactionOperations;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.sql.Connection;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import org.geoward.json.Json;
 import org.geoward.json.JsonFields;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.Role;
 
@@ -47,7 +49,7 @@ final class WorkOrderController {
 
     @Post("/api/work-orders")
     @Operation(summary = "Report an issue: {category, description, lon, lat, photos: [url], subjectId?}")
-    HttpResponse<WorkOrder> report(@Body String json, Authentication auth) {
+    HttpResponse<WorkOrder> report(@Body @Schema(implementation = JsonObject.class) String json, Authentication auth) {
         JsonNode body = Json.body(json);
         requireObject(body);
         Category category = JsonFields.requiredEnum(body, "category", "category", Category.class);
@@ -67,7 +69,8 @@ final class WorkOrderController {
     @Post("/api/alerts/{id}/work-order")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Raise a work order from an alert: {category, description?}")
-    HttpResponse<WorkOrder> fromAlert(@PathVariable long id, @Body String json, Authentication auth) {
+    HttpResponse<WorkOrder> fromAlert(
+            @PathVariable long id, @Body @Schema(implementation = JsonObject.class) String json, Authentication auth) {
         JsonNode body = Json.body(json);
         requireObject(body);
         Category category = JsonFields.requiredEnum(body, "category", "category", Category.class);
@@ -104,7 +107,8 @@ final class WorkOrderController {
     @Post("/api/work-orders/{id}/analysis")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Analyse: {category?, severity}")
-    WorkOrder analyse(@PathVariable long id, @Body String json, Authentication auth) {
+    WorkOrder analyse(
+            @PathVariable long id, @Body @Schema(implementation = JsonObject.class) String json, Authentication auth) {
         JsonNode body = Json.body(json);
         requireObject(body);
         return service.analyse(
@@ -117,7 +121,8 @@ final class WorkOrderController {
     @Post("/api/work-orders/{id}/order")
     @Secured({"ADMIN", "DISPATCHER"})
     @Operation(summary = "Order to a unit: {unit}; to an officer: POST /api/alerts/{id}/assign")
-    WorkOrder order(@PathVariable long id, @Body String json, Authentication auth) {
+    WorkOrder order(
+            @PathVariable long id, @Body @Schema(implementation = JsonObject.class) String json, Authentication auth) {
         JsonNode body = Json.body(json);
         requireObject(body);
         String unit = JsonFields.requiredText(body, "unit", "unit").trim();
@@ -129,7 +134,8 @@ final class WorkOrderController {
 
     @Post("/api/work-orders/{id}/follow-up")
     @Operation(summary = "Follow up: {note}")
-    WorkOrder followUp(@PathVariable long id, @Body String json, Authentication auth) {
+    WorkOrder followUp(
+            @PathVariable long id, @Body @Schema(implementation = JsonObject.class) String json, Authentication auth) {
         JsonNode body = Json.body(json);
         requireObject(body);
         return service.followUp(id, JsonFields.requiredText(body, "note", "note"), actor(auth));
@@ -137,7 +143,8 @@ final class WorkOrderController {
 
     @Post("/api/work-orders/{id}/feedback")
     @Operation(summary = "Answer with the result: {result, photo?}; resolves the work order")
-    WorkOrder feedback(@PathVariable long id, @Body String json, Authentication auth) {
+    WorkOrder feedback(
+            @PathVariable long id, @Body @Schema(implementation = JsonObject.class) String json, Authentication auth) {
         JsonNode body = Json.body(json);
         requireObject(body);
         String photo = JsonFields.optionalText(body, "photo", "photo");
@@ -149,7 +156,8 @@ final class WorkOrderController {
 
     @Post("/api/work-orders/{id}/evaluation")
     @Operation(summary = "Evaluate: {rating: 1-5, comment?}")
-    WorkOrder evaluate(@PathVariable long id, @Body String json, Authentication auth) {
+    WorkOrder evaluate(
+            @PathVariable long id, @Body @Schema(implementation = JsonObject.class) String json, Authentication auth) {
         JsonNode body = Json.body(json);
         requireObject(body);
         JsonNode rating = body.get("rating");

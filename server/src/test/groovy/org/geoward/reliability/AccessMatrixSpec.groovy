@@ -176,6 +176,34 @@ class AccessMatrixSpec extends Specification {
         (apiCells() + otherCells()).size() == operations().size() * ROLES.size() - STREAMS.size() * (ROLES.size() - 1)
     }
 
+    def "every JSON request body in the OpenAPI document is shown as a JSON object or array, not as a string"() {
+        given: 'the controllers take JSON bodies as text or bytes (to give their own error texts), which the document would show as a string'
+        def yml = AccessMatrixSpec.classLoader.getResourceAsStream('META-INF/swagger/geoward-0.1.yml')
+        Map doc = new Yaml().load(yml) as Map
+        Map schemas = (doc.components as Map)?.schemas as Map ?: [:]
+        List<String> shownAsText = []
+        int bodies = 0
+        (doc.paths as Map).each { String path, Map methods ->
+            methods.each { String method, op ->
+                Map content = op instanceof Map ? (op.requestBody as Map)?.content as Map : null
+                content?.findAll { String type, c -> type.contains('json') || type == '*/*' }?.each { String type, Map c ->
+                    bodies++
+                    Map schema = c.schema as Map
+                    if (schema?.'$ref') {
+                        schema = schemas[(schema.'$ref' as String).tokenize('/').last()] as Map
+                    }
+                    if (!(schema?.type in ['object', 'array'])) {
+                        shownAsText << "${method.toUpperCase()} $path ($type): $schema".toString()
+                    }
+                }
+            }
+        }
+
+        expect:
+        bodies >= 30
+        shownAsText == []
+    }
+
     def "#op.method #op.path as #role: no 500; the device doors are 401, the probes answer everybody"() {
         when:
         def answer = call(op, role)

@@ -15,10 +15,12 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.geoward.device.DecodeException;
 import org.geoward.device.DeviceIngest;
+import org.geoward.json.JsonObject;
 import org.geoward.problem.ProblemException;
 import org.geoward.security.BasicCredentials;
 import org.geoward.sighting.Sighting;
@@ -43,7 +45,9 @@ final class OwnTracksController {
     @Produces(MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Receive an OwnTracks message (HTTP mode, Basic device credentials)")
-    HttpResponse<String> receive(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Body String body) {
+    HttpResponse<String> receive(
+            @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+            @Body @Schema(implementation = JsonObject.class) String body) {
         BasicCredentials credentials = BasicCredentials.parse(
                 authorization, "OwnTracks must send HTTP Basic credentials: the device's unique id and its token");
         switch (ingest.check(credentials.uniqueId(), "OWNTRACKS", credentials.token(), "http")) {
