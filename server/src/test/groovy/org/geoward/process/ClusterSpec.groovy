@@ -23,8 +23,8 @@ import spock.lang.Specification
  * is killed with SIGKILL and then both are restarted one after the other (feature 1, in the suite), or both are
  * stopped cleanly and restarted over a longer sending (feature 2, {@code GEOWARD_CHAOS_LONG}). Afterwards every
  * acknowledged fix must be in {@code sighting}, every ward must have exactly its two alerts, and each alert exactly
- * one SMS to the guardian, sent once. The broker stopped and started again (feature 3) must give 503 with
- * Retry-After meanwhile and 202 after, without a restart of the nodes.
+ * one SMS to the guardian, sent once. The broker stopped and started again is ClusterOperationsSpec's first feature
+ * (every door: 503 with Retry-After or no GT06 ack meanwhile, acks after, without a restart of the node).
  *
  * <p>The database is a private cluster made by a server that is then killed (its PostgreSQL keeps running), so that
  * neither node owns it; broker and database are {@link ClusterBackbone}'s, shared with ClusterOperationsSpec. Each
@@ -196,34 +196,6 @@ class ClusterSpec extends Specification {
             smsPerAlert(wards) == expectedSms(wards)
             duplicateMessages(wards) == []
         }
-    }
-
-    def "while the broker is stopped a node answers 503 with Retry-After, and 202 again once it is back"() {
-        given:
-        String topic = "fixes-broker-${++featureNo}"
-        def a = node("a", topic)
-        String token = a.token("admin", PASSWORD)
-        List<Ward> wards = scene(a, token, 2, 1)
-        def fix = { int k -> new Batch([[subjectId: wards[0].id, time: Instant.now().minusSeconds(600 - k).toString(),
-                                         lon: wards[0].lon, lat: wards[0].lat, accuracy: 5]]) }
-        def ledger = new IngestLedger()
-
-        when: 'the broker stops'
-        assert ledger.post(a, token, fix(1), Duration.ofSeconds(30)).status == 202
-        broker.stop()
-        def during = ledger.post(a, token, fix(2), Duration.ofSeconds(30))
-
-        and: 'comes back'
-        broker.start()
-        def after = null
-        ServerProcess.waitFor(90) { (after = ledger.post(a, token, fix(3), Duration.ofSeconds(30))).status == 202 }
-
-        then:
-        during.status == 503
-        during.retryAfter != null
-        during.millis < 15_000
-        after.status == 202
-        ServerProcess.waitFor(60) { stored(wards.take(1)) >= 2 }
     }
 
     // nodes and the scene ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import spock.lang.Specification
 
 /**
  * Overload: the rate {@code POST /api/sightings} sustains on this machine is measured for 5 s, after 5 s of warm-up,
- * with sixteen senders that wait for each answer (enough to keep it busy); then batches are offered at three times that rate for 15 s, each on its own connection
+ * with sixteen senders that wait for each answer (enough to keep it busy); then batches are offered at three times that rate for 10 s, each on its own connection
  * without waiting for the others (at most {@link #MAX_IN_FLIGHT} at once). A server with a bounded ingest queue sheds
  * the excess with 503 or 429 and Retry-After, keeps its heap within -Xmx256m, keeps answering reads and health
  * checks, and loses nothing it acknowledged. The same server then takes the other doors the same way: the OwnTracks
@@ -43,7 +43,7 @@ class OverloadSpec extends Specification {
     static final int MAX_IN_FLIGHT = 400
     static final long MEASURE_MILLIS = 5_000
     static final int MEASURING_SENDERS = 16
-    static final long OVERLOAD_MILLIS = 15_000
+    static final long OVERLOAD_MILLIS = 10_000
     /** The most batches the overload offers, whatever the measured rate: 1,000,000 fixes. */
     static final int MAX_BATCHES = 10_000
     /** How long a read of the alerts may take while the server is overloaded: "a few seconds". */
@@ -323,7 +323,7 @@ class OverloadSpec extends Specification {
         watches*.close()
     }
 
-    static final long OVERLOAD_SECONDS_PHONES = 10
+    static final long OVERLOAD_SECONDS_PHONES = 7
     static final long OVERLOAD_SECONDS_GT06 = 6
     /** How long a resending watch waits for the acknowledgement of a position before it sends it again. */
     static final long RESEND_AFTER_MILLIS = 2_000
