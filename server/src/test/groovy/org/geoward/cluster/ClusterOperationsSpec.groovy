@@ -72,10 +72,16 @@ class ClusterOperationsSpec extends Specification {
         String imei = DeviceWorld.imei()
         a.create("/api/devices", [uniqueId: imei, protocol: "GT06", subjectId: ward], token)
         Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS)
+        def httpMillis = new java.util.concurrent.atomic.AtomicLong()
         Closure<Map> doors = { int k -> // one fix through each door, k seconds apart per door, in parallel
             Instant t = t0.plusSeconds(10 * k)
             def calls = [
-                    http: { a.post("/api/sightings", [[subjectId: ward, time: t.toString(), lon: 106.9, lat: 29.9, accuracy: 5]], token, Duration.ofSeconds(30)) },
+                    http: {
+                        long asked = System.nanoTime()
+                        def answer = a.post("/api/sightings", [[subjectId: ward, time: t.toString(), lon: 106.9, lat: 29.9, accuracy: 5]], token, Duration.ofSeconds(30))
+                        httpMillis.set((System.nanoTime() - asked).intdiv(1_000_000) as long)
+                        answer
+                    },
                     osmand: { osmandGet(osmandPort, "id=${osmand.uniqueId}&timestamp=${t.plusSeconds(1).epochSecond}&lat=29.9&lon=106.9&token=${osmand.token}") },
                     owntracks: { ownTracks(a, owntracks, t.plusSeconds(2)) },
                     gt06: { gt06Location(gt06Port, imei, t.plusSeconds(3)) }]
@@ -93,9 +99,8 @@ class ClusterOperationsSpec extends Specification {
         broker.stop()
         Map during = null
         boolean down = ServerProcess.waitFor(20) { (during = ready(a)).status == 503 }
-        long refusing = System.nanoTime()
         Map refused = doors(1)
-        long refusedMillis = (System.nanoTime() - refusing).intdiv(1_000_000)
+        long refusedMillis = httpMillis.get()
 
         and: 'comes back: one more through each door'
         broker.start()
@@ -117,7 +122,7 @@ class ClusterOperationsSpec extends Specification {
         refused.owntracks.statusCode() == 503
         refused.gt06 == false
 
-        and: 'the doors (in parallel) were refused within 15 s: the producer\'s delivery timeout (about 7 s), not a client\'s'
+        and: 'the HTTP refusal came within 15 s: the producer\'s delivery timeout (about 7 s), not a client\'s'
         refusedMillis < 15_000
 
         and: 'meanwhile the probe said what it waits for, within its second'
