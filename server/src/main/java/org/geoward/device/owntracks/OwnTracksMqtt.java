@@ -131,9 +131,7 @@ final class OwnTracksMqtt implements MqttCallback {
             storer.start();
         }
         if (connector == null) {
-            connector = new Thread(this::connectLoop, "mqtt-connect");
-            connector.setDaemon(true);
-            connector.start();
+            startConnector();
         }
     }
 
@@ -182,19 +180,25 @@ final class OwnTracksMqtt implements MqttCallback {
 
     @Override
     public void connectionLost(Throwable cause) {
-        connected.set(0);
-        // what arrived on it and is not stored yet is not acknowledged: the broker delivers it again
-        session.incrementAndGet();
-        arrived.clear();
+        forgetSession();
         if (!running) {
             return;
         }
         LOG.warn("MQTT: connection to {} lost ({}); reconnecting", url, String.valueOf(cause));
-        synchronized (this) {
-            connector = new Thread(this::connectLoop, "mqtt-connect");
-            connector.setDaemon(true);
-            connector.start();
-        }
+        startConnector();
+    }
+
+    /** What arrived on the connection and is not stored yet is not acknowledged: the broker delivers it again. */
+    private void forgetSession() {
+        connected.set(0);
+        session.incrementAndGet();
+        arrived.clear();
+    }
+
+    private synchronized void startConnector() {
+        connector = new Thread(this::connectLoop, "mqtt-connect");
+        connector.setDaemon(true);
+        connector.start();
     }
 
     /**
@@ -272,19 +276,13 @@ final class OwnTracksMqtt implements MqttCallback {
         if (c == null || !running) {
             return;
         }
-        connected.set(0);
-        session.incrementAndGet();
-        arrived.clear();
+        forgetSession();
         try {
             c.disconnectForcibly(0, 1_000);
         } catch (MqttException e) {
             LOG.debug("MQTT: disconnect: {}", e.toString());
         }
-        synchronized (this) {
-            connector = new Thread(this::connectLoop, "mqtt-connect");
-            connector.setDaemon(true);
-            connector.start();
-        }
+        startConnector();
     }
 
     /**
